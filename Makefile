@@ -25,10 +25,10 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -MMD -MP \
                -Ishared/include -D_GNU_SOURCE -DHOST_TEST
 
 # --- monitor ---------------------------------------------------------
-VMM_SRCS    := $(wildcard vmm/*.c)
+VMM_SRCS    := $(wildcard monitor/*.c)
 VMM_OBJS    := $(VMM_SRCS:%.c=$(B)/%.o)
 # Everything but the KVM driver and main() links into the unit tests.
-VMM_PURE    := $(filter-out vmm/main.c vmm/kvm.c,$(VMM_SRCS))
+VMM_PURE    := $(filter-out monitor/main.c monitor/kvm.c,$(VMM_SRCS))
 
 # --- kernel ----------------------------------------------------------
 KERNEL_SRCS := $(wildcard guest-kernel/*.c) $(wildcard guest-kernel/*.S)
@@ -40,7 +40,7 @@ KERNEL_PURE := $(wildcard $(addprefix guest-kernel/,frame.c cmdline.c \
 UNIT_VMM    := $(B)/tests/unit-vmm
 UNIT_KERNEL := $(B)/tests/unit-kernel
 
-.PHONY: all run test unit systest bench bench-boot deps clean help
+.PHONY: all run test bench bench-boot deps clean help
 all: vmm kernel.elf
 
 help:
@@ -53,7 +53,7 @@ help:
 vmm: $(VMM_OBJS)
 	$(HOSTCC) -o $@ $^ $(HOST_LIBS)
 
-$(B)/vmm/%.o: vmm/%.c
+$(B)/monitor/%.o: monitor/%.c
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -c -o $@ $<
 
@@ -69,9 +69,9 @@ $(B)/guest-kernel/%.o: guest-kernel/%.S
 	$(GUESTCC) $(GUEST_CFLAGS) -c -o $@ $<
 
 # --- tests -----------------------------------------------------------
-$(UNIT_VMM): $(wildcard tests/unit/vmm_*.c) $(VMM_PURE) $(wildcard vmm/*.h)
+$(UNIT_VMM): $(wildcard tests/unit/vmm_*.c) $(VMM_PURE) $(wildcard monitor/*.h)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(UNIT_CFLAGS) -Ivmm -o $@ $(filter %.c,$^) \
+	$(HOSTCC) $(UNIT_CFLAGS) -Imonitor -o $@ $(filter %.c,$^) \
 		-lcriterion $(HOST_LIBS)
 
 $(UNIT_KERNEL): $(wildcard tests/unit/kernel_*.c) $(KERNEL_PURE) \
@@ -83,14 +83,8 @@ $(UNIT_KERNEL): $(wildcard tests/unit/kernel_*.c) $(KERNEL_PURE) \
 deps:
 	@scripts/deps.sh
 
-unit: $(UNIT_VMM) $(UNIT_KERNEL)
-	@tests/unit/run.sh $(UNIT_VMM) $(UNIT_KERNEL)
-
-systest: all
-	@tests/system/run.sh
-
-test: deps all unit
-	@tests/system/run.sh
+test: deps all $(UNIT_VMM) $(UNIT_KERNEL)
+	@tests/run-all.sh $(UNIT_VMM) $(UNIT_KERNEL)
 
 run: deps all
 	@scripts/run-demo.sh

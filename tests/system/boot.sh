@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Whole-system boot tests: the same kernel.elf under ./vmm, QEMU with KVM
+# and QEMU TCG; the log lines, the self-tests and the exit statuses.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/system/lib.sh
+
+for plat in vmm qemu-kvm qemu-tcg; do
+	why=$(missing $plat)
+	if [ -n "$why" ]; then
+		skip "$plat: boot tests ($why)"
+		continue
+	fi
+
+	boot $plat ""
+	expect "$plat: default boot log" 0 \
+		'^ukern [0-9.]+ \(x86-64, PVH\)' '^cmdline:' '^mem: ' \
+		'^frames: [0-9]+ free' '^timer: lapic [0-9]+ ticks/ms' \
+		'^tick 3$' '^halt: status 0$'
+
+	boot $plat "quiet bootonly"
+	if [ "$RC" = 0 ] && [ ! -s "$OUT" ]; then
+		ok "$plat: quiet bootonly is silent and exits 0"
+	else
+		bad "$plat: quiet bootonly (status $RC, $(wc -c <"$OUT") bytes out)"
+	fi
+
+	boot $plat "quiet test=alloc"
+	expect "$plat: test=alloc" 0 '^test alloc: ok'
+	boot $plat "test=timer"
+	expect "$plat: test=timer" 0 '^test timer: ok'
+	boot $plat "test=pf"
+	expect "$plat: kernel page fault is dumped" 5 '#PF' 'RIP' 'CR2'
+	boot $plat "test=ud"
+	expect "$plat: kernel #UD is dumped" 5 '#UD' 'RIP'
+	boot $plat "test=nosuchtest"
+	expect "$plat: unknown self-test fails" 3 'nosuchtest'
+
+	# Devices announced on the command line, as QEMU microvm does.
+	boot $plat "virtio_mmio.device=512@0xfeb00000:5 virtio_mmio.device=512@0xfeb00200:6"
+	expect "$plat: command-line virtio devices listed" 0 \
+		'virtio-mmio: 512@0xfeb00000 irq 5' \
+		'virtio-mmio: 512@0xfeb00200 irq 6'
+	boot $plat "virtio_mmio.device=garbage"
+	expect "$plat: malformed virtio entry reported, boot goes on" 0 \
+		'garbage' '^halt: status 0$'
+done
+
+# QEMU attaches real virtio-mmio devices and announces them itself.
+for plat in qemu-kvm qemu-tcg; do
+	why=$(missing $plat)
+	[ -n "$why" ] && { skip "$plat: QEMU virtio devices listed ($why)"; continue; }
+	truncate -s 1M "$TMP/disk.img"
+	boot $plat "" -device virtio-blk-device,drive=d0 \
+		-drive if=none,id=d0,file="$TMP/disk.img",format=raw \
+		-device virtio-net-device,netdev=n0 -netdev user,id=n0
+	n=$(grep -Ec '^virtio-mmio: 512@0xfeb0[0-9a-f]{4} irq [0-9]+$' "$OUT")
+	if [ "$RC" = 0 ] && [ "$n" = 2 ]; then
+		ok "$plat: QEMU virtio devices listed"
+	else
+		bad "$plat: QEMU virtio devices listed (status $RC, $n devices)"
+		sed 's/^/#   /' "$OUT" | tail -20
+	fi
+done
+exit $failed
