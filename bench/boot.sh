@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# make bench-boot: wall time and peak RSS from process start to exit for
+# `quiet bootonly`, ./vmm against QEMU microvm on the same kernel.elf in
+# the same run; and the kernel's boot instruction count under QEMU TCG.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+. bench/lib.sh
+runstat_build
+N=${N:-30}
+CMDLINE="quiet bootonly"
+
+# measure SYSTEM STATUS CMD...: rows boot_wall (us) and peak_rss (KiB)
+measure() {
+	local sys=$1 want=$2; shift 2
+	local r
+	if ! r=$("$RUNSTAT" -n "$N" -w 2 -s "$want" -- "$@"); then
+		row boot_wall "$sys" us - - - 0 "failed (see above)"
+		return
+	fi
+	set -- $r
+	row boot_wall "$sys" us $(($2 / 1000)) $(($3 / 1000)) $(($4 / 1000)) $5
+	row peak_rss "$sys" KiB $7 $8 $9 ${10}
+}
+
+if have_kvm; then
+	measure vmm 0 ./vmm kernel.elf -- $CMDLINE
+	measure qemu-kvm 1 "${QEMU_MICROVM[@]}" -enable-kvm \
+		-kernel kernel.elf -append "$CMDLINE"
+	# The monitor's own memory: its peak RSS minus the guest RAM touched.
+	if st=$(./vmm --stats kernel.elf -- $CMDLINE 2>&1 >/dev/null | grep 'stats:'); then
+		own=$(echo "$st" | sed -n 's/.*own_kib=\([0-9]*\).*/\1/p')
+		[ -n "$own" ] && row monitor_own_rss vmm KiB $own $own $own 1
+	fi
+else
+	row boot_wall vmm us - - - 0 "skipped: no usable /dev/kvm"
+	row boot_wall qemu-kvm us - - - 0 "skipped: no usable /dev/kvm"
+fi
+measure qemu-tcg 1 "${QEMU_MICROVM[@]}" -accel tcg \
+	-kernel kernel.elf -append "$CMDLINE"
+
+# Deterministic count: QEMU TCG, one instruction per translation block,
+# every block logged; icount at 2^9 ns per instruction approximates the
+# cost of an emulated kernel instruction on KVM PVM, so waits (the timer
+# calibration) take about as many instructions as they would there.
+log=$(mktemp)
+"${QEMU_MICROVM[@]}" -accel tcg -singlestep -icount shift=9,sleep=off \
+	-d exec,nochain -D "$log" -kernel kernel.elf -append "$CMDLINE" \
+	>/dev/null 2>&1 </dev/null
+n=$(bench/count-insns.sh "$log")
+rm -f "$log"
+row kernel_boot_instructions icount insns $n $n $n 1
+
+emit boot

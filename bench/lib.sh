@@ -1,0 +1,50 @@
+# Shared by bench/*.sh: rows of one JSON file and one printed table.
+# A row: metric system unit min median p99 n [note]
+ROWS=()
+row() { ROWS+=("$*"); }
+
+# emit NAME: print the table and write bench/out/NAME.json
+emit() {
+	local name=$1 r first=1
+	mkdir -p bench/out
+	printf '\n%-34s %-10s %-6s %14s %14s %14s %7s\n' metric system unit min median p99 n
+	for r in "${ROWS[@]}"; do
+		set -- $r
+		local note=${*:8}
+		if [ -n "$note" ]; then
+			printf '%-34s %-10s %-6s %s\n' "$1" "$2" "$3" "$note"
+		else
+			printf '%-34s %-10s %-6s %14s %14s %14s %7s\n' "$@"
+		fi
+	done
+	{
+		printf '{"bench": "%s", "host": "%s", "when": "%s",\n "rows": [' \
+			"$name" "$(hostname)" "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+		for r in "${ROWS[@]}"; do
+			set -- $r
+			[ $first = 1 ] || printf ','
+			first=0
+			printf '\n  {"metric": "%s", "system": "%s", "unit": "%s", ' "$1" "$2" "$3"
+			if [ -n "${*:8}" ]; then
+				printf '"n": 0, "note": "%s"}' "${*:8}"
+			else
+				printf '"min": %s, "median": %s, "p99": %s, "n": %s}' "$4" "$5" "$6" "$7"
+			fi
+		done
+		printf '\n ]}\n'
+	} >"bench/out/$name.json"
+	echo "wrote bench/out/$name.json"
+}
+
+RUNSTAT=build/bench/runstat
+runstat_build() {
+	mkdir -p build/bench
+	[ "$RUNSTAT" -nt bench/runstat.c ] || cc -O2 -Wall -Wextra -Werror \
+		-o "$RUNSTAT" bench/runstat.c
+}
+
+have_kvm() { scripts/kvm-ok.sh "${VMM_KVM:-/dev/kvm}"; }
+
+QEMU_MICROVM=(qemu-system-x86_64 -M microvm,acpi=off -nodefaults
+	-no-user-config -nographic -serial stdio
+	-device isa-debug-exit,iobase=0xf4,iosize=4)
