@@ -37,8 +37,32 @@ KERNEL_OBJS := $(patsubst %,$(B)/%.o,$(basename $(KERNEL_SRCS)))
 KERNEL_PURE := $(wildcard $(addprefix guest-kernel/,frame.c cmdline.c \
                  memmap.c fmt.c))
 
+# --- user space: libuk, the servers, the boot archive ----------------
+USER_CFLAGS := -std=gnu11 -O2 -g $(WARN) -MMD -MP -Ishared/include \
+               -Iguest-servers/lib -Iguest-kernel -ffreestanding -nostdlib \
+               -fno-stack-protector -fno-pie -mno-red-zone -mno-sse \
+               -mno-sse2 -mno-mmx -mno-avx -mgeneral-regs-only \
+               -fno-asynchronous-unwind-tables -DUSER_SPACE
+USER_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=4096 \
+                -z noexecstack --build-id=none -T guest-servers/lib/user.ld
+LIBUK_SRCS  := $(wildcard guest-servers/lib/*.c guest-servers/lib/*.S) \
+               guest-kernel/fmt.c
+LIBUK_OBJS  := $(patsubst %,$(B)/user/%.o,$(basename $(LIBUK_SRCS)))
+LIBUK       := $(B)/user/libuk.a
+# Every folder of guest-servers/ but lib/ is one program; init goes first
+# in the boot archive.
+SERVERS     := $(filter-out lib,$(notdir $(patsubst %/,%,$(dir \
+                 $(wildcard guest-servers/*/*.c)))))
+SERVER_ELFS := $(SERVERS:%=$(B)/user/%.elf)
+BOOTFS      := $(B)/bootfs.img
+MKBOOTFS    := $(B)/tools/mkbootfs
+
 UNIT_VMM    := $(B)/tests/unit-vmm
 UNIT_KERNEL := $(B)/tests/unit-kernel
+UNIT_USER   := $(B)/tests/unit-user
+# User-space logic that the host tests link (no system calls inside).
+USER_PURE   := $(wildcard guest-servers/lib/alloc.c \
+                 guest-servers/registry/table.c)
 
 .PHONY: all run test bench bench-boot deps clean help
 all: vmm kernel.elf
@@ -66,7 +90,34 @@ $(B)/guest-kernel/%.o: guest-kernel/%.c
 
 $(B)/guest-kernel/%.o: guest-kernel/%.S
 	@mkdir -p $(dir $@)
-	$(GUESTCC) $(GUEST_CFLAGS) -c -o $@ $<
+	$(GUESTCC) $(GUEST_CFLAGS) -I$(B) -c -o $@ $<
+
+# The boot archive is part of the kernel image (guest-kernel/bootfs.S).
+$(B)/guest-kernel/bootfs.o: $(BOOTFS)
+
+$(B)/user/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(GUESTCC) $(USER_CFLAGS) -c -o $@ $<
+
+$(B)/user/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(GUESTCC) $(USER_CFLAGS) -c -o $@ $<
+
+$(LIBUK): $(LIBUK_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+.SECONDEXPANSION:
+$(B)/user/%.elf: $$(patsubst %.c,$(B)/user/%.o,$$(wildcard guest-servers/$$*/*.c)) \
+		$(LIBUK) guest-servers/lib/user.ld
+	$(GUESTLD) $(USER_LDFLAGS) -o $@ $(filter %.o,$^) $(LIBUK)
+
+$(MKBOOTFS): tools/mkbootfs.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $<
+
+$(BOOTFS): $(MKBOOTFS) $(SERVER_ELFS)
+	$(MKBOOTFS) $@ $(filter %/init.elf,$(SERVER_ELFS)) \
+		$(filter-out %/init.elf,$(SERVER_ELFS))
 
 # --- tests -----------------------------------------------------------
 $(UNIT_VMM): $(wildcard tests/unit/vmm_*.c) $(VMM_PURE) $(wildcard monitor/*.h)
@@ -80,11 +131,17 @@ $(UNIT_KERNEL): $(wildcard tests/unit/kernel_*.c) $(KERNEL_PURE) \
 	$(HOSTCC) $(UNIT_CFLAGS) -Iguest-kernel -o $@ $(filter %.c,$^) \
 		-lcriterion
 
+$(UNIT_USER): $(wildcard tests/unit/user_*.c) $(USER_PURE) \
+		$(wildcard guest-servers/*/*.h)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(UNIT_CFLAGS) -Iguest-servers/lib -Iguest-servers/registry \
+		-o $@ $(filter %.c,$^) -lcriterion
+
 deps:
 	@scripts/deps.sh
 
-test: deps all $(UNIT_VMM) $(UNIT_KERNEL)
-	@tests/run-all.sh $(UNIT_VMM) $(UNIT_KERNEL)
+test: deps all $(UNIT_VMM) $(UNIT_KERNEL) $(UNIT_USER)
+	@tests/run-all.sh $(UNIT_VMM) $(UNIT_KERNEL) $(UNIT_USER)
 
 run: deps all
 	@scripts/run-demo.sh

@@ -1,0 +1,140 @@
+/*
+ * The system-call ABI between the kernel and user space.
+ *
+ * User code enters the kernel by calling the entry page (UK_ENTRY_VA),
+ * which the kernel maps read-only into every address space and fills at
+ * boot with the sequence a self-test chose: `syscall; ret` where syscall
+ * and sysret work, `int3; ret` (a DPL-3 breakpoint gate, back with iretq)
+ * where they do not (KVM PVM). User code never names the instruction.
+ *
+ * Registers (in -> out):
+ *   rax  system call number          -> error (enum uk_err)
+ *   rdi  capability slot             -> preserved
+ *   rsi  message label / argument    -> message label / result
+ *   rdx, r8, r9, r10  message words 0..3 (in and out)
+ *   r12  slot of a capability to send, or UK_NO_CAP -> slot the received
+ *        capability was put in, or UK_NO_CAP
+ *   r13  -                           -> badge of the sender
+ *   r14  slot where a received capability goes, or UK_NO_CAP
+ *   rcx, r11 are clobbered; every other register is preserved.
+ */
+#ifndef UKERN_ABI_H
+#define UKERN_ABI_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#define UK_ABI_VERSION          1
+
+/* ---- user address space (lower half) ----------------------------- */
+#define UK_USER_MIN             0x0000000000400000ull  /* below: guard */
+#define UK_USER_MAX             0x00007ffffff00000ull  /* exclusive */
+#define UK_ENTRY_VA             0x00007ffffff00000ull  /* entry page */
+#define UK_STACK_TOP            0x00007fffff000000ull  /* initial rsp */
+#define UK_STACK_PAGES          16
+#define UK_PAGE_SIZE            4096ull
+
+/* ---- system calls ------------------------------------------------- */
+enum uk_sys {
+	UK_SYS_NONE = 0,        /* reserved: always UK_E_SYSCALL */
+	UK_SYS_CALL,            /* rdi ep: send, then wait for the reply */
+	UK_SYS_REPLY_RECV,      /* reply to the last caller, wait on rdi ep */
+	UK_SYS_RECV,            /* rdi ep: wait for a message */
+	UK_SYS_SEND,            /* rdi ep: send, blocking until received */
+	UK_SYS_REPLY,           /* reply to the last caller, do not wait */
+	UK_SYS_SIGNAL,          /* rdi ntfn, rsi bits: OR bits in */
+	UK_SYS_WAIT,            /* rdi ntfn: -> rsi bits (cleared) */
+	UK_SYS_POLL,            /* rdi ntfn: like wait, never blocks */
+	UK_SYS_YIELD,
+	UK_SYS_CAP_COPY,        /* rdi src, rsi dst, rdx rights mask */
+	UK_SYS_CAP_MINT,        /* rdi src, rsi dst, rdx rights, r8 badge */
+	UK_SYS_CAP_DELETE,      /* rdi slot */
+	UK_SYS_CAP_INFO,        /* rdi slot -> rsi type, rdx rights, r8 badge */
+	UK_SYS_CAP_GIVE,        /* rdi proc, rsi src, rdx dst in proc, r8 rights */
+	UK_SYS_OBJ_CREATE,      /* rdi dst slot, rsi type (endpoint, ntfn) */
+	UK_SYS_MEM_ALLOC,       /* rdi dst slot, rsi pages: zeroed region */
+	UK_SYS_MEM_MAP,         /* rdi proc (UK_SELF), rsi region, rdx va,
+	                           r8 rights (subset of the cap's) */
+	UK_SYS_MEM_UNMAP,       /* rdi proc (UK_SELF), rsi va, rdx pages */
+	UK_SYS_MEM_INFO,        /* rdi region -> rsi pages, rdx phys */
+	UK_SYS_PROC_CREATE,     /* rdi dst slot, rsi fault ep slot, rdx prio,
+	                           r8 name (4 chars packed, for the log) */
+	UK_SYS_PROC_START,      /* rdi proc, rsi entry, rdx stack, r8 arg */
+	UK_SYS_PROC_KILL,       /* rdi proc */
+	UK_SYS_EXIT,            /* rsi status: stop this process */
+	UK_SYS_DEBUG_WRITE,     /* rsi user buffer, rdx length (<= 256) */
+	UK_SYS_INFO,            /* rsi UK_INFO_* -> rsi value */
+	UK_SYS_MACHINE_EXIT,    /* rdi control cap, rsi status */
+	UK_SYS_MAX
+};
+
+enum uk_info {
+	UK_INFO_TSC_KHZ = 1,    /* TSC ticks per millisecond */
+	UK_INFO_ENTRY_MODE,     /* 1 syscall, 2 trap */
+	UK_INFO_TICKS,          /* timer ticks since boot */
+	UK_INFO_FREE_PAGES,
+};
+
+enum uk_err {
+	UK_OK = 0,
+	UK_E_SYSCALL,           /* no such system call */
+	UK_E_CAP,               /* slot out of range or empty */
+	UK_E_TYPE,              /* capability of the wrong type */
+	UK_E_RIGHTS,            /* capability lacks a right */
+	UK_E_ARG,               /* an argument is invalid */
+	UK_E_NOMEM,             /* out of memory or over quota */
+	UK_E_BUSY,              /* destination slot or address in use */
+	UK_E_DEAD,              /* the peer died or the object is gone */
+	UK_E_NOREPLY,           /* nobody to reply to */
+	UK_E_AGAIN,             /* nothing pending (poll) */
+	UK_E_MAX
+};
+
+/* ---- capabilities ------------------------------------------------- */
+#define UK_CAP_SLOTS            64
+#define UK_NO_CAP               0xffffffffffffffffull
+#define UK_SELF                 0xfffffffffffffffeull  /* "my process" */
+
+enum uk_cap_type {
+	UK_CAP_NULL = 0,
+	UK_CAP_ENDPOINT,
+	UK_CAP_NTFN,
+	UK_CAP_MEMORY,
+	UK_CAP_IRQ,
+	UK_CAP_PROCESS,
+	UK_CAP_CONTROL,         /* machine control: exit the whole system */
+	UK_CAP_TYPE_MAX
+};
+
+/* Rights: endpoints use SEND/RECV/GRANT, memory READ/WRITE/EXEC. */
+#define UK_R_SEND               0x01u
+#define UK_R_RECV               0x02u
+#define UK_R_GRANT              0x04u
+#define UK_R_READ               0x08u
+#define UK_R_WRITE              0x10u
+#define UK_R_EXEC               0x20u
+#define UK_R_ALL                0x3fu
+
+/* Slots every process starts with; init fills them for its children. */
+#define UK_SLOT_SUPERVISOR      1       /* endpoint to init (send) */
+#define UK_SLOT_REGISTRY        2       /* endpoint to the registry */
+#define UK_SLOT_FIRST_FREE      8
+/* init's own boot slots, filled by the kernel. */
+#define UK_SLOT_INIT_CONTROL    3       /* UK_CAP_CONTROL */
+#define UK_SLOT_INIT_BOOTFS     4       /* memory: the boot archive (R) */
+#define UK_SLOT_INIT_FAULT      5       /* endpoint: children's faults */
+
+/* Labels of messages the kernel sends on a process's behalf. */
+#define UK_LABEL_FAULT          0xfa17u /* w0 vector, w1 error code,
+                                           w2 rip, w3 cr2; badge = pid */
+#define UK_LABEL_EXIT           0xe417u /* w0 status; badge = pid */
+
+/* A message in registers. */
+struct uk_msg {
+	uint64_t label;
+	uint64_t w[4];
+	uint64_t cap;           /* send: slot or UK_NO_CAP; recv: slot */
+	uint64_t badge;         /* recv only */
+};
+
+#endif
