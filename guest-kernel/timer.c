@@ -1,0 +1,76 @@
+/*
+ * Why the PIT: the LAPIC timer's rate is unknown and differs between
+ * hardware KVM, KVM PVM and QEMU TCG. kvmclock would give it without
+ * waiting, but QEMU TCG has no kvmclock, and QEMU microvm under TCG has
+ * no port 0x61 (the PIT channel 2 gate), so channel 0 read through the
+ * latch command is the one reference present on both monitors' machines.
+ * Both reads of a pair (PIT, then LAPIC) sit next to each other, so the
+ * result depends on the PIT ticks actually elapsed, not on the poll rate.
+ */
+#include "timer.h"
+
+#include "arch.h"
+#include "lapic.h"
+#include "pit.h"
+#include "platform.h"
+
+#define CAL_PIT_TICKS   (PLAT_PIT_HZ / 1000)    /* about 1 ms */
+#define CAL_SPINS_MAX   100000                  /* PIT never moves */
+#define CAL_LAPIC_MAX   0x40000000u             /* LAPIC way too fast */
+
+static volatile uint64_t ticks;
+
+static uint32_t calibrate(void)
+{
+	uint32_t l0, l, spins = 0;
+	uint16_t p0, p;
+
+	pit_start();
+	lapic_timer_oneshot(0xffffffff);
+	p0 = pit_read();
+	l0 = lapic_timer_count();
+	do {
+		p = pit_read();
+		l = lapic_timer_count();
+		if (++spins > CAL_SPINS_MAX || l0 - l > CAL_LAPIC_MAX)
+			return 0;
+	} while ((uint16_t)(p0 - p) < CAL_PIT_TICKS);
+	return (uint32_t)((uint64_t)(l0 - l) * PLAT_PIT_HZ /
+			  ((uint64_t)(uint16_t)(p0 - p) * 1000));
+}
+
+uint32_t timer_init(unsigned hz)
+{
+	uint32_t per_ms = hz ? calibrate() : 0;
+	uint64_t count = per_ms ? (uint64_t)per_ms * 1000 / hz : 0;
+
+	if (!count)
+		return 0;
+	lapic_timer_periodic(TIMER_VECTOR,
+			     count > 0xffffffff ? 0xffffffff : (uint32_t)count);
+	return per_ms;
+}
+
+void timer_irq(void)
+{
+	ticks++;
+	lapic_eoi();
+}
+
+uint64_t timer_ticks(void)
+{
+	return ticks;
+}
+
+void timer_wait(uint64_t n)
+{
+	uint64_t end = ticks + n;
+
+	for (;;) {
+		cpu_cli();
+		if (ticks >= end)
+			break;
+		cpu_sti_hlt();
+	}
+	cpu_sti();
+}

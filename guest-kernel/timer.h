@@ -1,0 +1,21 @@
+/* The kernel clock: the LAPIC timer, calibrated against the PIT. */
+#ifndef KERNEL_TIMER_H
+#define KERNEL_TIMER_H
+
+#include <stdint.h>
+
+/* Calibrates the LAPIC timer (about 1 ms of PIT time) and starts it
+ * periodic at hz (>= 1) on TIMER_VECTOR. Returns LAPIC ticks per ms, or 0
+ * (timer not started) if the PIT or the LAPIC timer does not count. */
+uint32_t timer_init(unsigned hz);
+
+/* The timer interrupt: counts a tick, EOI. */
+void timer_irq(void);
+
+/* Timer interrupts since timer_init. */
+uint64_t timer_ticks(void);
+
+/* Enables interrupts and halts until n more ticks have passed. */
+void timer_wait(uint64_t n);
+
+#endif

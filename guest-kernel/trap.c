@@ -1,0 +1,49 @@
+#include "trap.h"
+
+#include "arch.h"
+#include "console.h"
+#include "panic.h"
+#include "platform.h"
+#include "timer.h"
+
+static const char *const names[32] = {
+	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint",
+	"#OF overflow", "#BR bound range", "#UD invalid opcode",
+	"#NM device not available", "#DF double fault", "coprocessor overrun",
+	"#TS invalid TSS", "#NP segment not present", "#SS stack fault",
+	"#GP general protection", "#PF page fault", "reserved",
+	"#MF x87 error", "#AC alignment check", "#MC machine check",
+	"#XM SIMD error", "#VE virtualization", "#CP control protection",
+	[28] = "#HV hypervisor injection", "#VC VMM communication",
+	"#SX security",
+};
+
+static void dump(const struct trap_frame *f)
+{
+	const char *name = f->vector < 32 && names[f->vector] ?
+			   names[f->vector] : "interrupt";
+
+	kerror("exception %lu %s in %s mode, error 0x%lx\n"
+	       "RIP %016lx CS %04lx RFLAGS %016lx\n"
+	       "RSP %016lx SS %04lx CR2 %016lx\n"
+	       "RAX %016lx RBX %016lx RCX %016lx\n"
+	       "RDX %016lx RSI %016lx RDI %016lx\n"
+	       "RBP %016lx R8  %016lx R9  %016lx\n"
+	       "R10 %016lx R11 %016lx R12 %016lx\n"
+	       "R13 %016lx R14 %016lx R15 %016lx\n",
+	       f->vector, name, f->cs & 3 ? "user" : "kernel", f->error,
+	       f->rip, f->cs, f->rflags, f->rsp, f->ss, read_cr2(),
+	       f->rax, f->rbx, f->rcx, f->rdx, f->rsi, f->rdi,
+	       f->rbp, f->r8, f->r9, f->r10, f->r11, f->r12,
+	       f->r13, f->r14, f->r15);
+}
+
+void trap_dispatch(struct trap_frame *f)
+{
+	if (f->vector == TIMER_VECTOR) {
+		timer_irq();
+		return;
+	}
+	dump(f);
+	kexit(KEXIT_EXCEPTION);
+}
