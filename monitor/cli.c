@@ -1,0 +1,324 @@
+#include "cli.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <platform.h>
+
+#ifndef VMM_VERSION
+#define VMM_VERSION "unknown"
+#endif
+
+enum {
+	OPT_MEM = 256,
+	OPT_TIMEOUT,
+	OPT_KVM,
+	OPT_VERSION,
+};
+
+static const struct option cli_options[] = {
+	{ "mem",     required_argument, NULL, OPT_MEM },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "kvm",     required_argument, NULL, OPT_KVM },
+	{ "verbose", no_argument,       NULL, 'v' },
+	{ "help",    no_argument,       NULL, 'h' },
+	{ "version", no_argument,       NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+int cli_parse_size(const char *s, uint64_t *out)
+{
+	unsigned long long n;
+	unsigned shift = 0;
+	char *end;
+
+	if (!isdigit((unsigned char)s[0]))
+		return -EINVAL;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno == ERANGE)
+		return -ERANGE;
+	switch (*end) {
+	case '\0':
+		break;
+	case 'k': case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm': case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'g': case 'G':
+		shift = 30;
+		end++;
+		break;
+	case 't': case 'T':     /* only so that "1T" is "too large" */
+		shift = 40;
+		end++;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (*end != '\0')
+		return -EINVAL;
+	if (n > (UINT64_MAX >> shift))
+		return -ERANGE;
+	*out = (uint64_t)n << shift;
+	return 0;
+}
+
+int cli_parse_seconds(const char *s, double *out)
+{
+	unsigned digits = 0, dots = 0;
+	const char *p;
+	double v;
+
+	for (p = s; *p; p++) {
+		if (isdigit((unsigned char)*p))
+			digits++;
+		else if (*p == '.')
+			dots++;
+		else
+			return -EINVAL;
+	}
+	if (digits == 0 || dots > 1)
+		return -EINVAL;
+	v = strtod(s, NULL);
+	if (!(v <= CLI_TIMEOUT_MAX))
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+/* True if arg is "--NAME" (no '=') for an abbreviation of NAME. */
+static bool cli_names_option(const char *arg, const char *name)
+{
+	size_t n;
+
+	if (strncmp(arg, "--", 2) != 0 || strchr(arg, '='))
+		return false;
+	n = strlen(arg + 2);
+	return n > 0 && strncmp(arg + 2, name, n) == 0;
+}
+
+/*
+ * The index of the "--" that ends the options, or argc. A "--" that is
+ * the value of an option ("--kvm --") does not count, as in getopt.
+ */
+static int cli_find_end(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return i;
+		if (cli_names_option(argv[i], "mem") ||
+		    cli_names_option(argv[i], "timeout") ||
+		    cli_names_option(argv[i], "kvm"))
+			i++;
+	}
+	return argc;
+}
+
+static const char *cli_option_name(int val)
+{
+	const struct option *o;
+
+	for (o = cli_options; o->name; o++)
+		if (o->val == val)
+			return o->name;
+	return "?";
+}
+
+static bool cli_is_option_val(int val)
+{
+	const struct option *o;
+
+	for (o = cli_options; o->name; o++)
+		if (o->val == val)
+			return true;
+	return false;
+}
+
+/* Report a getopt error ('?' or ':') in err. */
+static void cli_getopt_error(int ch, char **argv, struct errmsg *err)
+{
+	if (ch == ':') {
+		errmsg_set(err, "option '--%s' needs a value (try --help)",
+			   cli_option_name(optopt));
+	} else if (optopt == 0 || cli_is_option_val(optopt)) {
+		/* An unknown or ambiguous long option, or a value given to
+		 * one that takes none: getopt has stepped past it. */
+		errmsg_set(err, "bad option '%s' (try --help)",
+			   argv[optind - 1]);
+	} else {
+		errmsg_set(err, "unknown option '-%c' (try --help)", optopt);
+	}
+}
+
+static int cli_set_mem(struct cli *c, const char *arg, struct errmsg *err)
+{
+	uint64_t size;
+	int r;
+
+	r = cli_parse_size(arg, &size);
+	if (r == -ERANGE) {
+		errmsg_set(err, "--mem '%s': too large", arg);
+		return -EINVAL;
+	}
+	if (r < 0) {
+		errmsg_set(err, "--mem '%s': not a size (e.g. 512M, 2G)", arg);
+		return -EINVAL;
+	}
+	if (size < CLI_MEM_MIN || size > PLAT_RAM_MAX) {
+		errmsg_set(err, "--mem '%s': must be between 4M and 3G", arg);
+		return -EINVAL;
+	}
+	if (size % 4096) {
+		errmsg_set(err, "--mem '%s': must be a multiple of 4K", arg);
+		return -EINVAL;
+	}
+	c->mem_size = size;
+	return 0;
+}
+
+static int cli_set_timeout(struct cli *c, const char *arg,
+			   struct errmsg *err)
+{
+	int r;
+
+	r = cli_parse_seconds(arg, &c->timeout);
+	if (r == -ERANGE) {
+		errmsg_set(err, "--timeout '%s': at most %.0f seconds", arg,
+			   CLI_TIMEOUT_MAX);
+		return -EINVAL;
+	}
+	if (r < 0) {
+		errmsg_set(err, "--timeout '%s': not a number of seconds",
+			   arg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Join words[0..n) with single spaces into c->cmdline. */
+static int cli_join_cmdline(struct cli *c, int n, char **words,
+			    struct errmsg *err)
+{
+	size_t len = 0, wlen;
+	int i;
+
+	c->cmdline[0] = '\0';
+	for (i = 0; i < n; i++) {
+		wlen = strlen(words[i]);
+		/* len <= CLI_CMDLINE_MAX always, so this cannot wrap. */
+		if (wlen + (i > 0) > CLI_CMDLINE_MAX - len) {
+			errmsg_set(err, "kernel command line too long "
+				   "(at most %d bytes)", CLI_CMDLINE_MAX);
+			return -EINVAL;
+		}
+		if (i > 0)
+			c->cmdline[len++] = ' ';
+		memcpy(c->cmdline + len, words[i], wlen);
+		len += wlen;
+	}
+	c->cmdline[len] = '\0';
+	return 0;
+}
+
+int cli_parse(struct cli *c, int argc, char **argv, struct errmsg *err)
+{
+	const char *env;
+	int end, ch, r;
+
+	memset(c, 0, sizeof(*c));
+	c->action = CLI_RUN;
+	c->mem_size = CLI_MEM_DEFAULT;
+
+	end = cli_find_end(argc, argv);
+	optind = 0;             /* glibc: start afresh */
+	opterr = 0;             /* errors are reported through err */
+	while ((ch = getopt_long(end, argv, ":vh", cli_options, NULL)) != -1) {
+		switch (ch) {
+		case OPT_MEM:
+			r = cli_set_mem(c, optarg, err);
+			if (r < 0)
+				return r;
+			break;
+		case OPT_TIMEOUT:
+			r = cli_set_timeout(c, optarg, err);
+			if (r < 0)
+				return r;
+			break;
+		case OPT_KVM:
+			c->kvm_path = optarg;
+			break;
+		case 'v':
+			c->verbose = true;
+			break;
+		case 'h':
+			c->action = CLI_HELP;
+			return 0;
+		case OPT_VERSION:
+			c->action = CLI_VERSION;
+			return 0;
+		default:
+			cli_getopt_error(ch, argv, err);
+			return -EINVAL;
+		}
+	}
+	if (optind >= end) {
+		errmsg_set(err, "missing KERNEL (try --help)");
+		return -EINVAL;
+	}
+	if (end - optind > 1) {
+		errmsg_set(err, "unexpected argument '%s' (kernel command "
+			   "line words go after --)", argv[optind + 1]);
+		return -EINVAL;
+	}
+	c->kernel = argv[optind];
+	if (c->kernel[0] == '\0') {
+		errmsg_set(err, "empty KERNEL file name");
+		return -EINVAL;
+	}
+	if (end < argc) {
+		r = cli_join_cmdline(c, argc - end - 1, argv + end + 1, err);
+		if (r < 0)
+			return r;
+	}
+	if (!c->kvm_path) {
+		env = getenv(CLI_KVM_ENV);
+		c->kvm_path = env && *env ? env : CLI_KVM_DEFAULT;
+	}
+	return 0;
+}
+
+void cli_usage(FILE *out)
+{
+	fputs(
+"usage: vmm [options] KERNEL [-- kernel command line words...]\n"
+"Boot KERNEL, an x86-64 ELF file with a PVH entry note, in a KVM VM.\n"
+"\n"
+"  --mem SIZE         guest RAM, 4M to 3G, a multiple of 4K; suffixes\n"
+"                     K, M, G; a plain number is bytes (default 128M)\n"
+"  --timeout SECONDS  stop the guest after this long and exit 124\n"
+"                     (decimals allowed; 0 means no timeout)\n"
+"  -v, --verbose      report each distinct VM exit reason, unclaimed\n"
+"                     port and MMIO address once, on stderr\n"
+"  --kvm PATH         the KVM device (default $VMM_KVM, else /dev/kvm)\n"
+"  -h, --help         show this text and exit\n"
+"  --version          show the version and exit\n"
+"\n"
+"Exit status: the status the guest wrote to port 0xf4 (values above 255\n"
+"become 255); 1 if the guest died (triple fault, KVM error); 2 for a\n"
+"usage or input error; 124 on timeout.\n", out);
+}
+
+void cli_version(FILE *out)
+{
+	fprintf(out, "vmm %s\n", VMM_VERSION);
+}

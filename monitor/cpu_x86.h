@@ -1,0 +1,44 @@
+/*
+ * The x86 vCPU as the guest first sees it: the CPUID table derived from
+ * what KVM supports, the register state of the PVH entry, and a register
+ * dump for when the guest dies. Pure functions on <linux/kvm.h> structs,
+ * so that tests run them on the host; kvm.c does the ioctls.
+ */
+#ifndef VMM_CPU_X86_H
+#define VMM_CPU_X86_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <linux/kvm.h>
+
+#include "mem.h"
+
+struct cpu_features {
+	bool tsc_deadline;      /* KVM_CAP_TSC_DEADLINE_TIMER with irqchip */
+};
+
+/*
+ * Edit the table from KVM_GET_SUPPORTED_CPUID in place into the CPU we
+ * present: one logical CPU with APIC id 0, hypervisor bit set, KVM leaves
+ * kept, and no PCID/INVPCID, x2APIC, MONITOR/MWAIT, nested virtualization
+ * or PMU (each change is explained where it is made).
+ */
+void cpu_filter_cpuid(struct kvm_cpuid_entry2 *e, unsigned n,
+		      const struct cpu_features *f);
+
+/*
+ * Set the segment, descriptor-table and control registers of the PVH
+ * entry in s, keeping the fields this does not name (apic_base,
+ * interrupt_bitmap): 32-bit flat protected mode, paging off, the
+ * segment caches matching the boot GDT written by bootinfo_build().
+ */
+void cpu_boot_sregs(struct kvm_sregs *s);
+
+/* General registers of the PVH entry: rip = entry, rbx = start info. */
+void cpu_boot_regs(struct kvm_regs *r, gpa_t entry, gpa_t start_info);
+
+/* Print the registers, each line starting "vmm:   ". */
+void cpu_dump(FILE *out, const struct kvm_regs *r, const struct kvm_sregs *s);
+
+#endif

@@ -1,0 +1,462 @@
+#include "kvm.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/kvm.h>
+
+#include "bootinfo.h"
+#include "cpu_x86.h"
+#include "vmexit.h"
+
+#define KVM_CPUID_MAX_ENTRIES 4096      /* give up growing past this */
+
+#ifndef sigev_notify_thread_id
+#define sigev_notify_thread_id _sigev_un._tid
+#endif
+
+/* The timeout handler's view of the vCPU (one vCPU, one timer). */
+static struct kvm_run *volatile kvm_timer_run;
+static volatile sig_atomic_t kvm_timed_out;
+
+struct kvm_cap {
+	int cap;
+	const char *name;
+	bool required;
+};
+
+#define KVM_CAP_ENTRY(c, req) { KVM_CAP_##c, "KVM_CAP_" #c, req }
+
+static const struct kvm_cap kvm_caps[] = {
+	KVM_CAP_ENTRY(USER_MEMORY, true),       /* SET_USER_MEMORY_REGION */
+	KVM_CAP_ENTRY(IRQCHIP, true),           /* CREATE_IRQCHIP */
+	KVM_CAP_ENTRY(PIT2, true),              /* CREATE_PIT2 */
+	KVM_CAP_ENTRY(EXT_CPUID, true),         /* GET_SUPPORTED_CPUID, SET_CPUID2 */
+	KVM_CAP_ENTRY(IMMEDIATE_EXIT, true),    /* kvm_run.immediate_exit */
+	KVM_CAP_ENTRY(SET_TSS_ADDR, false),     /* needed on Intel only */
+	KVM_CAP_ENTRY(TSC_DEADLINE_TIMER, false),
+};
+
+void kvm_init(struct kvm_vm *vm)
+{
+	memset(vm, 0, sizeof(*vm));
+	vm->sys_fd = vm->vm_fd = vm->vcpu_fd = -1;
+}
+
+/* ioctl() that reports failure as "NAME: strerror" and returns -errno. */
+static int kvm_ioctl(int fd, unsigned long req, unsigned long arg,
+		     const char *name, struct errmsg *err)
+{
+	int r;
+
+	do {
+		r = ioctl(fd, req, arg);
+	} while (r < 0 && errno == EINTR);
+	if (r < 0) {
+		r = -errno;
+		errmsg_set(err, "%s: %s", name, strerror(-r));
+	}
+	return r;
+}
+
+#define KVM_IOCTL(fd, req, arg, err) \
+	kvm_ioctl((fd), (req), (unsigned long)(arg), #req, (err))
+
+int kvm_open(struct kvm_vm *vm, const char *path, struct errmsg *err)
+{
+	const struct kvm_cap *c;
+	int r;
+
+	vm->path = path;
+	vm->sys_fd = open(path, O_RDWR | O_CLOEXEC);
+	if (vm->sys_fd < 0) {
+		r = -errno;
+		errmsg_set(err, "%s: %s%s", path, strerror(-r),
+			   r == -ENOENT ? " (no KVM here? --kvm PATH or "
+			   "$VMM_KVM name another device)" :
+			   r == -EACCES ? " (are you in the kvm group?)" : "");
+		return r;
+	}
+	r = ioctl(vm->sys_fd, KVM_GET_API_VERSION, 0UL);
+	if (r < 0) {
+		r = -errno;
+		errmsg_set(err, "%s: KVM_GET_API_VERSION: %s (not a KVM "
+			   "device?)", path, strerror(-r));
+		return r;
+	}
+	if (r != KVM_API_VERSION) {
+		errmsg_set(err, "%s: KVM API version %d, need %d", path, r,
+			   KVM_API_VERSION);
+		return -ENOTSUP;
+	}
+	for (c = kvm_caps; c < kvm_caps + sizeof(kvm_caps) / sizeof(*c); c++) {
+		r = ioctl(vm->sys_fd, KVM_CHECK_EXTENSION, (unsigned long)c->cap);
+		if (r < 0) {
+			r = -errno;
+			errmsg_set(err, "%s: KVM_CHECK_EXTENSION %s: %s", path,
+				   c->name, strerror(-r));
+			return r;
+		}
+		if (r == 0 && c->required) {
+			errmsg_set(err, "%s: KVM lacks %s", path, c->name);
+			return -ENOTSUP;
+		}
+		if (c->cap == KVM_CAP_SET_TSS_ADDR)
+			vm->set_tss = r > 0;
+		if (c->cap == KVM_CAP_TSC_DEADLINE_TIMER)
+			vm->tsc_deadline = r > 0;
+	}
+	return 0;
+}
+
+/* Get what KVM supports, filter it (cpu_x86.c), give it to the vCPU. */
+static int kvm_setup_cpuid(struct kvm_vm *vm, struct errmsg *err)
+{
+	struct cpu_features f = { .tsc_deadline = vm->tsc_deadline };
+	struct kvm_cpuid2 *cpuid = NULL;
+	unsigned nent = 128;
+	int r;
+
+	for (;;) {
+		cpuid = calloc(1, sizeof(*cpuid) +
+			       nent * sizeof(cpuid->entries[0]));
+		if (!cpuid) {
+			errmsg_set(err, "CPUID table: %s", strerror(ENOMEM));
+			return -ENOMEM;
+		}
+		cpuid->nent = nent;
+		r = KVM_IOCTL(vm->sys_fd, KVM_GET_SUPPORTED_CPUID, cpuid, err);
+		if (r != -E2BIG || nent >= KVM_CPUID_MAX_ENTRIES)
+			break;
+		free(cpuid);
+		nent *= 2;
+	}
+	if (r < 0)
+		goto out;
+	cpu_filter_cpuid(cpuid->entries, cpuid->nent, &f);
+	r = KVM_IOCTL(vm->vcpu_fd, KVM_SET_CPUID2, cpuid, err);
+out:
+	free(cpuid);
+	return r;
+}
+
+static int kvm_setup_regs(struct kvm_vm *vm, gpa_t entry, gpa_t start_info,
+			  struct errmsg *err)
+{
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+	int r;
+
+	r = KVM_IOCTL(vm->vcpu_fd, KVM_GET_SREGS, &sregs, err);
+	if (r < 0)
+		return r;
+	cpu_boot_sregs(&sregs);
+	r = KVM_IOCTL(vm->vcpu_fd, KVM_SET_SREGS, &sregs, err);
+	if (r < 0)
+		return r;
+	cpu_boot_regs(&regs, entry, start_info);
+	return KVM_IOCTL(vm->vcpu_fd, KVM_SET_REGS, &regs, err);
+}
+
+int kvm_setup(struct kvm_vm *vm, const struct mem *m, gpa_t entry,
+	      gpa_t start_info, struct errmsg *err)
+{
+	struct kvm_userspace_memory_region region = {
+		.slot = 0,
+		.flags = 0,
+		.guest_phys_addr = 0,
+		.memory_size = m->size,
+		.userspace_addr = (uint64_t)(uintptr_t)m->host,
+	};
+	/*
+	 * SPEAKER_DUMMY: KVM also handles port 0x61, whose bits give the
+	 * gate and output of PIT channel 2, the classic way to calibrate
+	 * a clock against the PIT; without it 0x61 would reach us.
+	 */
+	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
+	void *run;
+	int r;
+
+	r = KVM_IOCTL(vm->sys_fd, KVM_CREATE_VM, 0, err);
+	if (r < 0)
+		return r;
+	vm->vm_fd = r;
+	/* Intel without unrestricted guest needs three pages for a real
+	 * mode TSS; outside RAM and reserved in the memory map. */
+	if (vm->set_tss) {
+		r = KVM_IOCTL(vm->vm_fd, KVM_SET_TSS_ADDR, BOOT_KVM_TSS, err);
+		if (r < 0)
+			return r;
+	}
+	/* The irqchip must exist before the vCPU, the PIT after it. */
+	r = KVM_IOCTL(vm->vm_fd, KVM_CREATE_IRQCHIP, 0, err);
+	if (r < 0)
+		return r;
+	r = KVM_IOCTL(vm->vm_fd, KVM_CREATE_PIT2, &pit, err);
+	if (r < 0)
+		return r;
+	r = KVM_IOCTL(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region, err);
+	if (r < 0)
+		return r;
+	r = KVM_IOCTL(vm->sys_fd, KVM_GET_VCPU_MMAP_SIZE, 0, err);
+	if (r < 0)
+		return r;
+	if ((size_t)r < sizeof(struct kvm_run)) {
+		errmsg_set(err, "KVM_GET_VCPU_MMAP_SIZE: %d is too small", r);
+		return -EINVAL;
+	}
+	vm->run_size = (size_t)r;
+	r = KVM_IOCTL(vm->vm_fd, KVM_CREATE_VCPU, 0, err);
+	if (r < 0)
+		return r;
+	vm->vcpu_fd = r;
+	run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   vm->vcpu_fd, 0);
+	if (run == MAP_FAILED) {
+		r = -errno;
+		errmsg_set(err, "mmap of the vCPU run area: %s", strerror(-r));
+		return r;
+	}
+	vm->run = run;
+	r = kvm_setup_cpuid(vm, err);
+	if (r < 0)
+		return r;
+	return kvm_setup_regs(vm, entry, start_info, err);
+}
+
+static void kvm_on_timer(int sig)
+{
+	struct kvm_run *run = kvm_timer_run;
+
+	(void)sig;
+	kvm_timed_out = 1;
+	/* Seen by the next KVM_RUN, if the signal came outside of it. */
+	if (run)
+		run->immediate_exit = 1;
+}
+
+/*
+ * Arm a one-shot timer that sends SIGALRM to this thread (the vCPU
+ * thread) after timeout seconds.
+ */
+static int kvm_timer_start(struct kvm_vm *vm, double timeout,
+			   timer_t *timer, struct errmsg *err)
+{
+	struct sigaction sa;
+	struct sigevent sev;
+	struct itimerspec its;
+	sigset_t set;
+	int r;
+
+	kvm_timed_out = 0;
+	kvm_timer_run = vm->run;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = kvm_on_timer;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;        /* no SA_RESTART: KVM_RUN returns EINTR */
+	if (sigaction(SIGALRM, &sa, NULL) < 0)
+		goto fail;
+	sigemptyset(&set);
+	sigaddset(&set, SIGALRM);
+	r = pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	if (r != 0) {
+		errno = r;
+		goto fail;
+	}
+	memset(&sev, 0, sizeof(sev));
+	sev.sigev_notify = SIGEV_THREAD_ID;
+	sev.sigev_signo = SIGALRM;
+	sev.sigev_notify_thread_id = gettid();
+	if (timer_create(CLOCK_MONOTONIC, &sev, timer) < 0)
+		goto fail;
+	memset(&its, 0, sizeof(its));
+	its.it_value.tv_sec = (time_t)timeout;
+	its.it_value.tv_nsec =
+		(long)((timeout - (double)its.it_value.tv_sec) * 1e9);
+	if (its.it_value.tv_nsec >= 1000000000L)
+		its.it_value.tv_nsec = 999999999L;
+	if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0)
+		its.it_value.tv_nsec = 1;       /* 0 would disarm it */
+	if (timer_settime(*timer, 0, &its, NULL) < 0) {
+		r = -errno;
+		timer_delete(*timer);
+		errno = -r;
+		goto fail;
+	}
+	return 0;
+fail:
+	r = -errno;
+	errmsg_set(err, "timeout timer: %s", strerror(-r));
+	kvm_timer_run = NULL;
+	return r;
+}
+
+static void kvm_timer_stop(timer_t timer)
+{
+	timer_delete(timer);
+	kvm_timer_run = NULL;
+}
+
+static const char *kvm_internal_error_name(uint32_t suberror)
+{
+	switch (suberror) {
+	case KVM_INTERNAL_ERROR_EMULATION:
+		return "emulation failure";
+	case KVM_INTERNAL_ERROR_SIMUL_EX:
+		return "simultaneous exceptions";
+	case KVM_INTERNAL_ERROR_DELIVERY_EV:
+		return "exit while delivering an event";
+	case KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON:
+		return "unexpected exit reason";
+	}
+	return "unknown";
+}
+
+static void kvm_internal_error(const struct kvm_run *run, struct errmsg *err)
+{
+	char data[160] = "";
+	size_t len = 0;
+	uint32_t i, n = run->internal.ndata;
+
+	if (n > 4)
+		n = 4;          /* enough for one line */
+	for (i = 0; i < n && len < sizeof(data); i++)
+		len += (size_t)snprintf(data + len, sizeof(data) - len,
+					" %llx", run->internal.data[i]);
+	errmsg_set(err, "guest died: KVM internal error, suberror %u (%s)%s%s",
+		   run->internal.suberror,
+		   kvm_internal_error_name(run->internal.suberror),
+		   n ? ", data" : "", data);
+}
+
+/*
+ * Handle the exit in vm->run. Returns true if the run goes on, false if
+ * the guest died (reason in err).
+ */
+static bool kvm_handle_exit(struct kvm_vm *vm, struct machine *m,
+			    struct errmsg *err)
+{
+	struct kvm_run *run = vm->run;
+	uint32_t reason = run->exit_reason;
+
+	log_once(LOG_EXIT_REASON, reason, "exit %s (%u)",
+		 vmexit_name(reason), reason);
+	switch (reason) {
+	case KVM_EXIT_IO:
+		if (vmexit_io(m, run, vm->run_size) == 0)
+			return true;
+		errmsg_set(err, "guest died: malformed KVM_EXIT_IO (port "
+			   "0x%x, size %u, count %u)", run->io.port,
+			   run->io.size, run->io.count);
+		return false;
+	case KVM_EXIT_MMIO:
+		if (vmexit_mmio(m, run) == 0)
+			return true;
+		errmsg_set(err, "guest died: malformed KVM_EXIT_MMIO "
+			   "(address 0x%llx, length %u)", run->mmio.phys_addr,
+			   run->mmio.len);
+		return false;
+	case KVM_EXIT_INTR:
+		return true;
+	case KVM_EXIT_HLT:
+		errmsg_set(err, "guest died: halted (KVM_EXIT_HLT) without "
+			   "writing to the exit port");
+		return false;
+	case KVM_EXIT_SHUTDOWN:
+		errmsg_set(err, "guest died: triple fault (KVM_EXIT_SHUTDOWN)");
+		return false;
+	case KVM_EXIT_FAIL_ENTRY:
+		errmsg_set(err, "guest died: VM entry failed "
+			   "(KVM_EXIT_FAIL_ENTRY, hardware reason 0x%llx, "
+			   "cpu %u)",
+			   run->fail_entry.hardware_entry_failure_reason,
+			   run->fail_entry.cpu);
+		return false;
+	case KVM_EXIT_INTERNAL_ERROR:
+		kvm_internal_error(run, err);
+		return false;
+	case KVM_EXIT_SYSTEM_EVENT:
+		errmsg_set(err, "guest died: system event %u "
+			   "(KVM_EXIT_SYSTEM_EVENT)", run->system_event.type);
+		return false;
+	default:
+		errmsg_set(err, "guest died: unhandled exit %s (%u)",
+			   vmexit_name(reason), reason);
+		return false;
+	}
+}
+
+int kvm_run_vcpu(struct kvm_vm *vm, struct machine *m, double timeout,
+		 enum kvm_outcome *outcome, struct errmsg *err)
+{
+	timer_t timer = NULL;
+	int r;
+
+	if (timeout > 0) {
+		r = kvm_timer_start(vm, timeout, &timer, err);
+		if (r < 0)
+			return r;
+	}
+	for (;;) {
+		if (ioctl(vm->vcpu_fd, KVM_RUN, 0UL) < 0) {
+			if (errno != EINTR && errno != EAGAIN) {
+				errmsg_set(err, "guest died: KVM_RUN: %s",
+					   strerror(errno));
+				*outcome = KVM_OUTCOME_DIED;
+				break;
+			}
+			if (kvm_timed_out) {
+				*outcome = KVM_OUTCOME_TIMEOUT;
+				break;
+			}
+			continue;
+		}
+		if (!kvm_handle_exit(vm, m, err)) {
+			*outcome = KVM_OUTCOME_DIED;
+			break;
+		}
+		if (m->stop) {
+			*outcome = KVM_OUTCOME_STOPPED;
+			break;
+		}
+	}
+	if (timeout > 0)
+		kvm_timer_stop(timer);
+	return 0;
+}
+
+void kvm_dump_regs(struct kvm_vm *vm, FILE *out)
+{
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+	struct errmsg err;
+
+	if (vm->vcpu_fd < 0)
+		return;
+	if (KVM_IOCTL(vm->vcpu_fd, KVM_GET_REGS, &regs, &err) < 0 ||
+	    KVM_IOCTL(vm->vcpu_fd, KVM_GET_SREGS, &sregs, &err) < 0) {
+		fprintf(out, "vmm:   registers unavailable: %s\n", err.text);
+		return;
+	}
+	cpu_dump(out, &regs, &sregs);
+}
+
+void kvm_close(struct kvm_vm *vm)
+{
+	if (vm->run)
+		munmap(vm->run, vm->run_size);
+	if (vm->vcpu_fd >= 0)
+		close(vm->vcpu_fd);
+	if (vm->vm_fd >= 0)
+		close(vm->vm_fd);
+	if (vm->sys_fd >= 0)
+		close(vm->sys_fd);
+	kvm_init(vm);
+}

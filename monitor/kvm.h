@@ -1,0 +1,68 @@
+/*
+ * The KVM driver: one VM with the in-kernel irqchip (PIC, IOAPIC, LAPIC)
+ * and PIT, one memory slot for all guest RAM, and one vCPU started at the
+ * PVH entry. Every ioctl is checked; failures return -errno with a
+ * message naming the ioctl. Not linked into the unit tests (no /dev/kvm
+ * there): the logic it can share lives in cpu_x86.c and vmexit.c.
+ */
+#ifndef VMM_KVM_H
+#define VMM_KVM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "log.h"
+#include "machine.h"
+#include "mem.h"
+
+struct kvm_vm {
+	const char *path;       /* the KVM device, for messages */
+	int sys_fd;             /* /dev/kvm */
+	int vm_fd;
+	int vcpu_fd;
+	struct kvm_run *run;    /* the vCPU's shared run area */
+	size_t run_size;
+	bool tsc_deadline;      /* KVM_CAP_TSC_DEADLINE_TIMER */
+	bool set_tss;           /* KVM_CAP_SET_TSS_ADDR */
+};
+
+enum kvm_outcome {
+	KVM_OUTCOME_STOPPED,    /* a device asked to stop (machine.status) */
+	KVM_OUTCOME_TIMEOUT,    /* the --timeout expired */
+	KVM_OUTCOME_DIED,       /* the guest died; the reason is in err */
+};
+
+/* Mark vm as holding nothing, so that kvm_close() is safe. */
+void kvm_init(struct kvm_vm *vm);
+
+/*
+ * Open the KVM device at path, check the API version (12) and every
+ * capability the monitor uses. Returns 0 or -errno with "PATH: reason".
+ */
+int kvm_open(struct kvm_vm *vm, const char *path, struct errmsg *err);
+
+/*
+ * Create the VM on an open device: irqchip, PIT, RAM from m, vCPU 0 with
+ * the filtered CPUID and the PVH entry state (rip = entry, rbx =
+ * start_info). Returns 0 or -errno with the failed ioctl in err.
+ */
+int kvm_setup(struct kvm_vm *vm, const struct mem *m, gpa_t entry,
+	      gpa_t start_info, struct errmsg *err);
+
+/*
+ * Run the vCPU until a device of m asks to stop, timeout seconds pass
+ * (0: never) or the guest dies; *outcome says which (the reason of a
+ * death is in err). Returns 0, or -errno if the timer cannot be set up.
+ * Uses SIGALRM while it runs.
+ */
+int kvm_run_vcpu(struct kvm_vm *vm, struct machine *m, double timeout,
+		 enum kvm_outcome *outcome, struct errmsg *err);
+
+/* Print the vCPU's registers (after a death). */
+void kvm_dump_regs(struct kvm_vm *vm, FILE *out);
+
+/* Release the vCPU, VM and device; safe after kvm_init. */
+void kvm_close(struct kvm_vm *vm);
+
+#endif

@@ -1,0 +1,117 @@
+/*
+ * ./vmm: parse the command line, check the kernel, build the VM, run it
+ * and turn the outcome into the exit status. Only main() exits.
+ *
+ * Exit status: the guest's status from the exit port (0..255); 1 if the
+ * guest died or the monitor failed after the checks (KVM error, out of
+ * memory); 2 for a usage error, a bad kernel file or an unusable KVM
+ * device; 124 on timeout.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bootinfo.h"
+#include "cli.h"
+#include "exitdev.h"
+#include "kvm.h"
+#include "loader.h"
+#include "log.h"
+#include "machine.h"
+#include "mem.h"
+#include "uart.h"
+
+#define EXIT_DIED       1
+#define EXIT_USAGE      2
+#define EXIT_TIMEOUT    124
+
+int main(int argc, char **argv)
+{
+	struct loader_image img = { .fd = -1 };
+	struct errmsg err = { .text = "" };
+	enum kvm_outcome outcome;
+	struct machine machine;
+	struct exitdev exitdev;
+	struct mem mem = { 0 };
+	struct uart uart;
+	struct kvm_vm vm;
+	struct cli cli;
+	gpa_t entry, start_info;
+	int status, r;
+
+	if (cli_parse(&cli, argc, argv, &err) < 0) {
+		fprintf(stderr, "vmm: %s\n", err.text);
+		return EXIT_USAGE;
+	}
+	if (cli.action == CLI_HELP) {
+		cli_usage(stdout);
+		return 0;
+	}
+	if (cli.action == CLI_VERSION) {
+		cli_version(stdout);
+		return 0;
+	}
+	log_setup(cli.verbose, stderr);
+	kvm_init(&vm);
+	uart_init(&uart, STDOUT_FILENO);
+
+	/* Check the kernel file and the KVM device before making anything. */
+	status = EXIT_USAGE;
+	if (loader_open(&img, cli.kernel, cli.mem_size, &err) < 0)
+		goto report;
+	if (kvm_open(&vm, cli.kvm_path, &err) < 0)
+		goto report;
+
+	status = EXIT_DIED;
+	r = mem_init(&mem, cli.mem_size);
+	if (r < 0) {
+		errmsg_set(&err, "cannot map %llu bytes of guest RAM: %s",
+			   (unsigned long long)cli.mem_size, strerror(-r));
+		goto report;
+	}
+	if (loader_copy(&img, &mem, &err) < 0)
+		goto report;
+	entry = img.entry;
+	loader_close(&img);
+	if (bootinfo_build(&mem, cli.cmdline, &start_info, &err) < 0)
+		goto report;
+
+	machine_init(&machine);
+	r = uart_register(&uart, &machine.pio);
+	if (r == 0)
+		r = exitdev_register(&exitdev, &machine);
+	if (r < 0) {
+		errmsg_set(&err, "cannot register the devices: %s",
+			   strerror(-r));
+		goto report;
+	}
+
+	if (kvm_setup(&vm, &mem, entry, start_info, &err) < 0)
+		goto report;
+	if (kvm_run_vcpu(&vm, &machine, cli.timeout, &outcome, &err) < 0)
+		goto report;
+	uart_flush(&uart);
+	switch (outcome) {
+	case KVM_OUTCOME_STOPPED:
+		status = machine.status;
+		goto done;
+	case KVM_OUTCOME_TIMEOUT:
+		errmsg_set(&err, "timeout after %g s", cli.timeout);
+		status = EXIT_TIMEOUT;
+		goto report;
+	case KVM_OUTCOME_DIED:
+		fprintf(stderr, "vmm: %s\n", err.text);
+		kvm_dump_regs(&vm, stderr);
+		status = EXIT_DIED;
+		goto done;
+	}
+report:
+	uart_flush(&uart);
+	fprintf(stderr, "vmm: %s\n", err.text);
+done:
+	uart_flush(&uart);
+	kvm_close(&vm);
+	mem_free(&mem);
+	loader_close(&img);
+	return status;
+}

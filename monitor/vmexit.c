@@ -1,0 +1,97 @@
+#include "vmexit.h"
+
+#include <errno.h>
+#include <string.h>
+
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "exit data is copied in host byte order"
+#endif
+
+static uint64_t vmexit_load(const uint8_t *p, unsigned size)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, p, size);
+	return v;
+}
+
+static void vmexit_store(uint8_t *p, unsigned size, uint64_t v)
+{
+	memcpy(p, &v, size);
+}
+
+int vmexit_io(struct machine *m, struct kvm_run *run, size_t run_size)
+{
+	unsigned size = run->io.size;
+	uint32_t count = run->io.count, i;
+	uint64_t off = run->io.data_offset, val;
+	uint8_t *data;
+
+	if ((size != 1 && size != 2 && size != 4) || count == 0 ||
+	    off > run_size || (uint64_t)count * size > run_size - off)
+		return -EINVAL;
+	data = (uint8_t *)run + off;
+	for (i = 0; i < count; i++, data += size) {
+		if (run->io.direction == KVM_EXIT_IO_OUT) {
+			bus_write(&m->pio, run->io.port, size,
+				  vmexit_load(data, size));
+		} else {
+			bus_read(&m->pio, run->io.port, size, &val);
+			vmexit_store(data, size, val);
+		}
+	}
+	return 0;
+}
+
+int vmexit_mmio(struct machine *m, struct kvm_run *run)
+{
+	unsigned len = run->mmio.len;
+	uint64_t val;
+
+	if (len == 0 || len > sizeof(run->mmio.data))
+		return -EINVAL;
+	if (run->mmio.is_write) {
+		bus_write(&m->mmio, run->mmio.phys_addr, len,
+			  vmexit_load(run->mmio.data, len));
+	} else {
+		bus_read(&m->mmio, run->mmio.phys_addr, len, &val);
+		vmexit_store(run->mmio.data, len, val);
+	}
+	return 0;
+}
+
+#define VMEXIT_NAME(x) [KVM_EXIT_##x] = "KVM_EXIT_" #x
+
+static const char *const vmexit_names[] = {
+	VMEXIT_NAME(UNKNOWN),
+	VMEXIT_NAME(EXCEPTION),
+	VMEXIT_NAME(IO),
+	VMEXIT_NAME(HYPERCALL),
+	VMEXIT_NAME(DEBUG),
+	VMEXIT_NAME(HLT),
+	VMEXIT_NAME(MMIO),
+	VMEXIT_NAME(IRQ_WINDOW_OPEN),
+	VMEXIT_NAME(SHUTDOWN),
+	VMEXIT_NAME(FAIL_ENTRY),
+	VMEXIT_NAME(INTR),
+	VMEXIT_NAME(SET_TPR),
+	VMEXIT_NAME(TPR_ACCESS),
+	VMEXIT_NAME(NMI),
+	VMEXIT_NAME(INTERNAL_ERROR),
+	VMEXIT_NAME(SYSTEM_EVENT),
+	VMEXIT_NAME(IOAPIC_EOI),
+	VMEXIT_NAME(HYPERV),
+	VMEXIT_NAME(X86_RDMSR),
+	VMEXIT_NAME(X86_WRMSR),
+	VMEXIT_NAME(DIRTY_RING_FULL),
+	VMEXIT_NAME(XEN),
+	VMEXIT_NAME(NOTIFY),
+};
+
+const char *vmexit_name(uint32_t reason)
+{
+	if (reason < sizeof(vmexit_names) / sizeof(vmexit_names[0]) &&
+	    vmexit_names[reason])
+		return vmexit_names[reason];
+	return "unknown";
+}

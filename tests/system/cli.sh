@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# The monitor's command line and bad inputs, on the built ./vmm, with no
+# KVM needed; then a few tiny crafted guests where a KVM device is usable.
+# One line per case: "ok - NAME" or "not ok - NAME", or "skip - NAME
+# (reason)" for a guest case without KVM (skipped, never passed). Exits
+# non-zero if any case failed.
+cd "$(dirname "$0")/../.." || exit 1
+set -u
+
+VMM=${VMM:-./vmm}
+KVM=${VMM_KVM:-/dev/kvm}
+unset VMM_KVM
+failed=0
+tmp=$(mktemp -d /tmp/vmm-cli.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+pass() { echo "ok - $1"; }
+fail() { echo "not ok - $1"; shift; for l in "$@"; do echo "#   $l"; done; failed=1; }
+skip() { echo "skip - $1 ($2)"; }
+
+# Little-endian hex of $1 in $2 bytes.
+le() {
+	local v=$1 n=$2 i out=""
+	for ((i = 0; i < n; i++)); do
+		out+=$(printf '%02x' $(((v >> (8 * i)) & 255)))
+	done
+	printf '%s' "$out"
+}
+
+# make_elf FILE CODEHEX [PADDR]: a minimal PVH kernel, one R+X PT_LOAD at
+# PADDR (default 1 MiB) holding the headers, a PT_NOTE with the Xen note
+# (type 18) and then the 32-bit code, which is the PVH entry.
+make_elf() {
+	local file=$1 code=$2 base=${3:-0x100000} ehdr phdrs note codeoff
+	local filesz entry hex
+	codeoff=$((64 + 2 * 56 + 20))
+	filesz=$((codeoff + ${#code} / 2))
+	entry=$((base + codeoff))
+	ehdr="7f454c46020101000000000000000000"
+	ehdr+="$(le 2 2)$(le 0x3e 2)$(le 1 4)$(le "$entry" 8)"
+	ehdr+="$(le 64 8)$(le 0 8)$(le 0 4)$(le 64 2)$(le 56 2)$(le 2 2)"
+	ehdr+="$(le 0 2)$(le 0 2)$(le 0 2)"
+	phdrs="$(le 1 4)$(le 5 4)$(le 0 8)$(le "$base" 8)$(le "$base" 8)"
+	phdrs+="$(le "$filesz" 8)$(le "$filesz" 8)$(le 0x1000 8)"
+	phdrs+="$(le 4 4)$(le 4 4)$(le 176 8)$(le 0 8)$(le 0 8)"
+	phdrs+="$(le 20 8)$(le 20 8)$(le 4 8)"
+	note="$(le 4 4)$(le 4 4)$(le 18 4)58656e00$(le "$entry" 4)"
+	hex="$ehdr$phdrs$note$code"
+	printf '%b' "$(printf '%s' "$hex" | sed 's/../\\x&/g')" >"$file"
+}
+
+# expect NAME STATUS WANT ARGS...: run ./vmm ARGS; want exit STATUS,
+# nothing on stdout, exactly one stderr line "vmm: ..." containing WANT.
+expect() {
+	local name=$1 want_status=$2 want=$3 status lines
+	shift 3
+	"$VMM" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	status=$?
+	lines=$(wc -l <"$tmp/err")
+	if [[ $status -ne $want_status ]]; then
+		fail "$name" "exit $status, wanted $want_status" "$(head -3 "$tmp/err")"
+	elif [[ -s $tmp/out ]]; then
+		fail "$name" "unexpected stdout: $(head -1 "$tmp/out")"
+	elif [[ $lines -ne 1 ]]; then
+		fail "$name" "stderr has $lines lines, wanted 1" "$(head -3 "$tmp/err")"
+	elif ! head -1 "$tmp/err" | grep -q '^vmm: '; then
+		fail "$name" "stderr does not start with 'vmm: '" "$(cat "$tmp/err")"
+	elif ! grep -qF -- "$want" "$tmp/err"; then
+		fail "$name" "stderr lacks '$want'" "$(cat "$tmp/err")"
+	else
+		pass "$name"
+	fi
+}
+
+# expect_stdout NAME WANT ARGS...: exit 0, WANT on stdout, stderr empty.
+expect_stdout() {
+	local name=$1 want=$2 status
+	shift 2
+	"$VMM" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	status=$?
+	if [[ $status -ne 0 ]]; then
+		fail "$name" "exit $status, wanted 0" "$(head -3 "$tmp/err")"
+	elif [[ -s $tmp/err ]]; then
+		fail "$name" "unexpected stderr: $(head -1 "$tmp/err")"
+	elif ! grep -qF -- "$want" "$tmp/out"; then
+		fail "$name" "stdout lacks '$want'"
+	else
+		pass "$name"
+	fi
+}
+
+if [[ ! -x $VMM ]]; then
+	echo "not ok - $VMM is not built"
+	exit 1
+fi
+
+# 32-bit code for the crafted kernels.
+EXIT0="b000e6f4f4"                              # mov al,0; out 0xf4,al; hlt
+EXIT42="b82a000000e7f4f4"                       # mov eax,42; out 0xf4,eax
+HELLO="baf8030000b068eeb069eeb00aee$EXIT0"      # "hi\n" to 0x3f8, exit 0
+MAGIC="8b033d78c56e337505${EXIT0}b003e6f4f4"    # [ebx] == PVH magic? 0 : 3
+SPIN="ebfe"                                     # jmp $
+UD2="0f0b"                                      # #UD, no IDT: triple fault
+make_elf "$tmp/ok.elf" "$EXIT0"
+cp /etc/passwd "$tmp/passwd"
+mkdir "$tmp/dir"
+: >"$tmp/empty"
+
+expect "missing file" 2 "$tmp/none.elf: No such file or directory" "$tmp/none.elf"
+expect "directory" 2 "$tmp/dir: is a directory" "$tmp/dir"
+expect "not an ELF file" 2 "$tmp/passwd: not an ELF file" "$tmp/passwd"
+expect "empty file" 2 "$tmp/empty: empty file" "$tmp/empty"
+expect "--mem 0" 2 "--mem '0'" --mem 0 "$tmp/ok.elf"
+expect "--mem 1T" 2 "--mem '1T'" --mem 1T "$tmp/ok.elf"
+expect "--mem=1k" 2 "--mem '1k'" --mem=1k "$tmp/ok.elf"
+expect "--mem garbage" 2 "not a size" --mem lots "$tmp/ok.elf"
+expect "--mem without value" 2 "'--mem' needs a value" "$tmp/ok.elf" --mem
+expect "--timeout garbage" 2 "--timeout 'x'" --timeout x "$tmp/ok.elf"
+expect "unknown long option" 2 "'--bogus'" --bogus "$tmp/ok.elf"
+expect "unknown short option" 2 "'-q'" -q "$tmp/ok.elf"
+expect "missing KERNEL" 2 "missing KERNEL"
+expect "extra argument" 2 "unexpected argument 'console=ttyS0'" "$tmp/ok.elf" console=ttyS0
+make_elf "$tmp/high.elf" "$EXIT0" 0x3fff80
+expect "kernel past the end of RAM" 2 "$tmp/high.elf: segment 0" \
+	--mem 4M "$tmp/high.elf"
+make_elf "$tmp/low.elf" "$EXIT0" 0x2000
+expect "kernel over the boot area" 2 "overlaps the boot area" "$tmp/low.elf"
+expect "shared object" 2 "ET_DYN" /bin/true
+expect "no KVM device" 2 "/nonexistent/kvm: No such file or directory" \
+	--kvm /nonexistent/kvm "$tmp/ok.elf"
+VMM_KVM=/nonexistent/kvm2 expect "no KVM device (\$VMM_KVM)" 2 \
+	"/nonexistent/kvm2: No such file or directory" "$tmp/ok.elf"
+expect "not a KVM device" 2 "/dev/null: KVM_GET_API_VERSION" \
+	--kvm /dev/null "$tmp/ok.elf"
+expect "kernel words after --" 2 "/nonexistent/kvm" \
+	--kvm /nonexistent/kvm "$tmp/ok.elf" -- --mem 0 console=ttyS0
+if [[ -e ./kernel.elf ]]; then
+	expect "no KVM device (./kernel.elf)" 2 "/nonexistent/kvm:" \
+		--kvm /nonexistent/kvm ./kernel.elf
+else
+	skip "no KVM device (./kernel.elf)" "no ./kernel.elf"
+fi
+expect_stdout "--help" "usage: vmm" --help
+expect_stdout "-h" "usage: vmm" -h
+expect_stdout "--version" "vmm " --version
+
+# Tiny guests: these need a usable KVM device.
+if [[ -c $KVM ]] && { exec 3<>"$KVM"; } 2>/dev/null; then
+	exec 3>&-
+	boot() {        # boot NAME STATUS STDOUT CODE [ARGS...]
+		local name=$1 want=$2 out=$3 code=$4 status
+		shift 4
+		make_elf "$tmp/g.elf" "$code"
+		"$VMM" --kvm "$KVM" --timeout 10 "$@" "$tmp/g.elf" \
+			>"$tmp/out" 2>"$tmp/err" </dev/null
+		status=$?
+		if [[ $status -ne $want ]]; then
+			fail "$name" "exit $status, wanted $want" "$(head -12 "$tmp/err")"
+		elif [[ $(cat "$tmp/out") != "$out" ]]; then
+			fail "$name" "stdout '$(cat "$tmp/out")', wanted '$out'"
+		else
+			pass "$name"
+		fi
+	}
+	boot "guest exits 0" 0 "" "$EXIT0"
+	boot "guest exits 42 (dword)" 42 "" "$EXIT42"
+	boot "guest prints to the UART" 0 "hi" "$HELLO"
+	boot "%ebx points at PVH start info" 0 "" "$MAGIC" -- a b
+	boot "guest runs with --mem 4M" 0 "" "$EXIT0" --mem 4M
+	boot "guest triple fault exits 1" 1 "" "$UD2"
+	if grep -q "guest died: triple fault" "$tmp/err" &&
+	   grep -q "vmm:   rip" "$tmp/err"; then
+		pass "triple fault prints registers"
+	else
+		fail "triple fault prints registers" "$(head -3 "$tmp/err")"
+	fi
+	boot "--timeout stops a spinning guest" 124 "" "$SPIN" --timeout 0.5
+	if grep -qx "vmm: timeout after 0.5 s" "$tmp/err"; then
+		pass "timeout message"
+	else
+		fail "timeout message" "$(cat "$tmp/err")"
+	fi
+else
+	for c in "guest exits 0" "guest exits 42 (dword)" \
+		 "guest prints to the UART" "%ebx points at PVH start info" \
+		 "guest runs with --mem 4M" "guest triple fault exits 1" \
+		 "triple fault prints registers" \
+		 "--timeout stops a spinning guest" "timeout message"; do
+		skip "$c" "no usable $KVM"
+	done
+fi
+
+exit $failed

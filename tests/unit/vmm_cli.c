@@ -1,0 +1,366 @@
+/* The monitor's command line: sizes, seconds, options, "--". */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <platform.h>
+
+#include "cli.h"
+
+#define ARGC(a) ((int)(sizeof(a) / sizeof((a)[0])) - 1)
+
+static int parse(struct cli *c, struct errmsg *err, char **argv, int argc)
+{
+	memset(err, 0, sizeof(*err));
+	return cli_parse(c, argc, argv, err);
+}
+
+Test(cli_size, plain_and_suffixes)
+{
+	uint64_t v;
+
+	cr_assert_eq(cli_parse_size("0", &v), 0);
+	cr_assert_eq(v, 0);
+	cr_assert_eq(cli_parse_size("4096", &v), 0);
+	cr_assert_eq(v, 4096);
+	cr_assert_eq(cli_parse_size("4k", &v), 0);
+	cr_assert_eq(v, 4096);
+	cr_assert_eq(cli_parse_size("4K", &v), 0);
+	cr_assert_eq(v, 4096);
+	cr_assert_eq(cli_parse_size("128M", &v), 0);
+	cr_assert_eq(v, 128ull << 20);
+	cr_assert_eq(cli_parse_size("128m", &v), 0);
+	cr_assert_eq(v, 128ull << 20);
+	cr_assert_eq(cli_parse_size("3G", &v), 0);
+	cr_assert_eq(v, 3ull << 30);
+	cr_assert_eq(cli_parse_size("1T", &v), 0);
+	cr_assert_eq(v, 1ull << 40);
+}
+
+Test(cli_size, garbage)
+{
+	uint64_t v = 77;
+
+	cr_assert_eq(cli_parse_size("", &v), -EINVAL);
+	cr_assert_eq(cli_parse_size("abc", &v), -EINVAL);
+	cr_assert_eq(cli_parse_size("M", &v), -EINVAL);
+	cr_assert_eq(cli_parse_size("-1", &v), -EINVAL);
+	cr_assert_eq(cli_parse_size("+1", &v), -EINVAL);
+	cr_assert_eq(cli_parse_size(" 1", &v), -EINVAL);
+	cr_assert_eq(cli_parse_size("1 ", &v), -EINVAL);
+	cr_assert_eq(cli_parse_size("1MB", &v), -EINVAL);
+	cr_assert_eq(cli_parse_size("1X", &v), -EINVAL);
+	cr_assert_eq(cli_parse_size("0x10", &v), -EINVAL);
+	cr_assert_eq(cli_parse_size("1.5G", &v), -EINVAL);
+	cr_assert_eq(v, 77, "a failed parse leaves *out alone");
+}
+
+Test(cli_size, overflow)
+{
+	uint64_t v;
+
+	cr_assert_eq(cli_parse_size("18446744073709551615", &v), 0);
+	cr_assert_eq(v, UINT64_MAX);
+	cr_assert_eq(cli_parse_size("18446744073709551616", &v), -ERANGE);
+	cr_assert_eq(cli_parse_size("99999999999999999999999G", &v), -ERANGE);
+	cr_assert_eq(cli_parse_size("17179869183G", &v), 0);    /* 2^34 - 1 */
+	cr_assert_eq(cli_parse_size("17179869184G", &v), -ERANGE); /* 2^64 */
+	cr_assert_eq(cli_parse_size("16777216T", &v), -ERANGE);
+	cr_assert_eq(cli_parse_size("18014398509481984K", &v), -ERANGE);
+}
+
+Test(cli_seconds, values)
+{
+	double v;
+
+	cr_assert_eq(cli_parse_seconds("2", &v), 0);
+	cr_assert_float_eq(v, 2.0, 1e-9);
+	cr_assert_eq(cli_parse_seconds("0.5", &v), 0);
+	cr_assert_float_eq(v, 0.5, 1e-9);
+	cr_assert_eq(cli_parse_seconds(".25", &v), 0);
+	cr_assert_float_eq(v, 0.25, 1e-9);
+	cr_assert_eq(cli_parse_seconds("0", &v), 0);
+	cr_assert_float_eq(v, 0.0, 1e-9);
+	cr_assert_eq(cli_parse_seconds("", &v), -EINVAL);
+	cr_assert_eq(cli_parse_seconds(".", &v), -EINVAL);
+	cr_assert_eq(cli_parse_seconds("1.2.3", &v), -EINVAL);
+	cr_assert_eq(cli_parse_seconds("-1", &v), -EINVAL);
+	cr_assert_eq(cli_parse_seconds("1e3", &v), -EINVAL);
+	cr_assert_eq(cli_parse_seconds("inf", &v), -EINVAL);
+	cr_assert_eq(cli_parse_seconds("nan", &v), -EINVAL);
+	cr_assert_eq(cli_parse_seconds("5s", &v), -EINVAL);
+	cr_assert_eq(cli_parse_seconds("1000000", &v), 0);
+	cr_assert_eq(cli_parse_seconds("1000000.5", &v), -ERANGE);
+}
+
+Test(cli_parse, defaults)
+{
+	char *argv[] = { "vmm", "kernel.elf", NULL };
+	struct errmsg err;
+	struct cli c;
+
+	unsetenv(CLI_KVM_ENV);
+	cr_assert_eq(parse(&c, &err, argv, ARGC(argv)), 0);
+	cr_assert_eq(c.action, CLI_RUN);
+	cr_assert_str_eq(c.kernel, "kernel.elf");
+	cr_assert_eq(c.mem_size, 128ull << 20);
+	cr_assert_float_eq(c.timeout, 0.0, 1e-9);
+	cr_assert(!c.verbose);
+	cr_assert_str_eq(c.kvm_path, "/dev/kvm");
+	cr_assert_str_eq(c.cmdline, "");
+}
+
+Test(cli_parse, all_options)
+{
+	char *argv[] = { "vmm", "--mem", "64M", "--timeout=0.5", "-v",
+			 "--kvm", "/tmp/kvm", "k.elf", NULL };
+	struct errmsg err;
+	struct cli c;
+
+	cr_assert_eq(parse(&c, &err, argv, ARGC(argv)), 0, "%s", err.text);
+	cr_assert_eq(c.mem_size, 64ull << 20);
+	cr_assert_float_eq(c.timeout, 0.5, 1e-9);
+	cr_assert(c.verbose);
+	cr_assert_str_eq(c.kvm_path, "/tmp/kvm");
+	cr_assert_str_eq(c.kernel, "k.elf");
+}
+
+Test(cli_parse, mem_equals_form_and_options_after_kernel)
+{
+	char *argv[] = { "vmm", "k.elf", "--mem=4M", "--verbose", NULL };
+	struct errmsg err;
+	struct cli c;
+
+	cr_assert_eq(parse(&c, &err, argv, ARGC(argv)), 0, "%s", err.text);
+	cr_assert_eq(c.mem_size, 4ull << 20);
+	cr_assert(c.verbose);
+	cr_assert_str_eq(c.kernel, "k.elf");
+}
+
+static void expect_mem_error(const char *size, const char *what)
+{
+	char *argv[] = { "vmm", "--mem", (char *)size, "k.elf", NULL };
+	struct errmsg err;
+	struct cli c;
+
+	cr_assert_eq(parse(&c, &err, argv, ARGC(argv)), -EINVAL,
+		     "--mem %s accepted", size);
+	cr_assert(strstr(err.text, what), "--mem %s: '%s' lacks '%s'", size,
+		  err.text, what);
+	cr_assert(strstr(err.text, "--mem"));
+}
+
+Test(cli_parse, mem_limits)
+{
+	char *argv[] = { "vmm", "--mem", "3G", "k.elf", NULL };
+	char *argv2[] = { "vmm", "--mem", "4M", "k.elf", NULL };
+	struct errmsg err;
+	struct cli c;
+
+	cr_assert_eq(parse(&c, &err, argv, ARGC(argv)), 0, "%s", err.text);
+	cr_assert_eq(c.mem_size, PLAT_RAM_MAX);
+	cr_assert_eq(parse(&c, &err, argv2, ARGC(argv2)), 0, "%s", err.text);
+	cr_assert_eq(c.mem_size, CLI_MEM_MIN);
+	expect_mem_error("0", "between");
+	expect_mem_error("1T", "between");
+	expect_mem_error("3145732K", "between");        /* 3G + 4K */
+	expect_mem_error("4092K", "between");           /* 4M - 4K */
+	expect_mem_error("5000000", "multiple of 4K");
+	expect_mem_error("lots", "not a size");
+	expect_mem_error("99999999999999999999", "too large");
+}
+
+Test(cli_parse, unknown_options)
+{
+	char *a1[] = { "vmm", "--frobnicate", "k.elf", NULL };
+	char *a2[] = { "vmm", "-x", "k.elf", NULL };
+	char *a3[] = { "vmm", "--verbose=yes", "k.elf", NULL };
+	char *a4[] = { "vmm", "--ver", "k.elf", NULL };    /* ambiguous */
+	struct errmsg err;
+	struct cli c;
+
+	cr_assert_eq(parse(&c, &err, a1, ARGC(a1)), -EINVAL);
+	cr_assert(strstr(err.text, "'--frobnicate'"), "%s", err.text);
+	cr_assert_eq(parse(&c, &err, a2, ARGC(a2)), -EINVAL);
+	cr_assert(strstr(err.text, "'-x'"), "%s", err.text);
+	cr_assert_eq(parse(&c, &err, a3, ARGC(a3)), -EINVAL);
+	cr_assert(strstr(err.text, "'--verbose=yes'"), "%s", err.text);
+	cr_assert_eq(parse(&c, &err, a4, ARGC(a4)), -EINVAL);
+	cr_assert(strstr(err.text, "'--ver'"), "%s", err.text);
+}
+
+Test(cli_parse, missing_value)
+{
+	char *argv[] = { "vmm", "k.elf", "--timeout", NULL };
+	struct errmsg err;
+	struct cli c;
+
+	cr_assert_eq(parse(&c, &err, argv, ARGC(argv)), -EINVAL);
+	cr_assert(strstr(err.text, "'--timeout' needs a value"), "%s",
+		  err.text);
+}
+
+Test(cli_parse, bad_timeout)
+{
+	char *a1[] = { "vmm", "--timeout", "-1", "k.elf", NULL };
+	char *a2[] = { "vmm", "--timeout", "soon", "k.elf", NULL };
+	struct errmsg err;
+	struct cli c;
+
+	cr_assert_eq(parse(&c, &err, a1, ARGC(a1)), -EINVAL);
+	cr_assert(strstr(err.text, "--timeout '-1'"), "%s", err.text);
+	cr_assert_eq(parse(&c, &err, a2, ARGC(a2)), -EINVAL);
+}
+
+Test(cli_parse, missing_kernel)
+{
+	char *a1[] = { "vmm", NULL };
+	char *a2[] = { "vmm", "-v", NULL };
+	char *a3[] = { "vmm", "--", "k.elf", NULL };
+	char *a4[] = { "vmm", "", NULL };
+	struct errmsg err;
+	struct cli c;
+
+	cr_assert_eq(parse(&c, &err, a1, ARGC(a1)), -EINVAL);
+	cr_assert(strstr(err.text, "missing KERNEL"), "%s", err.text);
+	cr_assert_eq(parse(&c, &err, a2, ARGC(a2)), -EINVAL);
+	cr_assert(strstr(err.text, "missing KERNEL"), "%s", err.text);
+	/* After "--" come kernel words, not the kernel. */
+	cr_assert_eq(parse(&c, &err, a3, ARGC(a3)), -EINVAL);
+	cr_assert(strstr(err.text, "missing KERNEL"), "%s", err.text);
+	cr_assert_eq(parse(&c, &err, a4, ARGC(a4)), -EINVAL);
+}
+
+Test(cli_parse, extra_argument)
+{
+	char *argv[] = { "vmm", "k.elf", "console=ttyS0", NULL };
+	struct errmsg err;
+	struct cli c;
+
+	cr_assert_eq(parse(&c, &err, argv, ARGC(argv)), -EINVAL);
+	cr_assert(strstr(err.text, "'console=ttyS0'"), "%s", err.text);
+	cr_assert(strstr(err.text, "after --"), "%s", err.text);
+}
+
+Test(cli_parse, dashdash_words)
+{
+	char *argv[] = { "vmm", "--mem", "64M", "k.elf", "--", "--mem", "1G",
+			 "-v", "a=b", NULL };
+	struct errmsg err;
+	struct cli c;
+
+	cr_assert_eq(parse(&c, &err, argv, ARGC(argv)), 0, "%s", err.text);
+	cr_assert_eq(c.mem_size, 64ull << 20, "options after -- are words");
+	cr_assert(!c.verbose);
+	cr_assert_str_eq(c.kernel, "k.elf");
+	cr_assert_str_eq(c.cmdline, "--mem 1G -v a=b");
+}
+
+Test(cli_parse, dashdash_before_kernel_options)
+{
+	char *argv[] = { "vmm", "k.elf", "-v", "--", "x", NULL };
+	char *empty[] = { "vmm", "k.elf", "--", NULL };
+	struct errmsg err;
+	struct cli c;
+
+	cr_assert_eq(parse(&c, &err, argv, ARGC(argv)), 0, "%s", err.text);
+	cr_assert(c.verbose);
+	cr_assert_str_eq(c.kernel, "k.elf");
+	cr_assert_str_eq(c.cmdline, "x");
+	cr_assert_eq(parse(&c, &err, empty, ARGC(empty)), 0, "%s", err.text);
+	cr_assert_str_eq(c.cmdline, "");
+}
+
+Test(cli_parse, dashdash_as_option_value)
+{
+	/* "--kvm --" names a device called "--", as getopt reads it. */
+	char *argv[] = { "vmm", "--kvm", "--", "k.elf", NULL };
+	struct errmsg err;
+	struct cli c;
+
+	cr_assert_eq(parse(&c, &err, argv, ARGC(argv)), 0, "%s", err.text);
+	cr_assert_str_eq(c.kvm_path, "--");
+	cr_assert_str_eq(c.kernel, "k.elf");
+}
+
+Test(cli_parse, cmdline_length)
+{
+	static char word[CLI_CMDLINE_MAX + 2];
+	char *argv[] = { "vmm", "k.elf", "--", word, NULL };
+	char *two[] = { "vmm", "k.elf", "--", word, "x", NULL };
+	struct errmsg err;
+	struct cli c;
+
+	memset(word, 'a', CLI_CMDLINE_MAX);
+	word[CLI_CMDLINE_MAX] = '\0';
+	cr_assert_eq(parse(&c, &err, argv, ARGC(argv)), 0, "%s", err.text);
+	cr_assert_eq(strlen(c.cmdline), CLI_CMDLINE_MAX);
+	/* One more byte (the space) is too many. */
+	cr_assert_eq(parse(&c, &err, two, ARGC(two)), -EINVAL);
+	cr_assert(strstr(err.text, "too long"), "%s", err.text);
+	word[CLI_CMDLINE_MAX] = 'a';
+	word[CLI_CMDLINE_MAX + 1] = '\0';
+	cr_assert_eq(parse(&c, &err, argv, ARGC(argv)), -EINVAL);
+}
+
+Test(cli_parse, kvm_path_env)
+{
+	char *argv[] = { "vmm", "k.elf", NULL };
+	char *argv2[] = { "vmm", "--kvm", "/x", "k.elf", NULL };
+	struct errmsg err;
+	struct cli c;
+
+	setenv(CLI_KVM_ENV, "/tmp/fake-kvm", 1);
+	cr_assert_eq(parse(&c, &err, argv, ARGC(argv)), 0);
+	cr_assert_str_eq(c.kvm_path, "/tmp/fake-kvm");
+	cr_assert_eq(parse(&c, &err, argv2, ARGC(argv2)), 0);
+	cr_assert_str_eq(c.kvm_path, "/x", "--kvm beats $VMM_KVM");
+	unsetenv(CLI_KVM_ENV);
+}
+
+Test(cli_parse, help_and_version)
+{
+	char *a1[] = { "vmm", "--help", NULL };
+	char *a2[] = { "vmm", "-h", "--bogus", NULL };
+	char *a3[] = { "vmm", "--version", NULL };
+	struct errmsg err;
+	struct cli c;
+
+	cr_assert_eq(parse(&c, &err, a1, ARGC(a1)), 0);
+	cr_assert_eq(c.action, CLI_HELP);
+	cr_assert_eq(parse(&c, &err, a2, ARGC(a2)), 0);
+	cr_assert_eq(c.action, CLI_HELP);
+	cr_assert_eq(parse(&c, &err, a3, ARGC(a3)), 0);
+	cr_assert_eq(c.action, CLI_VERSION);
+}
+
+Test(cli_parse, repeated_parses_start_afresh)
+{
+	char *a1[] = { "vmm", "-v", "a.elf", NULL };
+	char *a2[] = { "vmm", "b.elf", NULL };
+	struct errmsg err;
+	struct cli c;
+
+	cr_assert_eq(parse(&c, &err, a1, ARGC(a1)), 0);
+	cr_assert_eq(parse(&c, &err, a2, ARGC(a2)), 0);
+	cr_assert(!c.verbose);
+	cr_assert_str_eq(c.kernel, "b.elf");
+}
+
+Test(cli_usage, mentions_every_option)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	cli_usage(f);
+	fclose(f);
+	cr_assert(strstr(buf, "usage: vmm"));
+	cr_assert(strstr(buf, "--mem"));
+	cr_assert(strstr(buf, "--timeout"));
+	cr_assert(strstr(buf, "--verbose"));
+	cr_assert(strstr(buf, "--kvm"));
+	cr_assert(strstr(buf, "--version"));
+	free(buf);
+}
