@@ -34,8 +34,8 @@ VMM_PURE    := $(filter-out monitor/main.c monitor/kvm.c,$(VMM_SRCS))
 KERNEL_SRCS := $(wildcard guest-kernel/*.c) $(wildcard guest-kernel/*.S)
 KERNEL_OBJS := $(patsubst %,$(B)/%.o,$(basename $(KERNEL_SRCS)))
 # Architecture-free kernel files, also compiled for the host tests.
-KERNEL_PURE := $(wildcard $(addprefix guest-kernel/,frame.c cmdline.c \
-                 memmap.c fmt.c))
+KERNEL_PURE := $(wildcard $(addprefix guest-kernel/,frame.c cmdline.c cap.c \
+                 memmap.c fmt.c sched.c ipc.c obj.c))
 
 # --- user space: libuk, the servers, the boot archive ----------------
 USER_CFLAGS := -std=gnu11 -O2 -g $(WARN) -MMD -MP -Ishared/include \

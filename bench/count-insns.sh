@@ -12,6 +12,6 @@ awk -v mode="$mode" '
 	cpl = (index("0123456789abcdef", tolower(substr(flags, length(flags), 1))) - 1) % 4
 	if (mode == "user") { if (cpl == 3) n++; next }
 	if (cpl != 0) next
-	if (pc >= "ffff800000000000" || (pc >= "0000000000100000" && pc < "0000000100000000")) n++
+	if (pc >= "ffff800000000000" || (pc >= "0000000000100000" && pc < "00000000ff000000")) n++
 }
 END { print n + 0 }' "$1"

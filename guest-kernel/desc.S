@@ -48,10 +48,10 @@ tss_end:
 
 /* Gate for stub number \stub (isr_stubs + 16 * stub): interrupt gate,
  * DPL 0. */
-.macro gate stub, ist
+.macro gate stub, ist, type=0x8e
 	.word	__isr_lo16 + 16 * \stub
 	.word	KERNEL_CS
-	.byte	\ist, 0x8e
+	.byte	\ist, \type
 	.word	__isr_hi16
 	.long	__isr_hi32, 0
 .endm
@@ -64,6 +64,8 @@ idt:
 	gate	vec, IST_NMI
 	.elseif vec == 8
 	gate	vec, IST_DF
+	.elseif vec == 3                /* int3: DPL 3, the trap entry */
+	gate	vec, 0, 0xee
 	.else
 	gate	vec, 0
 	.endif

@@ -23,6 +23,7 @@
 #define CR4_PAE         0x20
 #define MSR_EFER        0xc0000080
 #define EFER_LME        0x100
+#define EFER_NXE        0x800           /* user pages may be no-execute */
 /* Accessed and dirty are preset, so the CPU never writes these tables
  * (each page-table write is a trap under PVM's shadow paging). */
 #define PTE_P_W         0x023           /* present, writable, accessed */
@@ -47,7 +48,7 @@ pvh_entry:
 	mov	$CR4_PAE, %eax
 	mov	%eax, %cr4
 	mov	$MSR_EFER, %ecx
-	mov	$EFER_LME, %eax
+	mov	$(EFER_LME | EFER_NXE), %eax
 	xor	%edx, %edx
 	wrmsr
 	mov	$CR0_PE_MP_ET_NE_WP_PG, %eax

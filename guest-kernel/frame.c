@@ -63,6 +63,22 @@ uint64_t frame_alloc(void)
 	return 0;
 }
 
+uint64_t frame_alloc_run(uint64_t n)
+{
+	if (n == 1)
+		return frame_alloc();
+	for (unsigned i = cur; i < nranges && n; i++) {
+		if ((ranges[i].end - ranges[i].next) / FRAME_SIZE >= n) {
+			uint64_t p = ranges[i].next;
+
+			ranges[i].next += n * FRAME_SIZE;
+			nfree -= n;
+			return p;
+		}
+	}
+	return 0;
+}
+
 void frame_free(uint64_t p)
 {
 	struct free_frame *f;

@@ -21,6 +21,10 @@ void frame_init(const struct mem_range *r, unsigned n, uint64_t virt_offset);
  * first until frames are freed, then the last freed; 0 when none is left. */
 uint64_t frame_alloc(void);
 
+/* n physically contiguous frames carved from the free ranges (freed
+ * frames are not coalesced back into runs); the first's address, or 0. */
+uint64_t frame_alloc_run(uint64_t n);
+
 /* Gives frame p back. Panics if p is not a frame that frame_alloc
  * returned, or (cheap check) if p is already free. */
 void frame_free(uint64_t p);

@@ -1,10 +1,10 @@
 /*
  * Boot, in order: check the start info, copy and parse the command line
- * (quiet), log, set up the frame allocator, enable the LAPIC, then stop
- * here for `bootonly`, or start the timer and run `test=NAME` or the
- * default tick demo. The GDT, TSS and IDT are static and already loaded
- * (entry.S). `quiet bootonly` is the benchmark path: no output, no waiting
- * (it even skips the ~1 ms timer calibration).
+ * (quiet), log, set up the frame allocator, enable the LAPIC, start the
+ * timer, then run `test=NAME` (a kernel self-test) or start init, the
+ * only process the kernel starts. The GDT, TSS and IDT are static and
+ * already loaded (entry.S). `quiet bootonly` is the benchmark path: no
+ * output; init exits as soon as every boot server has registered.
  */
 #include "kmain.h"
 
@@ -19,6 +19,7 @@
 #include "pvh.h"
 #include "selftest.h"
 #include "timer.h"
+#include "boot_init.h"
 
 #define HZ_DEFAULT      100
 #define HZ_MAX          1000
@@ -150,8 +151,6 @@ void kmain(uint32_t si_phys)
 		log_boot(si);
 	check_cmdline(truncated);
 	lapic_init();
-	if (cmdline_flag(&cl, "bootonly"))
-		kexit(KEXIT_OK);
 
 	env.hz = parse_hz();
 	per_ms = timer_init(env.hz);
@@ -165,10 +164,6 @@ void kmain(uint32_t si_phys)
 	test = cmdline_get(&cl, "test");
 	if (test)
 		kexit(selftest_run(test, &env));
-	for (unsigned i = 1; i <= 3; i++) {
-		timer_wait(1);
-		kprintf("tick %u\n", i);
-	}
-	kprintf("halt: status 0\n");
-	kexit(KEXIT_OK);
+	/* User space: init decides when the system is up (bootonly). */
+	boot_init(raw_cmdline, cmdline_get(&cl, "entry"));
 }

@@ -163,12 +163,24 @@ static const char *test_cmdline(const struct selftest_env *e)
 	return NULL;
 }
 
+/* The timer demo: three ticks, one line each. */
+static const char *test_ticks(const struct selftest_env *e)
+{
+	(void)e;
+	for (unsigned i = 1; i <= 3; i++) {
+		timer_wait(1);
+		kprintf("tick %u\n", i);
+	}
+	return NULL;
+}
+
 static const struct {
 	const char *name;
 	const char *(*run)(const struct selftest_env *e);
 } tests[] = {
 	{ "alloc", test_alloc }, { "timer", test_timer }, { "pf", test_pf },
 	{ "ud", test_ud }, { "df", test_df }, { "cmdline", test_cmdline },
+	{ "ticks", test_ticks },
 };
 
 int selftest_run(const char *name, const struct selftest_env *env)
@@ -186,6 +198,6 @@ int selftest_run(const char *name, const struct selftest_env *env)
 		kerror("test %s: ok\n", name);    /* the verdict, even quiet */
 		return KEXIT_OK;
 	}
-	kerror("test %s: FAIL unknown test (alloc timer pf ud df cmdline)\n", name);
+	kerror("test %s: FAIL unknown test (alloc timer pf ud df cmdline ticks)\n", name);
 	return KEXIT_TEST_FAILED;
 }

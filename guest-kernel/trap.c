@@ -5,6 +5,9 @@
 #include "panic.h"
 #include "platform.h"
 #include "timer.h"
+#include "kentry.h"
+#include "sched.h"
+#include "uentry.h"
 
 static const char *const names[32] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint",
@@ -18,10 +21,14 @@ static const char *const names[32] = {
 	"#SX security",
 };
 
+const char *trap_name(uint64_t vector)
+{
+	return vector < 32 && names[vector] ? names[vector] : "interrupt";
+}
+
 static void dump(const struct trap_frame *f)
 {
-	const char *name = f->vector < 32 && names[f->vector] ?
-			   names[f->vector] : "interrupt";
+	const char *name = trap_name(f->vector);
 
 	kerror("exception %lu %s in %s mode, error 0x%lx\n"
 	       "RIP %016lx CS %04lx RFLAGS %016lx\n"
@@ -40,10 +47,18 @@ static void dump(const struct trap_frame *f)
 
 void trap_dispatch(struct trap_frame *f)
 {
+	if (f->cs & 3)
+		user_trap(f);
 	if (f->vector == TIMER_VECTOR) {
 		timer_irq();
+		/* The kernel enables interrupts only when idle (or in a
+		 * self-test, with no threads): run what became ready. */
+		if (sched_choose())
+			kernel_exit();
 		return;
 	}
+	if (uentry_probing)
+		uentry_probe_done(f);
 	dump(f);
 	kexit(KEXIT_EXCEPTION);
 }

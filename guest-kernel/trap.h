@@ -18,4 +18,7 @@ _Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap.S pushes 22 words");
  * vector is a kernel fault: dumps the frame, exits KEXIT_EXCEPTION. */
 void trap_dispatch(struct trap_frame *f);
 
+/* "#PF page fault" and so on; "interrupt" past the exceptions. */
+const char *trap_name(uint64_t vector);
+
 #endif

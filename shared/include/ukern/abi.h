@@ -32,6 +32,9 @@
 #define UK_ENTRY_VA             0x00007ffffff00000ull  /* entry page */
 #define UK_STACK_TOP            0x00007fffff000000ull  /* initial rsp */
 #define UK_STACK_PAGES          16
+/* init's boot info page (read-only): the kernel command line, NUL-
+ * terminated; init starts with rdi = UK_BOOTINFO_VA. */
+#define UK_BOOTINFO_VA          0x00007ffffe000000ull
 #define UK_PAGE_SIZE            4096ull
 
 /* ---- system calls ------------------------------------------------- */
@@ -67,6 +70,10 @@ enum uk_sys {
 	UK_SYS_MACHINE_EXIT,    /* rdi control cap, rsi status */
 	UK_SYS_MAX
 };
+
+/* UK_INFO_ENTRY_MODE values. */
+#define UK_ENTRY_SYSCALL        1
+#define UK_ENTRY_TRAP           2
 
 enum uk_info {
 	UK_INFO_TSC_KHZ = 1,    /* TSC ticks per millisecond */

@@ -1,0 +1,134 @@
+#include "boot_init.h"
+#include "arch.h"
+#include "cap.h"
+#include "lib.h"
+#include "obj.h"
+#include "panic.h"
+#include "proc.h"
+#include "uentry.h"
+#include "vm.h"
+#include "ukern/bootfs.h"
+#include <elf.h>
+
+extern const uint8_t bootfs_start[], bootfs_end[];
+
+#define INIT_PRIO       4
+#define BOOTINFO_PAGES  1
+
+static int name_is(const char *field, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < BOOTFS_NAME_MAX && name[i]; i++)
+		if (field[i] != name[i])
+			return 0;
+	return i == BOOTFS_NAME_MAX || field[i] == 0;
+}
+
+/* The entry named name in the archive, or NULL. */
+static const struct bootfs_entry *bootfs_find(const char *name, size_t *size)
+{
+	const struct bootfs_header *h = (const void *)bootfs_start;
+	const struct bootfs_entry *e = (const void *)(h + 1);
+	size_t total = (size_t)(bootfs_end - bootfs_start);
+
+	if (total < sizeof *h || h->magic != BOOTFS_MAGIC ||
+	    h->size > total || h->count > (total - sizeof *h) / sizeof *e)
+		return NULL;
+	for (uint32_t i = 0; i < h->count; i++, e++) {
+		if (name_is(e->name, name) &&
+		    e->offset <= h->size && e->size <= h->size - e->offset) {
+			*size = e->size;
+			return e;
+		}
+	}
+	return NULL;
+}
+
+static size_t strnlen_k(const char *s, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && s[n])
+		n++;
+	return n;
+}
+
+/* A new region of pages, mapped at va in p with flags; its contents are
+ * zero. Panics on failure: init must start. */
+static struct region *map_new(struct proc *p, uint64_t va, uint32_t pages,
+			      unsigned flags)
+{
+	struct region *r = obj_region_alloc(p, pages);
+
+	if (!r || proc_map(p, r, va, flags) != UK_OK)
+		kpanic("init: no memory for %u pages at 0x%lx", pages, va);
+	return r;
+}
+
+/* Load init's PT_LOAD segments; returns the entry point. */
+static uint64_t load_elf(struct proc *p, const uint8_t *img, size_t size)
+{
+	const Elf64_Ehdr *eh = (const void *)img;
+
+	if (size < sizeof *eh || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
+	    eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_machine != EM_X86_64 ||
+	    eh->e_type != ET_EXEC || eh->e_phentsize != sizeof(Elf64_Phdr) ||
+	    eh->e_phnum > 16 || eh->e_phoff > size ||
+	    eh->e_phnum * sizeof(Elf64_Phdr) > size - eh->e_phoff)
+		kpanic("init: not an x86-64 ELF executable");
+	for (unsigned i = 0; i < eh->e_phnum; i++) {
+		const Elf64_Phdr *ph = (const void *)(img + eh->e_phoff) + i;
+		uint64_t va = ph->p_vaddr & ~0xfffull, end;
+		struct region *r;
+
+		if (ph->p_type != PT_LOAD)
+			continue;
+		end = ph->p_vaddr + ph->p_memsz;
+		if (ph->p_filesz > ph->p_memsz || ph->p_offset > size ||
+		    ph->p_filesz > size - ph->p_offset || va < UK_USER_MIN ||
+		    end < va || end > UK_STACK_TOP - UK_STACK_PAGES * UK_PAGE_SIZE)
+			kpanic("init: bad segment %u", i);
+		r = map_new(p, va, (uint32_t)((end - va + 0xfff) >> 12),
+			    (ph->p_flags & PF_W ? VM_W : 0) |
+			    (ph->p_flags & PF_X ? VM_X : 0));
+		memcpy((uint8_t *)phys_to_virt(r->phys) + (ph->p_vaddr - va),
+		       img + ph->p_offset, ph->p_filesz);
+	}
+	return eh->e_entry;
+}
+
+_Noreturn void boot_init(const char *cmdline, const char *entry_force)
+{
+	size_t size, total = (size_t)(bootfs_end - bootfs_start);
+	const struct bootfs_entry *e = bootfs_find("init", &size);
+	struct region *info, *fs;
+	struct endpoint *fault;
+	struct proc *p;
+	uint64_t entry;
+
+	if (!e)
+		kpanic("boot archive: no init");
+	if (uentry_init() < 0 || !(p = proc_create("init", INIT_PRIO, NULL, 0)))
+		kpanic("init: no memory");
+	p->obj_quota = NENDPOINTS + NNTFNS;
+	p->page_quota = 0xffffffffu;
+	entry = load_elf(p, bootfs_start + e->offset, size);
+	map_new(p, UK_STACK_TOP - UK_STACK_PAGES * UK_PAGE_SIZE, UK_STACK_PAGES,
+		VM_W);
+	info = map_new(p, UK_BOOTINFO_VA, BOOTINFO_PAGES, 0);
+	memcpy(phys_to_virt(info->phys), cmdline,
+	       strnlen_k(cmdline, UK_PAGE_SIZE - 1));
+
+	/* The archive, read-only: init loads the other servers from it. */
+	fs = obj_region_alloc_fixed(p, virt_to_phys(bootfs_start),
+				    (uint32_t)((total + 0xfff) >> 12));
+	fault = obj_ep_alloc(p);
+	if (!fs || !fault ||
+	    cap_install(p, UK_SLOT_INIT_CONTROL, UK_CAP_CONTROL, 0, 0, NULL) ||
+	    cap_install(p, UK_SLOT_INIT_BOOTFS, UK_CAP_MEMORY, UK_R_READ, 0, fs) ||
+	    cap_install(p, UK_SLOT_INIT_FAULT, UK_CAP_ENDPOINT,
+			UK_R_SEND | UK_R_RECV | UK_R_GRANT, 0, fault))
+		kpanic("init: cannot install boot capabilities");
+	uentry_start(p, entry, UK_STACK_TOP, UK_BOOTINFO_VA, entry_force);
+}

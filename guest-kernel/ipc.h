@@ -1,0 +1,35 @@
+/*
+ * Synchronous IPC and notifications: the state machine. Each operation
+ * acts for the current thread, whose saved user registers (struct trap_frame)
+ * hold the message (abi.h), and leaves in sched_cur the thread that should
+ * run next when it differs (a direct switch: call to a waiting receiver,
+ * reply_recv back to the caller). Arguments are already checked by the
+ * caller; nothing here fails half-way.
+ */
+#ifndef IPC_H
+#define IPC_H
+
+#include "kobj.h"
+
+/* Send on ep with the badge and grant right of the cap used; with call,
+ * then wait for the reply. */
+void ipc_send(struct thread *cur, struct endpoint *ep, uint64_t badge,
+	      int grant, int call);
+void ipc_recv(struct thread *cur, struct endpoint *ep);
+/* Reply to the caller cur owes; UK_E_NOREPLY if none. */
+int ipc_reply(struct thread *cur);
+/* Reply (if cur owes one), then receive on ep; switches straight to the
+ * caller when nothing is queued on ep. */
+void ipc_reply_recv(struct thread *cur, struct endpoint *ep);
+
+void ipc_signal(struct ntfn *n, uint64_t bits);
+void ipc_wait(struct thread *cur, struct ntfn *n, int block);
+
+/* Wake every thread waiting on ep / n with error err. */
+void ipc_ep_flush(struct endpoint *ep, int err);
+void ipc_ntfn_flush(struct ntfn *n, int err);
+/* t is being destroyed: take it off whatever it waits on; a caller
+ * waiting for t's reply gets UK_E_DEAD. */
+void ipc_cancel(struct thread *t);
+
+#endif

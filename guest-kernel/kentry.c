@@ -1,0 +1,65 @@
+#include "kentry.h"
+#include "arch.h"
+#include "console.h"
+#include "ipc.h"
+#include "proc.h"
+#include "sched.h"
+#include "syscall.h"
+#include "timer.h"
+#include "trap.h"
+#include "uentry.h"
+#include "vm.h"
+
+extern uint8_t tss[];
+
+_Noreturn void kernel_exit(void)
+{
+	struct thread *t;
+
+	/* A stopped process's threads never run again. */
+	while ((t = sched_choose()) && t->proc->dead)
+		ipc_cancel(t);
+	if (!t)
+		idle();
+	vm_switch(t->proc->pml4);
+	syscall_kstack = t->kstack_top;
+	__builtin_memcpy(tss + 4, &syscall_kstack, 8);        /* rsp0 */
+	exit_to_user(t->regs);
+}
+
+/* A user-mode exception: stop the process, tell its supervisor. */
+static void user_fault(struct thread *t, struct trap_frame *r)
+{
+	uint64_t cr2 = r->vector == 14 ? read_cr2() : 0;
+	uint64_t w[4] = { r->vector, r->error, r->rip, cr2 };
+
+	kerror("fault: %s (pid %u): %s at rip 0x%lx addr 0x%lx error 0x%lx\n",
+	       t->proc->name, t->proc->pid, trap_name(r->vector), r->rip, cr2,
+	       r->error);
+	proc_stop(t, UK_LABEL_FAULT, w);
+}
+
+_Noreturn void user_trap(struct trap_frame *r)
+{
+	struct thread *t = sched_cur;
+
+	if (r->vector == TIMER_VECTOR) {
+		timer_irq();
+		sched_rotate();
+	} else if (r->vector == 3 && r->rip == UK_ENTRY_VA + 1 &&
+		   syscall_entry_mode == UK_ENTRY_TRAP) {
+		syscall_dispatch(t);
+	} else if (uentry_probing) {
+		uentry_probe_done(r);
+	} else {
+		user_fault(t, r);
+	}
+	kernel_exit();
+}
+
+_Noreturn void user_syscall(struct trap_frame *r)
+{
+	(void)r;
+	syscall_dispatch(sched_cur);
+	kernel_exit();
+}

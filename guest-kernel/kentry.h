@@ -1,0 +1,26 @@
+/* Entering and leaving the kernel from user mode. */
+#ifndef KENTRY_H
+#define KENTRY_H
+
+#include "kobj.h"
+
+#define SYSCALL_VECTOR  0x100
+
+/* Run the next ready thread (or idle until one is); never returns. */
+_Noreturn void kernel_exit(void);
+/* A trap or interrupt from user mode, r on the current thread's kernel
+ * stack; never returns. */
+_Noreturn void user_trap(struct trap_frame *r);
+/* The syscall instruction's C entry (user.S). */
+_Noreturn void user_syscall(struct trap_frame *r);
+
+/* user.S */
+_Noreturn void exit_to_user(struct trap_frame *r);
+_Noreturn void idle(void);
+void syscall_entry(void);
+void syscall_probe_entry(void);
+void syscall_probe_sysret(void);
+extern uint64_t syscall_kstack;
+extern uint8_t syscall_probe_hit;
+
+#endif

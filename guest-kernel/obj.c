@@ -1,0 +1,206 @@
+#include "obj.h"
+#include "ipc.h"
+
+struct proc obj_procs[NPROCS];
+struct thread obj_threads[NTHREADS];
+static struct endpoint endpoints[NENDPOINTS];
+static struct ntfn ntfns[NNTFNS];
+static struct region regions[NREGIONS];
+
+static void zero(void *p, size_t n)
+{
+	for (uint8_t *b = p; n; n--)
+		*b++ = 0;
+}
+
+static int charge(struct proc *owner)
+{
+	if (owner->objs >= owner->obj_quota)
+		return -1;
+	owner->objs++;
+	return 0;
+}
+
+static void uncharge(struct proc *owner)
+{
+	if (owner)
+		owner->objs--;
+}
+
+struct proc *obj_proc_alloc(void)
+{
+	for (int i = 0; i < NPROCS; i++) {
+		if (!obj_procs[i].live) {
+			zero(&obj_procs[i], sizeof(obj_procs[i]));
+			obj_procs[i].live = 1;
+			return &obj_procs[i];
+		}
+	}
+	return NULL;
+}
+
+struct thread *obj_thread_alloc(void)
+{
+	for (int i = 0; i < NTHREADS; i++) {
+		if (obj_threads[i].state == T_FREE) {
+			struct trap_frame *r = obj_threads[i].regs;
+			uintptr_t top = obj_threads[i].kstack_top;
+
+			/* Kernel stacks are set up once at boot and kept. */
+			zero(&obj_threads[i], sizeof(obj_threads[i]));
+			obj_threads[i].regs = r;
+			obj_threads[i].kstack_top = top;
+			obj_threads[i].state = T_INACTIVE;
+			return &obj_threads[i];
+		}
+	}
+	return NULL;
+}
+
+struct endpoint *obj_ep_alloc(struct proc *owner)
+{
+	for (int i = 0; i < NENDPOINTS; i++) {
+		struct endpoint *ep = &endpoints[i];
+		if (ep->refs == 0 && ep->owner == NULL && !ep->dead) {
+			if (charge(owner) < 0)
+				return NULL;
+			zero(ep, sizeof(*ep));
+			ep->owner = owner;
+			return ep;
+		}
+	}
+	return NULL;
+}
+
+struct ntfn *obj_ntfn_alloc(struct proc *owner)
+{
+	for (int i = 0; i < NNTFNS; i++) {
+		struct ntfn *n = &ntfns[i];
+		if (n->refs == 0 && n->owner == NULL) {
+			if (charge(owner) < 0)
+				return NULL;
+			zero(n, sizeof(*n));
+			n->owner = owner;
+			return n;
+		}
+	}
+	return NULL;
+}
+
+struct region *obj_region_alloc(struct proc *owner, uint32_t pages)
+{
+	if (pages == 0 || pages > 0xffff ||
+	    owner->pages + pages > owner->page_quota ||
+	    owner->pages + pages < owner->pages)
+		return NULL;
+	for (int i = 0; i < NREGIONS; i++) {
+		struct region *r = &regions[i];
+		if (r->refs == 0 && r->pages == 0) {
+			uint64_t phys = region_frames_alloc(pages);
+			if (phys == 0)
+				return NULL;
+			owner->pages += pages;
+			r->fixed = 0;
+			r->owner = owner;
+			r->pages = pages;
+			r->phys = phys;
+			return r;
+		}
+	}
+	return NULL;
+}
+
+struct region *obj_region_alloc_fixed(struct proc *owner, uint64_t phys,
+				      uint32_t pages)
+{
+	for (int i = 0; i < NREGIONS; i++) {
+		struct region *r = &regions[i];
+		if (r->refs == 0 && r->pages == 0) {
+			r->owner = owner;
+			r->pages = (uint16_t)pages;
+			r->phys = phys;
+			r->fixed = 1;
+			return r;
+		}
+	}
+	return NULL;
+}
+
+void obj_ref(uint8_t type, void *obj)
+{
+	switch (type) {
+	case UK_CAP_ENDPOINT: ((struct endpoint *)obj)->refs++; break;
+	case UK_CAP_NTFN:     ((struct ntfn *)obj)->refs++; break;
+	case UK_CAP_MEMORY:   ((struct region *)obj)->refs++; break;
+	default: break;
+	}
+}
+
+void obj_unref(uint8_t type, void *obj)
+{
+	switch (type) {
+	case UK_CAP_ENDPOINT: {
+		struct endpoint *ep = obj;
+		if (--ep->refs == 0) {
+			ipc_ep_flush(ep, UK_E_DEAD);
+			uncharge(ep->owner);
+			zero(ep, sizeof(*ep));
+		}
+		break;
+	}
+	case UK_CAP_NTFN: {
+		struct ntfn *n = obj;
+		if (--n->refs == 0) {
+			ipc_ntfn_flush(n, UK_E_DEAD);
+			uncharge(n->owner);
+			zero(n, sizeof(*n));
+		}
+		break;
+	}
+	case UK_CAP_MEMORY: {
+		struct region *r = obj;
+		if (--r->refs == 0) {
+			if (!r->fixed)
+				region_frames_free(r->phys, r->pages);
+			if (r->owner && !r->fixed)
+				r->owner->pages -= r->pages;
+			zero(r, sizeof(*r));
+		}
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+void obj_ep_kill(struct endpoint *ep)
+{
+	ep->dead = 1;
+	ipc_ep_flush(ep, UK_E_DEAD);
+}
+
+void obj_kill_endpoints(struct proc *p)
+{
+	for (int i = 0; i < NENDPOINTS; i++)
+		if (endpoints[i].owner == p)
+			obj_ep_kill(&endpoints[i]);
+}
+
+void obj_disown(struct proc *p)
+{
+	for (int i = 0; i < NENDPOINTS; i++) {
+		if (endpoints[i].owner == p) {
+			obj_ep_kill(&endpoints[i]);
+			endpoints[i].owner = NULL;
+		}
+	}
+	for (int i = 0; i < NNTFNS; i++) {
+		if (ntfns[i].owner == p) {
+			ipc_ntfn_flush(&ntfns[i], UK_E_DEAD);
+			ntfns[i].owner = NULL;
+		}
+	}
+	for (int i = 0; i < NREGIONS; i++)
+		if (regions[i].owner == p)
+			regions[i].owner = NULL;
+}

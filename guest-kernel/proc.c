@@ -1,0 +1,185 @@
+#include "proc.h"
+#include "arch.h"
+#include "cap.h"
+#include "console.h"
+#include "frame.h"
+#include "ipc.h"
+#include "lib.h"
+#include "obj.h"
+#include "panic.h"
+#include "sched.h"
+#include "vm.h"
+
+uint64_t proc_entry_page;
+static uint16_t next_pid = 1;
+
+struct proc *proc_create(const char *name, uint8_t prio,
+			 struct endpoint *fault_ep, uint64_t fault_badge)
+{
+	struct proc *p = obj_proc_alloc();
+	struct thread *t;
+
+	if (!p)
+		return NULL;
+	t = obj_thread_alloc();
+	if (t && !t->kstack_top) {
+		uint64_t f = frame_alloc();
+		if (f) {
+			t->kstack_top = (uintptr_t)phys_to_virt(f) + 4096;
+			t->regs = (struct trap_frame *)t->kstack_top - 1;
+		}
+	}
+	if (!t || !t->kstack_top || !(p->pml4 = vm_create()) ||
+	    vm_map(p->pml4, UK_ENTRY_VA, proc_entry_page, VM_X) < 0) {
+		if (t)
+			t->state = T_FREE;
+		if (p->pml4)
+			vm_destroy(p->pml4);
+		p->live = 0;
+		return NULL;
+	}
+	for (int i = 0; i < PROC_NAME_MAX - 1 && name[i]; i++)
+		p->name[i] = name[i];
+	p->pid = next_pid++;
+	p->fault_ep = fault_ep;
+	p->fault_badge = fault_badge;
+	p->obj_quota = 16;
+	p->page_quota = 4096;
+	t->proc = p;
+	t->prio = prio < 8 ? prio : 7;
+	p->threads[0] = t;
+	return p;
+}
+
+int proc_start(struct proc *p, uint64_t entry, uint64_t stack, uint64_t arg)
+{
+	struct thread *t = p->threads[0];
+	struct trap_frame *r = t->regs;
+
+	if (p->dead)
+		return UK_E_DEAD;
+	if (t->state != T_INACTIVE)
+		return UK_E_BUSY;
+	memset(r, 0, sizeof(*r));
+	r->rip = entry;
+	r->rsp = stack;
+	r->rdi = arg;
+	r->cs = USER_CS | 3;
+	r->ss = USER_DS | 3;
+	r->rflags = 0x202;              /* IF */
+	sched_enqueue(t);
+	return UK_OK;
+}
+
+static void unmap_all(struct proc *p)
+{
+	for (int i = 0; i < PROC_MAPPINGS; i++)
+		if (p->maps[i].region)
+			proc_unmap(p, p->maps[i].va);
+}
+
+void proc_kill(struct proc *p)
+{
+	for (int i = 0; i < PROC_THREADS; i++) {
+		struct thread *t = p->threads[i];
+		if (t) {
+			ipc_cancel(t);
+			t->state = T_FREE;
+			p->threads[i] = NULL;
+		}
+	}
+	unmap_all(p);
+	cap_clear(p);
+	obj_disown(p);
+	vm_destroy(p->pml4);
+	p->live = 0;
+}
+
+void proc_stop(struct thread *t, uint64_t label, const uint64_t w[4])
+{
+	struct proc *p = t->proc;
+	struct trap_frame *r = t->regs;
+
+	p->dead = 1;
+	for (int i = 0; i < PROC_THREADS; i++)
+		if (p->threads[i])
+			ipc_cancel(p->threads[i]);
+	obj_kill_endpoints(p);
+	if (!p->fault_ep || p->fault_ep->dead)
+		kpanic("%s (pid %u) stopped and has no supervisor", p->name, p->pid);
+	r->rsi = label;
+	r->rdx = w[0];
+	r->r8 = w[1];
+	r->r9 = w[2];
+	r->r10 = w[3];
+	r->r12 = UK_NO_CAP;
+	r->r14 = UK_NO_CAP;
+	t->state = T_READY;
+	ipc_send(t, p->fault_ep, p->fault_badge, 0, 1);
+}
+
+int proc_map(struct proc *p, struct region *r, uint64_t va, unsigned flags)
+{
+	uint64_t len = (uint64_t)r->pages * UK_PAGE_SIZE;
+	struct mapping *slot = NULL;
+
+	if ((va & (UK_PAGE_SIZE - 1)) || va < UK_USER_MIN ||
+	    va > UK_USER_MAX || len > UK_USER_MAX - va)
+		return UK_E_ARG;
+	for (int i = 0; i < PROC_MAPPINGS; i++) {
+		struct mapping *m = &p->maps[i];
+		if (!m->region) {
+			if (!slot)
+				slot = m;
+		} else if (va < m->va + (uint64_t)m->region->pages * UK_PAGE_SIZE &&
+			   m->va < va + len) {
+			return UK_E_BUSY;
+		}
+	}
+	if (!slot)
+		return UK_E_NOMEM;
+	for (uint64_t off = 0; off < len; off += UK_PAGE_SIZE) {
+		if (vm_map(p->pml4, va + off, r->phys + off, flags) < 0) {
+			while (off) {
+				off -= UK_PAGE_SIZE;
+				vm_unmap(p->pml4, va + off);
+			}
+			return UK_E_NOMEM;
+		}
+	}
+	slot->va = va;
+	slot->region = r;
+	r->refs++;
+	return UK_OK;
+}
+
+int proc_unmap(struct proc *p, uint64_t va)
+{
+	for (int i = 0; i < PROC_MAPPINGS; i++) {
+		struct mapping *m = &p->maps[i];
+		if (m->region && m->va == va) {
+			struct region *r = m->region;
+			for (uint64_t k = 0; k < r->pages; k++)
+				vm_unmap(p->pml4, va + k * UK_PAGE_SIZE);
+			m->region = NULL;
+			obj_unref(UK_CAP_MEMORY, r);
+			return UK_OK;
+		}
+	}
+	return UK_E_ARG;
+}
+
+uint64_t region_frames_alloc(uint32_t pages)
+{
+	uint64_t p = frame_alloc_run(pages);
+
+	if (p)
+		memset(phys_to_virt(p), 0, (size_t)pages * UK_PAGE_SIZE);
+	return p;
+}
+
+void region_frames_free(uint64_t phys, uint32_t pages)
+{
+	for (uint32_t i = 0; i < pages; i++)
+		frame_free(phys + (uint64_t)i * UK_PAGE_SIZE);
+}

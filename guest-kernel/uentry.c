@@ -1,0 +1,105 @@
+#include "uentry.h"
+#include "arch.h"
+#include "console.h"
+#include "frame.h"
+#include "kentry.h"
+#include "lib.h"
+#include "proc.h"
+#include "sched.h"
+#include "syscall.h"
+
+#define MSR_EFER        0xc0000080u
+#define MSR_STAR        0xc0000081u
+#define MSR_LSTAR       0xc0000082u
+#define MSR_FMASK       0xc0000084u
+#define EFER_SCE        0x1u
+#define FMASK_BITS      0x40700u        /* AC, DF, IF, TF */
+
+int uentry_probing;
+static struct proc *init_proc;
+static uint64_t init_entry, init_stack, init_arg;
+
+static const uint8_t stub_syscall[] = { 0x0f, 0x05, 0xc3 };     /* syscall; ret */
+static const uint8_t stub_trap[] = { 0xcc, 0xc3 };              /* int3; ret */
+static const uint8_t probe[] = { 0x0f, 0x05, 0x0f, 0x0b };      /* syscall; ud2 */
+
+static void wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v),
+			 "d"((uint32_t)(v >> 32)));
+}
+
+static uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return (uint64_t)hi << 32 | lo;
+}
+
+static void fill(const uint8_t *code, size_t n)
+{
+	uint8_t *page = phys_to_virt(proc_entry_page);
+
+	memset(page, 0xcc, 4096);
+	memcpy(page, code, n);
+}
+
+int uentry_init(void)
+{
+	proc_entry_page = frame_alloc();
+	return proc_entry_page ? 0 : -1;
+}
+
+static _Noreturn void finish(int mode, const char *why)
+{
+	struct thread *t = init_proc->threads[0];
+
+	uentry_probing = 0;
+	syscall_entry_mode = mode;
+	if (mode == UK_ENTRY_SYSCALL) {
+		fill(stub_syscall, sizeof stub_syscall);
+		wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+	} else {
+		fill(stub_trap, sizeof stub_trap);
+	}
+	kprintf("entry: %s (%s)\n", mode == UK_ENTRY_SYSCALL ?
+		"syscall/iretq" : "int3 trap/iretq", why);
+	if (t->state == T_READY && t != sched_cur)
+		sched_dequeue(t);
+	t->state = T_INACTIVE;
+	proc_start(init_proc, init_entry, init_stack, init_arg);
+	kernel_exit();
+}
+
+_Noreturn void uentry_start(struct proc *init, uint64_t entry,
+			    uint64_t stack, uint64_t arg, const char *force)
+{
+	init_proc = init;
+	init_entry = entry;
+	init_stack = stack;
+	init_arg = arg;
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+	wrmsr(MSR_STAR, (uint64_t)(USER_DS - 8) << 48 | (uint64_t)KERNEL_CS << 32);
+	wrmsr(MSR_FMASK, FMASK_BITS);
+	if (force && force[0] == 't')
+		finish(UK_ENTRY_TRAP, "forced by entry=trap");
+	if (force && force[0] == 's')
+		finish(UK_ENTRY_SYSCALL, "forced by entry=syscall");
+	wrmsr(MSR_LSTAR, (uint64_t)syscall_probe_entry);
+	fill(probe, sizeof probe);
+	uentry_probing = 1;
+	proc_start(init, UK_ENTRY_VA, stack, 0);
+	kernel_exit();
+}
+
+_Noreturn void uentry_probe_done(struct trap_frame *r)
+{
+	if (r->vector == 6 && (r->cs & 3) == 3 && r->rip == UK_ENTRY_VA + 2 &&
+	    syscall_probe_hit)
+		finish(UK_ENTRY_SYSCALL, "self-test: syscall and sysret work");
+	kprintf("entry: syscall self-test: %s %s at 0x%lx\n",
+		trap_name(r->vector), r->cs & 3 ? "in user mode" : "in kernel mode",
+		r->rip);
+	finish(UK_ENTRY_TRAP, "self-test: syscall unusable here");
+}

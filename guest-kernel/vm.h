@@ -1,0 +1,33 @@
+/*
+ * Address spaces: one 4-level page table per process. The user half
+ * (PML4 slots 0-255) is private and built here with 4 KiB pages; the
+ * kernel half (slots 256-511) is the boot table's, shared and
+ * supervisor-only, so the kernel runs unchanged in every address space.
+ */
+#ifndef VM_H
+#define VM_H
+
+#include <stdint.h>
+
+#define VM_W    0x1u    /* writable */
+#define VM_X    0x2u    /* executable (else NX) */
+
+/* A new address space (physical address of its PML4), or 0. */
+uint64_t vm_create(void);
+/* Free the user half's page tables and the PML4 (not the mapped frames,
+ * which regions own). */
+void vm_destroy(uint64_t pml4);
+/* Map user page va to phys; 0, or -1 when out of memory for a table.
+ * va must be page-aligned and in the user half. */
+int vm_map(uint64_t pml4, uint64_t va, uint64_t phys, unsigned flags);
+void vm_unmap(uint64_t pml4, uint64_t va);
+/* The physical address behind user va if mapped user-accessible (and
+ * writable when write is set), else -1. */
+int64_t vm_user_phys(uint64_t pml4, uint64_t va, int write);
+/* Switch to pml4 if it is not the current one. */
+void vm_switch(uint64_t pml4);
+/* Copy n bytes from user va in pml4 into dst; 0, or -1 if any byte is
+ * not user-readable. */
+int vm_copy_in(uint64_t pml4, void *dst, uint64_t va, uint64_t n);
+
+#endif

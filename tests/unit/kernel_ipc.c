@@ -1,0 +1,300 @@
+/* Host tests of the kernel's capability table, run queues and IPC state
+ * machine (guest-kernel/cap.c, sched.c, ipc.c, obj.c). */
+#include <criterion/criterion.h>
+#include <string.h>
+#include "cap.h"
+#include "ipc.h"
+#include "obj.h"
+#include "sched.h"
+
+static uint64_t next_phys = 0x100000;
+uint64_t region_frames_alloc(uint32_t pages)
+{
+	uint64_t p = next_phys;
+	next_phys += (uint64_t)pages * 4096;
+	return p;
+}
+void region_frames_free(uint64_t phys, uint32_t pages)
+{
+	(void)phys; (void)pages;
+}
+
+static struct trap_frame regbuf[NTHREADS];
+
+static struct proc *mkproc(uint16_t pid)
+{
+	struct proc *p = obj_proc_alloc();
+	cr_assert_not_null(p);
+	p->pid = pid;
+	p->obj_quota = 16;
+	p->page_quota = 64;
+	return p;
+}
+
+static struct thread *mkthread(struct proc *p, uint8_t prio)
+{
+	struct thread *t = obj_thread_alloc();
+	cr_assert_not_null(t);
+	t->regs = &regbuf[t - obj_threads];
+	memset(t->regs, 0, sizeof(*t->regs));
+	t->regs->r12 = t->regs->r14 = UK_NO_CAP;
+	t->proc = p;
+	t->prio = prio;
+	return t;
+}
+
+static void setup(void)
+{
+	memset(obj_procs, 0, sizeof(obj_procs));
+	memset(obj_threads, 0, sizeof(obj_threads));
+	sched_reset();
+}
+
+TestSuite(kcore, .init = setup);
+
+static struct endpoint *mkep(struct proc *owner, uint64_t slot)
+{
+	struct endpoint *ep = obj_ep_alloc(owner);
+	cr_assert_not_null(ep);
+	cr_assert_eq(cap_install(owner, slot, UK_CAP_ENDPOINT, UK_R_ALL, 0, ep), UK_OK);
+	return ep;
+}
+
+static void msg(struct thread *t, uint64_t label, uint64_t w0)
+{
+	t->regs->rsi = label;
+	t->regs->rdx = w0;
+	t->regs->r8 = w0 + 1;
+	t->regs->r9 = w0 + 2;
+	t->regs->r10 = w0 + 3;
+}
+
+Test(kcore, cap_lookup_errors)
+{
+	struct proc *p = mkproc(1);
+	int err = 0;
+	mkep(p, 3);
+	cr_assert_null(cap_lookup(p, 64, UK_CAP_NULL, 0, &err));
+	cr_assert_eq(err, UK_E_CAP);
+	cr_assert_null(cap_lookup(p, 4, UK_CAP_NULL, 0, &err));
+	cr_assert_eq(err, UK_E_CAP);
+	cr_assert_null(cap_lookup(p, 3, UK_CAP_NTFN, 0, &err));
+	cr_assert_eq(err, UK_E_TYPE);
+	cr_assert_not_null(cap_lookup(p, 3, UK_CAP_ENDPOINT, UK_R_SEND, &err));
+}
+
+Test(kcore, cap_copy_fewer_rights_and_mint)
+{
+	struct proc *p = mkproc(1), *q = mkproc(2);
+	int err = 0;
+	struct endpoint *ep = mkep(p, 3);
+	cr_assert_eq(cap_copy(p, 3, q, 5, UK_R_SEND, 0, 0), UK_OK);
+	cr_assert_eq(ep->refs, 2);
+	cr_assert_null(cap_lookup(q, 5, UK_CAP_ENDPOINT, UK_R_RECV, &err));
+	cr_assert_eq(err, UK_E_RIGHTS);
+	cr_assert_eq(cap_copy(p, 3, q, 5, UK_R_ALL, 0, 0), UK_E_BUSY);
+	cr_assert_eq(cap_copy(p, 9, q, 6, UK_R_ALL, 0, 0), UK_E_CAP);
+	cr_assert_eq(cap_copy(p, 3, q, 6, UK_R_SEND, 1, 77), UK_OK);
+	cr_assert_eq(q->caps[6].badge, 77);
+	/* A badged cap cannot be re-minted; a zero badge is refused. */
+	cr_assert_eq(cap_copy(q, 6, q, 7, UK_R_SEND, 1, 78), UK_E_ARG);
+	cr_assert_eq(cap_copy(p, 3, q, 7, UK_R_SEND, 1, 0), UK_E_ARG);
+	cr_assert_eq(ep->refs, 3);
+	cr_assert_eq(cap_delete(q, 6), UK_OK);
+	cr_assert_eq(cap_delete(q, 6), UK_E_CAP);
+	cr_assert_eq(ep->refs, 2);
+}
+
+Test(kcore, endpoint_freed_with_last_cap)
+{
+	struct proc *p = mkproc(1);
+	struct endpoint *ep = mkep(p, 3);
+	cr_assert_eq(p->objs, 1);
+	cr_assert_eq(cap_delete(p, 3), UK_OK);
+	cr_assert_eq(ep->refs, 0);
+	cr_assert_eq(p->objs, 0);
+}
+
+Test(kcore, quota_limits_objects)
+{
+	struct proc *p = mkproc(1);
+	p->obj_quota = 2;
+	cr_assert_not_null(obj_ep_alloc(p));
+	cr_assert_not_null(obj_ntfn_alloc(p));
+	cr_assert_null(obj_ep_alloc(p));
+	cr_assert_null(obj_region_alloc(p, 65));
+}
+
+Test(kcore, runqueue_priority_and_round_robin)
+{
+	struct proc *p = mkproc(1);
+	struct thread *a = mkthread(p, 2), *b = mkthread(p, 2), *c = mkthread(p, 5);
+	sched_enqueue(a);
+	sched_enqueue(b);
+	cr_assert_eq(sched_choose(), a);
+	sched_rotate();                 /* a's slice is over: b runs */
+	cr_assert_eq(sched_cur, b);
+	sched_enqueue(c);               /* a higher priority preempts */
+	cr_assert_eq(sched_choose(), c);
+	c->state = T_RECV;              /* c blocks */
+	cr_assert_eq(sched_choose(), a);
+	sched_rotate();
+	cr_assert_eq(sched_cur, b);
+	b->state = T_RECV;
+	a->state = T_RECV;
+	sched_dequeue(a);
+	cr_assert_null(sched_choose());
+}
+
+Test(kcore, call_to_waiting_server_switches_directly)
+{
+	struct proc *cp = mkproc(1), *sp = mkproc(2);
+	struct thread *client = mkthread(cp, 1), *server = mkthread(sp, 1);
+	struct endpoint *ep = mkep(sp, 3);
+
+	sched_cur = server;
+	server->state = T_READY;
+	ipc_recv(server, ep);
+	cr_assert_eq(server->state, T_RECV);
+	cr_assert_null(sched_choose());
+
+	sched_cur = client;
+	client->state = T_READY;
+	msg(client, 42, 100);
+	ipc_send(client, ep, 9, 0, 1);
+	cr_assert_eq(sched_cur, server);
+	cr_assert_eq(client->state, T_REPLY);
+	cr_assert_eq(server->regs->rsi, 42);
+	cr_assert_eq(server->regs->r10, 103);
+	cr_assert_eq(server->regs->r13, 9);
+	cr_assert_eq(server->regs->r12, UK_NO_CAP);
+
+	msg(server, 7, 200);
+	ipc_reply_recv(server, ep);
+	cr_assert_eq(sched_cur, client);
+	cr_assert_eq(client->state, T_READY);
+	cr_assert_eq(client->regs->rax, UK_OK);
+	cr_assert_eq(client->regs->rsi, 7);
+	cr_assert_eq(client->regs->rdx, 200);
+	cr_assert_eq(server->state, T_RECV);
+}
+
+Test(kcore, senders_queue_in_order)
+{
+	struct proc *cp = mkproc(1), *sp = mkproc(2);
+	struct thread *a = mkthread(cp, 1), *b = mkthread(cp, 1), *s = mkthread(sp, 1);
+	struct endpoint *ep = mkep(sp, 3);
+
+	msg(a, 1, 0);
+	a->state = T_READY;
+	ipc_send(a, ep, 11, 0, 1);
+	msg(b, 2, 0);
+	b->state = T_READY;
+	ipc_send(b, ep, 22, 0, 0);
+	cr_assert_eq(a->state, T_SEND);
+	cr_assert_eq(b->state, T_SEND);
+
+	sched_cur = s;
+	s->state = T_READY;
+	ipc_recv(s, ep);
+	cr_assert_eq(s->regs->rsi, 1);
+	cr_assert_eq(s->regs->r13, 11);
+	cr_assert_eq(a->state, T_REPLY);
+	cr_assert_eq(ipc_reply(s), UK_OK);
+	cr_assert_eq(a->state, T_READY);
+	cr_assert_eq(ipc_reply(s), UK_E_NOREPLY);
+	ipc_recv(s, ep);
+	cr_assert_eq(s->regs->rsi, 2);
+	cr_assert_eq(s->regs->r13, 22);
+	cr_assert_eq(b->state, T_READY);  /* a plain send is done */
+	cr_assert_eq(b->regs->rax, UK_OK);
+}
+
+Test(kcore, capability_travels_with_grant)
+{
+	struct proc *cp = mkproc(1), *sp = mkproc(2);
+	struct thread *c = mkthread(cp, 1), *s = mkthread(sp, 1);
+	struct endpoint *ep = mkep(sp, 3);
+	struct endpoint *gift = mkep(cp, 10);
+
+	s->state = T_READY;
+	s->regs->r14 = 20;
+	ipc_recv(s, ep);
+	c->state = T_READY;
+	sched_cur = c;
+	c->regs->r12 = 10;
+	ipc_send(c, ep, 0, 1, 1);
+	cr_assert_eq(s->regs->r12, 20);
+	cr_assert_eq(sp->caps[20].obj, gift);
+	cr_assert_eq(gift->refs, 2);
+	/* Without grant, the message arrives without the cap. */
+	s->regs->r14 = 21;
+	ipc_reply_recv(s, ep);
+	c->regs->r12 = 10;
+	sched_cur = c;
+	ipc_send(c, ep, 0, 0, 1);
+	cr_assert_eq(s->regs->r12, UK_NO_CAP);
+	cr_assert_eq(sp->caps[21].type, UK_CAP_NULL);
+}
+
+Test(kcore, server_death_releases_callers)
+{
+	struct proc *cp = mkproc(1), *sp = mkproc(2);
+	struct thread *c = mkthread(cp, 1), *d = mkthread(cp, 1), *s = mkthread(sp, 1);
+	struct endpoint *ep = mkep(sp, 3);
+
+	s->state = T_READY;
+	ipc_recv(s, ep);
+	c->state = T_READY;
+	sched_cur = c;
+	ipc_send(c, ep, 0, 0, 1);       /* c waits for s's reply */
+	d->state = T_READY;
+	ipc_send(d, ep, 0, 0, 1);       /* d is queued behind */
+	cr_assert_eq(d->state, T_SEND);
+
+	ipc_cancel(s);
+	obj_disown(sp);
+	cr_assert_eq(c->state, T_READY);
+	cr_assert_eq(c->regs->rax, UK_E_DEAD);
+	cr_assert_eq(d->state, T_READY);
+	cr_assert_eq(d->regs->rax, UK_E_DEAD);
+	d->regs->rax = 0;
+	ipc_send(d, ep, 0, 0, 1);       /* later calls fail at once */
+	cr_assert_eq(d->regs->rax, UK_E_DEAD);
+}
+
+Test(kcore, client_death_clears_reply)
+{
+	struct proc *cp = mkproc(1), *sp = mkproc(2);
+	struct thread *c = mkthread(cp, 1), *s = mkthread(sp, 1);
+	struct endpoint *ep = mkep(sp, 3);
+
+	s->state = T_READY;
+	ipc_recv(s, ep);
+	c->state = T_READY;
+	ipc_send(c, ep, 0, 0, 1);
+	ipc_cancel(c);
+	cr_assert_null(s->caller);
+	cr_assert_eq(ipc_reply(s), UK_E_NOREPLY);
+}
+
+Test(kcore, notifications_or_and_clear)
+{
+	struct proc *p = mkproc(1);
+	struct thread *t = mkthread(p, 1);
+	struct ntfn *n = obj_ntfn_alloc(p);
+
+	ipc_signal(n, 1);
+	ipc_signal(n, 4);
+	t->state = T_READY;
+	ipc_wait(t, n, 1);
+	cr_assert_eq(t->regs->rsi, 5);
+	ipc_wait(t, n, 0);
+	cr_assert_eq(t->regs->rax, UK_E_AGAIN);
+	ipc_wait(t, n, 1);
+	cr_assert_eq(t->state, T_NTFN);
+	ipc_signal(n, 2);
+	cr_assert_eq(t->state, T_READY);
+	cr_assert_eq(t->regs->rsi, 2);
+	cr_assert_eq(n->bits, 0);
+}
