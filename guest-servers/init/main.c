@@ -1,0 +1,264 @@
+/*
+ * init, the root task and supervisor. The kernel starts it with rdi =
+ * the boot info page (the kernel command line), the boot archive
+ * (UK_SLOT_INIT_BOOTFS), the machine control capability and an endpoint
+ * (UK_SLOT_INIT_FAULT) on which it hears about its children.
+ *
+ * It creates the registry's endpoint and starts the registry, then the
+ * programs of the command line's run= list (opts.h), each allowed to
+ * register its own name. Then it supervises, on UK_SLOT_INIT_FAULT:
+ *  - badge SPAWN_FAULT_BADGE | id: the kernel stopped child id (fault or
+ *    exit). init kills it, has the registry forget its names, and
+ *    restarts it after a fault (restarts= times at most);
+ *  - badge SPAWN_SUPERVISOR_BIT | id: a request from child id; none is
+ *    defined yet, each is answered with label 1 (unsupported).
+ * When every program it started but the registry and the services (those
+ * whose name is registered) has stopped, init ends the machine: status 0
+ * when they all exited with 0, else 1.
+ */
+#include "archive.h"
+#include "opts.h"
+#include "spawn.h"
+#include "ipc.h"
+#include "uk.h"
+#include "ulib.h"
+
+#define BOOTFS_VA       0x100000000ull
+#define CMDLINE_MAX     4096
+#define CHILDREN_MAX    16
+#define RESTARTS_MAX    3
+
+static struct archive ar;
+static struct child kids[CHILDREN_MAX];
+static unsigned nkids;
+static uint64_t registry_ep;
+static uint64_t restarts_max = RESTARTS_MAX;
+
+__attribute__((noreturn)) static void halt(uint64_t status)
+{
+	printf("init: machine exit, status %lu\n", status);
+	uk_flush();
+	uk_machine_exit(UK_SLOT_INIT_CONTROL, status);
+	uk_exit((int64_t)status);
+}
+
+/* Tells the registry which name each child may register. */
+static void allow_all(void)
+{
+	for (unsigned i = 0; i < nkids; i++) {
+		int r;
+
+		if (kids[i].is_registry)
+			continue;
+		r = reg_allow(kids[i].id, kids[i].name);
+		if (r != REG_OK)
+			printf("init: allow %s: %s\n", kids[i].name,
+			       reg_strerror(r));
+	}
+}
+
+static void start(struct child *c)
+{
+	if (spawn_start(c, registry_ep) != UK_OK) {
+		c->state = CHILD_FAILED;
+		c->status = -1;
+		return;
+	}
+	if (c->is_registry)
+		allow_all();    /* a new registry knows nothing yet */
+}
+
+/* Adds the archive entry called name to kids[]; NULL if there is none. */
+static struct child *add(const char *name, uint64_t arg)
+{
+	int i = archive_find(&ar, name);
+	struct child *c;
+
+	if (i < 0 || strcmp(name, "init") == 0) {
+		printf("init: %s: no such program\n", name);
+		return NULL;
+	}
+	if (nkids == CHILDREN_MAX) {
+		printf("init: %s: too many programs\n", name);
+		return NULL;
+	}
+	c = &kids[nkids];
+	archive_entry(&ar, (unsigned)i, &c->name, &c->image, &c->size);
+	c->arg = arg;
+	c->id = ++nkids;
+	c->proc = UK_NO_CAP;
+	return c;
+}
+
+/* Maps the boot archive and reads the command line into kids[]. */
+static void setup(const char *cmdline)
+{
+	const char *run, *v;
+	uint64_t pages, phys, arg;
+	char name[BOOTFS_NAME_MAX];
+	size_t len, pos = 0;
+	struct child *reg;
+	int r;
+
+	if (uk_mem_info(UK_SLOT_INIT_BOOTFS, &pages, &phys) != UK_OK ||
+	    uk_mem_map(UK_SELF, UK_SLOT_INIT_BOOTFS, BOOTFS_VA,
+		       UK_R_READ) != UK_OK) {
+		printf("init: cannot map the boot archive\n");
+		halt(1);
+	}
+	if (archive_open(&ar, (const void *)(uintptr_t)BOOTFS_VA,
+			 pages * UK_PAGE_SIZE) != ARCHIVE_OK) {
+		printf("init: the boot archive is corrupt\n");
+		halt(1);
+	}
+	reg = add("registry", 0);
+	if (!reg)
+		halt(1);
+	reg->is_registry = 1;
+
+	v = opt_value(cmdline, "restarts", &len);
+	if (v && opt_num(v, len, &restarts_max) < 0)
+		printf("init: restarts=: not a number\n");
+	run = opt_value(cmdline, "run", &len);
+	if (!run) {
+		run = INIT_DEFAULT_RUN;
+		len = strlen(run);
+	}
+	while ((r = opt_run_next(run, len, &pos, name, &arg)) != 0) {
+		if (r < 0)
+			printf("init: run=: bad item\n");
+		else
+			add(name, arg);
+	}
+}
+
+/* Copies the command line out of the boot info page (NUL-terminated by
+ * the kernel; bounded here anyway). */
+static void read_cmdline(uint64_t info, char *out, size_t cap)
+{
+	const char *p = (const char *)(uintptr_t)info;
+	size_t n = 0;
+
+	if (info == UK_BOOTINFO_VA)
+		for (; n + 1 < cap && p[n]; n++)
+			out[n] = p[n];
+	out[n] = '\0';
+}
+
+static struct child *by_id(uint64_t id)
+{
+	return id >= 1 && id <= nkids ? &kids[id - 1] : NULL;
+}
+
+/* The kernel stopped child c: m is its fault or exit message. */
+static void stopped(struct child *c, const struct uk_msg *m)
+{
+	int faulted = m->label == UK_LABEL_FAULT;
+	int r;
+
+	spawn_reap(c);
+	if (faulted)
+		printf("init: %s faulted: vector %lu error 0x%lx rip 0x%lx "
+		       "addr 0x%lx\n", c->name, m->w[0], m->w[1], m->w[2],
+		       m->w[3]);
+	else
+		printf("init: %s exited with status %ld\n", c->name,
+		       (int64_t)m->w[0]);
+	if (!c->is_registry) {
+		r = reg_forget(c->id);
+		if (r != REG_OK)
+			printf("init: forget %s: %s\n", c->name,
+			       reg_strerror(r));
+	}
+	c->status = faulted ? -1 : (int64_t)m->w[0];
+	c->state = faulted ? CHILD_FAILED : CHILD_EXITED;
+	if (faulted && c->restarts < restarts_max) {
+		c->restarts++;
+		printf("init: restarting %s (%u of %lu)\n", c->name,
+		       c->restarts, restarts_max);
+		start(c);
+	}
+}
+
+/* Whether name is registered (then it is a service, not a program that
+ * is expected to finish). */
+static int registered(const char *name)
+{
+	char got[REG_NAME_MAX + 1];
+
+	for (uint64_t i = 0; reg_list(i, got) == REG_OK; i++)
+		if (strcmp(got, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Ends the machine once every program but the services has stopped (and
+ * there was one). */
+static void maybe_done(void)
+{
+	unsigned bad = 0;
+
+	if (nkids < 2)
+		return;
+	for (unsigned i = 0; i < nkids; i++) {
+		struct child *c = &kids[i];
+
+		if (c->is_registry)
+			continue;
+		if (c->state == CHILD_RUNNING && !registered(c->name))
+			return;
+		if (c->state != CHILD_RUNNING)
+			bad += c->state != CHILD_EXITED || c->status != 0;
+	}
+	halt(bad ? 1 : 0);
+}
+
+int main(uint64_t info)
+{
+	static char cmdline[CMDLINE_MAX];
+	struct uk_msg m;
+	struct child *c;
+	enum uk_err e;
+
+	read_cmdline(info, cmdline, sizeof cmdline);
+	setup(cmdline);
+	registry_ep = uk_slot_alloc();
+	if (uk_obj_create(registry_ep, UK_CAP_ENDPOINT) != UK_OK ||
+	    uk_cap_mint(registry_ep, UK_SLOT_REGISTRY, UK_R_SEND | UK_R_GRANT,
+			REG_BADGE_ADMIN) != UK_OK) {
+		printf("init: cannot create the registry endpoint\n");
+		halt(1);
+	}
+	start(&kids[0]);
+	if (kids[0].state != CHILD_RUNNING)
+		halt(1);
+	if (opt_flag(cmdline, "bootonly"))
+		halt(0);
+	for (unsigned i = 1; i < nkids; i++)
+		start(&kids[i]);
+	maybe_done();           /* when none would start */
+
+	for (;;) {
+		e = uk_recv(UK_SLOT_INIT_FAULT, &m);
+		if (e != UK_OK) {
+			printf("init: receive: %s\n", uk_strerror(e));
+			halt(1);
+		}
+		if (m.badge & SPAWN_SUPERVISOR_BIT) {
+			struct uk_msg no = { .label = 1, .cap = UK_NO_CAP };
+
+			uk_reply(&no);
+			continue;
+		}
+		c = (m.badge & ~0xffffffull) == SPAWN_FAULT_BADGE ?
+		    by_id(m.badge & 0xffffff) : NULL;
+		if (!c || c->state != CHILD_RUNNING ||
+		    (m.label != UK_LABEL_FAULT && m.label != UK_LABEL_EXIT)) {
+			printf("init: unexpected message 0x%lx, badge 0x%lx\n",
+			       m.label, m.badge);
+			continue;
+		}
+		stopped(c, &m);
+		maybe_done();
+	}
+}

@@ -1,0 +1,39 @@
+/*
+ * init's options on the kernel command line (the boot info page), pure
+ * (host-tested). Tokens are separated by spaces; `key=value` or `flag`.
+ *   bootonly            end the machine (status 0) once the registry runs
+ *   run=NAME[:ARG],...  the programs to start after the registry, in this
+ *                       order, each with its argument word (default 0);
+ *                       without run=, INIT_DEFAULT_RUN
+ *   restarts=N          restarts of a faulting child (default 3)
+ */
+#ifndef OPTS_H
+#define OPTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <ukern/bootfs.h>
+
+#define INIT_DEFAULT_RUN        "echo,hello"
+
+/* The value of the last `key=value` token of line (its length in *len,
+ * not NUL-terminated), or NULL. */
+const char *opt_value(const char *line, const char *key, size_t *len);
+
+/* Whether the bare token name is on line. */
+int opt_flag(const char *line, const char *name);
+
+/* A decimal number of len bytes at s into *v: 0, or -1 if s is not one
+ * (empty, other characters, overflow). */
+int opt_num(const char *s, size_t len, uint64_t *v);
+
+/*
+ * The next item of a run list: s[*pos..len) holds `NAME[:ARG]` items
+ * separated by commas. Stores the name (NUL-terminated) and argument and
+ * advances *pos; returns 1, 0 at the end, -1 for a malformed item (name
+ * empty or longer than BOOTFS_NAME_MAX - 1, bad ARG), which is skipped.
+ */
+int opt_run_next(const char *s, size_t len, size_t *pos,
+		 char name[BOOTFS_NAME_MAX], uint64_t *arg);
+
+#endif

@@ -1,0 +1,92 @@
+#include "ipc.h"
+#include "uk.h"
+
+/* One request to the registry; the reply's label mapped to a result. */
+static int reg_call(struct uk_msg *m, uint64_t rcv_slot)
+{
+	enum uk_err e = uk_call_rcv(UK_SLOT_REGISTRY, m, rcv_slot);
+
+	if (e != UK_OK)
+		return -(int)e;
+	if (m->label >= REG_E_MAX)
+		return -(int)UK_E_ARG;
+	return (int)m->label;
+}
+
+int reg_register(const char *name, uint64_t ep_slot)
+{
+	struct uk_msg m = { .label = REG_OP_REGISTER, .cap = ep_slot };
+
+	if (reg_name_pack(name, m.w) != REG_OK)
+		return REG_E_BAD_NAME;
+	return reg_call(&m, UK_NO_CAP);
+}
+
+int reg_lookup(const char *name, uint64_t dst_slot)
+{
+	struct uk_msg m = { .label = REG_OP_LOOKUP, .cap = UK_NO_CAP };
+	int r;
+
+	if (reg_name_pack(name, m.w) != REG_OK)
+		return REG_E_BAD_NAME;
+	r = reg_call(&m, dst_slot);
+	if (r == REG_OK && m.cap == UK_NO_CAP)
+		return -(int)UK_E_BUSY;         /* dst_slot could not take it */
+	if (r > 0 && m.cap != UK_NO_CAP)
+		uk_cap_delete(m.cap);           /* a cap with an error */
+	return r;
+}
+
+int reg_list(uint64_t index, char out[REG_NAME_MAX + 1])
+{
+	struct uk_msg m = { .label = REG_OP_LIST, .w = { index },
+			    .cap = UK_NO_CAP };
+	int r = reg_call(&m, UK_NO_CAP);
+
+	out[0] = '\0';
+	if (r != REG_OK)
+		return r;
+	if (reg_name_unpack(m.w, out) != REG_OK)
+		return -(int)UK_E_ARG;
+	return REG_OK;
+}
+
+/* Labels of the admin requests: the operation and a client's badge. */
+static int reg_admin(enum reg_op op, uint64_t badge, const char *name)
+{
+	struct uk_msg m = { .label = op | (badge << 16), .cap = UK_NO_CAP };
+
+	if (badge >> 48)
+		return REG_E_BAD_REQUEST;       /* does not fit the label */
+	if (name && reg_name_pack(name, m.w) != REG_OK)
+		return REG_E_BAD_NAME;
+	return reg_call(&m, UK_NO_CAP);
+}
+
+int reg_allow(uint64_t badge, const char *name)
+{
+	return reg_admin(REG_OP_ALLOW, badge, name);
+}
+
+int reg_forget(uint64_t badge)
+{
+	return reg_admin(REG_OP_FORGET, badge, NULL);
+}
+
+const char *reg_strerror(int r)
+{
+	static const char *const names[REG_E_MAX] = {
+		[REG_OK] = "REG_OK",
+		[REG_E_BAD_REQUEST] = "REG_E_BAD_REQUEST",
+		[REG_E_BAD_NAME] = "REG_E_BAD_NAME",
+		[REG_E_NOT_ALLOWED] = "REG_E_NOT_ALLOWED",
+		[REG_E_EXISTS] = "REG_E_EXISTS",
+		[REG_E_NOT_FOUND] = "REG_E_NOT_FOUND",
+		[REG_E_NO_CAP] = "REG_E_NO_CAP",
+		[REG_E_FULL] = "REG_E_FULL",
+	};
+
+	if (r < 0)
+		return uk_strerror((uint64_t)-r);
+	return r < REG_E_MAX ? names[r] : "REG_E_?";
+}

@@ -1,0 +1,86 @@
+/*
+ * printf on top of the shared formatter (guest-kernel/fmt.c). Output is
+ * held back until a newline, so that a line reaches the kernel log in one
+ * UK_SYS_DEBUG_WRITE (at most UK_DEBUG_MAX bytes each; longer is split).
+ */
+#include "ulib.h"
+#include "uk.h"
+#include "fmt.h"
+
+#define UK_DEBUG_MAX    256
+#define LINE_CAP        256
+
+static char line[LINE_CAP];
+static size_t line_len;
+
+static void write_all(const char *s, size_t n)
+{
+	while (n) {
+		size_t k = n < UK_DEBUG_MAX ? n : UK_DEBUG_MAX;
+
+		uk_debug_write(s, k);
+		s += k;
+		n -= k;
+	}
+}
+
+void uk_flush(void)
+{
+	write_all(line, line_len);
+	line_len = 0;
+}
+
+/* Appends s[0..n) to the line, writing out each completed line. */
+static void emit(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		line[line_len++] = s[i];
+		if (s[i] == '\n' || line_len == LINE_CAP)
+			uk_flush();
+	}
+}
+
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	return (int)fmt_vsnprintf(buf, size, fmt, ap);
+}
+
+int snprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+int vprintf(const char *fmt, va_list ap)
+{
+	char buf[512];
+	size_t n = fmt_vsnprintf(buf, sizeof buf, fmt, ap);
+
+	emit(buf, n);
+	return (int)n;
+}
+
+int printf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vprintf(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+int puts(const char *s)
+{
+	size_t n = strlen(s);
+
+	emit(s, n);
+	emit("\n", 1);
+	return (int)n + 1;
+}

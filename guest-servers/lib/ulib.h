@@ -1,0 +1,47 @@
+/*
+ * The small C library of user space: strings, printf, malloc. The names
+ * are the standard ones (gcc emits memcpy/memset calls on its own); the
+ * header is not called string.h so that host builds keep their libc's.
+ */
+#ifndef ULIB_H
+#define ULIB_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* string.c */
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+size_t strnlen(const char *s, size_t max);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+/* Copies src into dst (capacity size, NUL-terminated when size > 0);
+ * returns strlen(src): a result >= size means it was cut. */
+size_t strlcpy(char *dst, const char *src, size_t size);
+char *strchr(const char *s, int c);
+
+/* printf.c: printf and puts go to the kernel log (UK_SYS_DEBUG_WRITE) a
+ * line at a time; snprintf returns the characters stored (the shared
+ * formatter's convention, not C's "would have been" length). */
+int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int vprintf(const char *fmt, va_list ap);
+int snprintf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int puts(const char *s);
+/* Writes out what printf holds back (a line without its newline yet). */
+void uk_flush(void);
+
+/* heap.c: the process heap (alloc.c over UK_SYS_MEM_ALLOC / MEM_MAP). */
+void *malloc(size_t n);
+void free(void *p);
+void *calloc(size_t n, size_t size);
+void *realloc(void *p, size_t n);
+
+/* crt.c: prints "NAME: what" and ends the process with status 134. */
+__attribute__((noreturn)) void uk_abort(const char *what);
+
+#endif

@@ -1,0 +1,175 @@
+/*
+ * The service registry: servers register a name with an endpoint
+ * capability, clients look a name up and get the capability
+ * (proto/registry.h). The loop: receive, check, do, reply.
+ *
+ * Its endpoint is in slot UK_SLOT_REGISTRY (init put it there with the
+ * receive right). Each request may carry one capability, accepted into a
+ * spare slot; a REGISTER that succeeds keeps it (reduced to send and
+ * grant rights), anything else deletes it. The sender is only ever known
+ * by the badge the kernel reports; labels and words are checked.
+ */
+#include "table.h"
+#include "regname.h"
+#include "uk.h"
+#include "ulib.h"
+
+#define KEEP_RIGHTS     (UK_R_SEND | UK_R_GRANT)
+
+static struct reg_table table;
+static uint64_t spare;          /* empty slot for the next capability */
+
+static void reply(struct uk_msg *m, enum reg_err err)
+{
+	*m = (struct uk_msg){ .label = err, .cap = UK_NO_CAP };
+}
+
+/*
+ * Stores the endpoint in slot got for name, owned by badge. Returns the
+ * error for the reply; REG_OK means the table holds the endpoint now
+ * (in got, or in a new slot with fewer rights, got then deleted).
+ */
+static enum reg_err do_register(const char *name, uint64_t badge,
+				uint64_t got)
+{
+	uint64_t type, rights, cbadge, slot = got;
+	enum reg_err err;
+
+	err = reg_table_can_register(&table, badge, name, got);
+	if (err != REG_OK)
+		return err;
+	if (uk_cap_info(got, &type, &rights, &cbadge) != UK_OK ||
+	    type != UK_CAP_ENDPOINT || !(rights & UK_R_SEND))
+		return REG_E_NO_CAP;
+	if (rights & ~(uint64_t)KEEP_RIGHTS) {
+		/* Never hand out a right to receive on someone's endpoint. */
+		slot = uk_slot_alloc();
+		if (slot == UK_NO_CAP)
+			return REG_E_FULL;
+		if (uk_cap_copy(got, slot, rights & KEEP_RIGHTS) != UK_OK) {
+			uk_slot_free(slot);
+			return REG_E_NO_CAP;
+		}
+	}
+	/* Point of no return: the checks above make this succeed. */
+	err = reg_table_register(&table, badge, name, slot);
+	if (err != REG_OK)
+		uk_abort("registry: table refused a checked entry");
+	if (slot != got) {
+		uk_cap_delete(got);
+		uk_slot_free(got);
+	}
+	printf("registry: %s registered by 0x%lx\n", name, badge);
+	return REG_OK;
+}
+
+static void do_forget(struct uk_msg *m, uint64_t client)
+{
+	uint64_t slots[REG_TABLE_MAX];
+	unsigned n;
+	enum reg_err err;
+
+	err = reg_table_forget(&table, m->badge, client, slots, &n);
+	for (unsigned i = 0; i < n; i++) {
+		uk_cap_delete(slots[i]);
+		uk_slot_free(slots[i]);
+	}
+	if (n)
+		printf("registry: forgot %u name(s) of 0x%lx\n", n, client);
+	reply(m, err);
+}
+
+/*
+ * Answers the request in *m (sender m->badge; got: the slot of the
+ * capability it carried, or UK_NO_CAP) by rewriting *m into the reply.
+ * Returns whether got is now kept in the table.
+ */
+static int handle(struct uk_msg *m, uint64_t got)
+{
+	uint64_t op = m->label & 0xffff, arg = m->label >> 16;
+	char name[REG_NAME_MAX + 1];
+	enum reg_err err;
+	uint64_t slot;
+
+	if (got != UK_NO_CAP && op != REG_OP_REGISTER) {
+		reply(m, REG_E_BAD_REQUEST);
+		return 0;
+	}
+	switch (op) {
+	case REG_OP_REGISTER:
+	case REG_OP_LOOKUP:
+	case REG_OP_ALLOW:
+		if (arg && op != REG_OP_ALLOW)
+			break;
+		if (reg_name_unpack(m->w, name) != REG_OK) {
+			reply(m, REG_E_BAD_NAME);
+			return 0;
+		}
+		if (op == REG_OP_REGISTER) {
+			if (got == UK_NO_CAP && spare == UK_NO_CAP)
+				err = REG_E_FULL;       /* no slot to take it */
+			else
+				err = do_register(name, m->badge, got);
+			reply(m, err);
+			return err == REG_OK;
+		}
+		if (op == REG_OP_ALLOW) {
+			reply(m, reg_table_allow(&table, m->badge, arg, name));
+			return 0;
+		}
+		err = reg_table_lookup(&table, name, &slot);
+		reply(m, err);
+		if (err == REG_OK)
+			m->cap = slot;
+		return 0;
+	case REG_OP_LIST:
+		if (arg || m->w[1] || m->w[2] || m->w[3])
+			break;
+		err = reg_table_list(&table, m->w[0], name);
+		reply(m, err);
+		if (err == REG_OK)
+			reg_name_pack(name, m->w);
+		return 0;
+	case REG_OP_FORGET:
+		if (m->w[0] || m->w[1] || m->w[2] || m->w[3])
+			break;
+		do_forget(m, arg);
+		return 0;
+	}
+	reply(m, REG_E_BAD_REQUEST);
+	return 0;
+}
+
+int main(uint64_t arg)
+{
+	struct uk_msg m;
+	enum uk_err e;
+
+	(void)arg;
+	reg_table_init(&table);
+	spare = uk_slot_alloc();
+	printf("registry: ready\n");
+	e = uk_recv_rcv(UK_SLOT_REGISTRY, &m, spare);
+	for (;;) {
+		uint64_t got = m.cap;
+
+		if (e != UK_OK) {
+			printf("registry: receive: %s\n", uk_strerror(e));
+			if (e == UK_E_CAP || e == UK_E_TYPE || e == UK_E_RIGHTS)
+				return 1;       /* no endpoint to serve */
+			e = uk_recv_rcv(UK_SLOT_REGISTRY, &m, spare);
+			continue;
+		}
+		if (got != UK_NO_CAP && got != spare) {
+			/* Not where we asked for it: leave that slot alone. */
+			printf("registry: capability arrived in slot %lu\n", got);
+			got = UK_NO_CAP;
+		}
+		if (handle(&m, got)) {
+			spare = uk_slot_alloc();
+		} else if (got != UK_NO_CAP) {
+			uk_cap_delete(got);
+		}
+		e = uk_reply_recv_rcv(UK_SLOT_REGISTRY, &m, spare);
+	}
+}

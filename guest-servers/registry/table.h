@@ -1,0 +1,79 @@
+/*
+ * The registry's state, pure (host-tested): names with the endpoint each
+ * stands for (a slot of the registry's own capability table) and the
+ * client that registered it; and the allow list the admin (init) sets,
+ * which names each client badge may register. No system call here:
+ * main.c receives and deletes the capabilities.
+ *
+ * A good name is 1..REG_NAME_MAX bytes of printable ASCII other than
+ * space (0x21..0x7e): names reach the log.
+ */
+#ifndef TABLE_H
+#define TABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <proto/registry.h>
+
+#define REG_TABLE_MAX   64      /* names */
+#define REG_ALLOW_MAX   128     /* (badge, name) pairs */
+
+struct reg_entry {
+	char name[REG_NAME_MAX + 1];
+	uint64_t slot;          /* the endpoint, in the registry's table */
+	uint64_t owner;         /* badge of the client that registered it */
+};
+
+struct reg_allow {
+	char name[REG_NAME_MAX + 1];
+	uint64_t badge;
+};
+
+struct reg_table {
+	struct reg_entry entry[REG_TABLE_MAX];  /* registration order */
+	unsigned count;
+	struct reg_allow allow[REG_ALLOW_MAX];
+	unsigned nallow;
+};
+
+void reg_table_init(struct reg_table *t);
+
+/* REG_OK when name is a good name (see above), else REG_E_BAD_NAME. */
+enum reg_err reg_name_check(const char *name);
+
+/* Admin (caller == REG_BADGE_ADMIN) lets client register name. Allowing
+ * a pair twice is REG_OK. REG_E_NOT_ALLOWED for anyone else, BAD_NAME,
+ * FULL when the allow list is. */
+enum reg_err reg_table_allow(struct reg_table *t, uint64_t caller,
+			     uint64_t client, const char *name);
+
+/* Registers name for the endpoint in slot (UK_NO_CAP: REG_E_NO_CAP) on
+ * behalf of owner; checked in this order: BAD_NAME, NO_CAP, NOT_ALLOWED
+ * (the admin may register any name), EXISTS, FULL. On an error nothing
+ * changed and the caller still owns slot. */
+enum reg_err reg_table_register(struct reg_table *t, uint64_t owner,
+				const char *name, uint64_t slot);
+
+/* What reg_table_register would answer, changing nothing. */
+enum reg_err reg_table_can_register(const struct reg_table *t,
+				    uint64_t owner, const char *name,
+				    uint64_t slot);
+
+/* The slot of name's endpoint in *slot: REG_OK, BAD_NAME, NOT_FOUND. */
+enum reg_err reg_table_lookup(const struct reg_table *t, const char *name,
+			      uint64_t *slot);
+
+/* The name of entry index (registration order, compacted when names are
+ * forgotten) into out: REG_OK or REG_E_NOT_FOUND (out empty). */
+enum reg_err reg_table_list(const struct reg_table *t, uint64_t index,
+			    char out[REG_NAME_MAX + 1]);
+
+/* Admin only: drops every name client registered (it died) and stores
+ * their slots in slots[] (room for REG_TABLE_MAX), their number in *n, for
+ * the caller to delete. The allow list stays: a restarted client
+ * registers again. REG_OK (also when it had none) or NOT_ALLOWED. */
+enum reg_err reg_table_forget(struct reg_table *t, uint64_t caller,
+			      uint64_t client, uint64_t slots[REG_TABLE_MAX],
+			      unsigned *n);
+
+#endif

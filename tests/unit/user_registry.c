@@ -1,0 +1,305 @@
+/* The registry's table (guest-servers/registry/table.c) and the packing
+ * of names into message words (guest-servers/lib/regname.c). */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <ukern/abi.h>
+#include "table.h"
+#include "regname.h"
+
+#define ADMIN   REG_BADGE_ADMIN
+#define ALICE   0x101ull
+#define BOB     0x102ull
+
+/* Exactly 32, and 33, bytes. */
+#define NAME32  "abcdefghijklmnopqrstuvwxyz012345"
+#define NAME33  NAME32 "6"
+
+static struct reg_table t;
+
+static void setup(void)
+{
+	memset(&t, 0x5a, sizeof t);     /* init must not rely on zeroes */
+	reg_table_init(&t);
+}
+
+TestSuite(user_registry, .init = setup);
+
+Test(user_registry, register_then_lookup)
+{
+	uint64_t slot = 0;
+
+	cr_assert_eq(reg_table_allow(&t, ADMIN, ALICE, "console"), REG_OK);
+	cr_assert_eq(reg_table_register(&t, ALICE, "console", 9), REG_OK);
+	cr_assert_eq(reg_table_lookup(&t, "console", &slot), REG_OK);
+	cr_assert_eq(slot, 9);
+}
+
+Test(user_registry, not_allowed)
+{
+	cr_assert_eq(reg_table_register(&t, ALICE, "console", 9),
+		     REG_E_NOT_ALLOWED);
+	cr_assert_eq(reg_table_allow(&t, ADMIN, BOB, "console"), REG_OK);
+	cr_assert_eq(reg_table_register(&t, ALICE, "console", 9),
+		     REG_E_NOT_ALLOWED, "allowed for bob, not alice");
+	cr_assert_eq(reg_table_allow(&t, ADMIN, ALICE, "blk"), REG_OK);
+	cr_assert_eq(reg_table_register(&t, ALICE, "console", 9),
+		     REG_E_NOT_ALLOWED, "alice may register blk only");
+	cr_assert_eq(t.count, 0);
+}
+
+Test(user_registry, only_the_admin_allows_and_forgets)
+{
+	uint64_t slots[REG_TABLE_MAX];
+	unsigned n = 99;
+
+	cr_assert_eq(reg_table_allow(&t, ALICE, ALICE, "console"),
+		     REG_E_NOT_ALLOWED);
+	cr_assert_eq(reg_table_register(&t, ALICE, "console", 9),
+		     REG_E_NOT_ALLOWED);
+	cr_assert_eq(reg_table_allow(&t, ADMIN, ALICE, "console"), REG_OK);
+	cr_assert_eq(reg_table_register(&t, ALICE, "console", 9), REG_OK);
+	cr_assert_eq(reg_table_forget(&t, BOB, ALICE, slots, &n),
+		     REG_E_NOT_ALLOWED);
+	cr_assert_eq(n, 0);
+	cr_assert_eq(t.count, 1);
+}
+
+Test(user_registry, admin_registers_any_name)
+{
+	cr_assert_eq(reg_table_register(&t, ADMIN, "init", 9), REG_OK);
+}
+
+Test(user_registry, exists)
+{
+	reg_table_allow(&t, ADMIN, ALICE, "console");
+	reg_table_allow(&t, ADMIN, BOB, "console");
+	cr_assert_eq(reg_table_register(&t, ALICE, "console", 9), REG_OK);
+	cr_assert_eq(reg_table_register(&t, BOB, "console", 10),
+		     REG_E_EXISTS);
+	cr_assert_eq(reg_table_register(&t, ALICE, "console", 11),
+		     REG_E_EXISTS, "even for the owner");
+	uint64_t slot;
+	reg_table_lookup(&t, "console", &slot);
+	cr_assert_eq(slot, 9);
+}
+
+Test(user_registry, no_cap)
+{
+	reg_table_allow(&t, ADMIN, ALICE, "console");
+	cr_assert_eq(reg_table_register(&t, ALICE, "console", UK_NO_CAP),
+		     REG_E_NO_CAP);
+	cr_assert_eq(t.count, 0);
+}
+
+Test(user_registry, not_found)
+{
+	uint64_t slot = 77;
+
+	cr_assert_eq(reg_table_lookup(&t, "nothing", &slot), REG_E_NOT_FOUND);
+	cr_assert_eq(slot, 77, "untouched");
+}
+
+Test(user_registry, error_order)
+{
+	/* Bad name before no cap before not allowed before exists. */
+	cr_assert_eq(reg_table_register(&t, ALICE, "", UK_NO_CAP),
+		     REG_E_BAD_NAME);
+	cr_assert_eq(reg_table_register(&t, ALICE, "x", UK_NO_CAP),
+		     REG_E_NO_CAP);
+	reg_table_register(&t, ADMIN, "x", 9);
+	cr_assert_eq(reg_table_register(&t, ALICE, "x", 10),
+		     REG_E_NOT_ALLOWED);
+}
+
+Test(user_registry, name_edges)
+{
+	uint64_t slot;
+
+	cr_assert_eq(reg_name_check(""), REG_E_BAD_NAME);
+	cr_assert_eq(reg_name_check("a"), REG_OK);
+	cr_assert_eq(reg_name_check(NAME32), REG_OK);
+	cr_assert_eq(reg_name_check(NAME33), REG_E_BAD_NAME);
+	cr_assert_eq(reg_name_check("has space"), REG_E_BAD_NAME);
+	cr_assert_eq(reg_name_check("tab\there"), REG_E_BAD_NAME);
+	cr_assert_eq(reg_name_check("\x7f"), REG_E_BAD_NAME);
+	cr_assert_eq(reg_name_check("caf\xc3\xa9"), REG_E_BAD_NAME);
+	cr_assert_eq(reg_name_check("net.eth0/rx-1:~"), REG_OK);
+
+	cr_assert_eq(reg_table_register(&t, ADMIN, NAME32, 9), REG_OK);
+	cr_assert_eq(reg_table_lookup(&t, NAME32, &slot), REG_OK);
+	cr_assert_eq(reg_table_register(&t, ADMIN, NAME33, 9), REG_E_BAD_NAME);
+	cr_assert_eq(reg_table_register(&t, ADMIN, "", 9), REG_E_BAD_NAME);
+	cr_assert_eq(reg_table_lookup(&t, NAME33, &slot), REG_E_BAD_NAME,
+		     "no prefix match on 32 bytes");
+	cr_assert_eq(reg_table_lookup(&t, "", &slot), REG_E_BAD_NAME);
+	cr_assert_eq(reg_table_allow(&t, ADMIN, ALICE, NAME33),
+		     REG_E_BAD_NAME);
+	cr_assert_eq(reg_table_allow(&t, ADMIN, ALICE, ""), REG_E_BAD_NAME);
+}
+
+Test(user_registry, prefixes_are_different_names)
+{
+	uint64_t slot;
+
+	reg_table_register(&t, ADMIN, "net", 9);
+	cr_assert_eq(reg_table_register(&t, ADMIN, "net0", 10), REG_OK);
+	cr_assert_eq(reg_table_lookup(&t, "ne", &slot), REG_E_NOT_FOUND);
+	cr_assert_eq(reg_table_lookup(&t, "net0", &slot), REG_OK);
+	cr_assert_eq(slot, 10);
+	cr_assert_eq(reg_table_lookup(&t, "net", &slot), REG_OK);
+	cr_assert_eq(slot, 9);
+}
+
+Test(user_registry, list_in_registration_order)
+{
+	const char *names[] = { "zeta", "alpha", "mid", NAME32 };
+	char out[REG_NAME_MAX + 1];
+
+	for (unsigned i = 0; i < 4; i++)
+		cr_assert_eq(reg_table_register(&t, ADMIN, names[i], 8 + i),
+			     REG_OK);
+	for (unsigned i = 0; i < 4; i++) {
+		cr_assert_eq(reg_table_list(&t, i, out), REG_OK);
+		cr_assert_str_eq(out, names[i]);
+	}
+	strcpy(out, "junk");
+	cr_assert_eq(reg_table_list(&t, 4, out), REG_E_NOT_FOUND);
+	cr_assert_str_eq(out, "");
+	cr_assert_eq(reg_table_list(&t, UINT64_MAX, out), REG_E_NOT_FOUND);
+}
+
+Test(user_registry, forget_drops_one_client_and_keeps_order)
+{
+	uint64_t slots[REG_TABLE_MAX], slot;
+	char out[REG_NAME_MAX + 1];
+	unsigned n;
+
+	reg_table_allow(&t, ADMIN, ALICE, "a1");
+	reg_table_allow(&t, ADMIN, ALICE, "a2");
+	reg_table_allow(&t, ADMIN, BOB, "b1");
+	reg_table_allow(&t, ADMIN, BOB, "b2");
+	reg_table_register(&t, ALICE, "a1", 10);
+	reg_table_register(&t, BOB, "b1", 11);
+	reg_table_register(&t, ALICE, "a2", 12);
+	reg_table_register(&t, BOB, "b2", 13);
+
+	cr_assert_eq(reg_table_forget(&t, ADMIN, ALICE, slots, &n), REG_OK);
+	cr_assert_eq(n, 2);
+	cr_assert_eq(slots[0], 10);
+	cr_assert_eq(slots[1], 12);
+	cr_assert_eq(reg_table_lookup(&t, "a1", &slot), REG_E_NOT_FOUND);
+	cr_assert_eq(reg_table_list(&t, 0, out), REG_OK);
+	cr_assert_str_eq(out, "b1");
+	cr_assert_eq(reg_table_list(&t, 1, out), REG_OK);
+	cr_assert_str_eq(out, "b2");
+	cr_assert_eq(reg_table_list(&t, 2, out), REG_E_NOT_FOUND);
+
+	/* A restarted alice may register again: the allow list stayed. */
+	cr_assert_eq(reg_table_register(&t, ALICE, "a1", 14), REG_OK);
+	/* Forgetting a client with no names is fine. */
+	cr_assert_eq(reg_table_forget(&t, ADMIN, 0x999, slots, &n), REG_OK);
+	cr_assert_eq(n, 0);
+}
+
+Test(user_registry, full_table)
+{
+	char name[16];
+	uint64_t slot;
+
+	for (unsigned i = 0; i < REG_TABLE_MAX; i++) {
+		snprintf(name, sizeof name, "s%u", i);
+		cr_assert_eq(reg_table_register(&t, ADMIN, name, 8 + i), REG_OK);
+	}
+	cr_assert_eq(reg_table_register(&t, ADMIN, "one-more", 99),
+		     REG_E_FULL);
+	cr_assert_eq(reg_table_register(&t, ADMIN, "s3", 99), REG_E_EXISTS,
+		     "exists is reported before full");
+	cr_assert_eq(reg_table_can_register(&t, ADMIN, "one-more", 99),
+		     REG_E_FULL);
+	cr_assert_eq(reg_table_lookup(&t, "s63", &slot), REG_OK);
+	cr_assert_eq(slot, 8 + 63);
+}
+
+Test(user_registry, full_allow_list_and_repeats)
+{
+	char name[16];
+
+	for (unsigned i = 0; i < REG_ALLOW_MAX; i++) {
+		snprintf(name, sizeof name, "n%u", i);
+		cr_assert_eq(reg_table_allow(&t, ADMIN, ALICE, name), REG_OK);
+	}
+	cr_assert_eq(reg_table_allow(&t, ADMIN, ALICE, "n0"), REG_OK,
+		     "a repeat takes no room");
+	cr_assert_eq(reg_table_allow(&t, ADMIN, BOB, "n0"), REG_E_FULL);
+}
+
+Test(user_registry, can_register_changes_nothing)
+{
+	cr_assert_eq(reg_table_can_register(&t, ADMIN, "x", 9), REG_OK);
+	cr_assert_eq(t.count, 0);
+}
+
+/* ---- names in message words ---------------------------------------- */
+
+Test(user_registry, pack_unpack_round_trip)
+{
+	const char *names[] = { "a", "console", "exactly8", "nine char",
+				NAME32 };
+	char out[REG_NAME_MAX + 1];
+	uint64_t w[4];
+
+	for (unsigned i = 0; i < 5; i++) {
+		cr_assert_eq(reg_name_pack(names[i], w), REG_OK);
+		cr_assert_eq(reg_name_unpack(w, out), REG_OK);
+		cr_assert_str_eq(out, names[i]);
+	}
+}
+
+Test(user_registry, pack_is_little_endian_nul_padded)
+{
+	uint64_t w[4] = { 1, 2, 3, 4 };
+
+	cr_assert_eq(reg_name_pack("abcdefghi", w), REG_OK);
+	cr_assert_eq(w[0], 0x6867666564636261ull);
+	cr_assert_eq(w[1], 0x69);
+	cr_assert_eq(w[2], 0);
+	cr_assert_eq(w[3], 0);
+}
+
+Test(user_registry, pack_rejects_empty_and_long)
+{
+	uint64_t w[4] = { 1, 2, 3, 4 };
+
+	cr_assert_eq(reg_name_pack("", w), REG_E_BAD_NAME);
+	cr_assert_eq(w[0] | w[1] | w[2] | w[3], 0);
+	cr_assert_eq(reg_name_pack(NAME33, w), REG_E_BAD_NAME);
+	cr_assert_eq(w[0] | w[1] | w[2] | w[3], 0);
+}
+
+Test(user_registry, unpack_rejects_garbage_after_the_end)
+{
+	char out[REG_NAME_MAX + 1];
+	uint64_t w[4];
+
+	reg_name_pack("abc", w);
+	w[3] = 1ull << 56;                      /* byte 31 */
+	cr_assert_eq(reg_name_unpack(w, out), REG_E_BAD_NAME);
+	cr_assert_str_eq(out, "");
+	reg_name_pack("abc", w);
+	w[0] |= 0x41ull << 32;                  /* "abc\0A" */
+	cr_assert_eq(reg_name_unpack(w, out), REG_E_BAD_NAME);
+
+	uint64_t zero[4] = { 0 };
+	cr_assert_eq(reg_name_unpack(zero, out), REG_E_BAD_NAME, "empty");
+
+	uint64_t lead[4] = { 0x4100, 0, 0, 0 };     /* "\0A" */
+	cr_assert_eq(reg_name_unpack(lead, out), REG_E_BAD_NAME);
+
+	uint64_t full[4] = { ~0ull, ~0ull, ~0ull, ~0ull };
+	cr_assert_eq(reg_name_unpack(full, out), REG_OK, "32 bytes, no NUL");
+	cr_assert_eq(strlen(out), 32);
+	/* The words carry bytes; the table then judges the characters. */
+	cr_assert_eq(reg_name_check(out), REG_E_BAD_NAME);
+}
