@@ -64,7 +64,7 @@ UNIT_USER   := $(B)/tests/unit-user
 USER_PURE   := $(wildcard guest-servers/lib/alloc.c \
                  guest-servers/registry/table.c)
 
-.PHONY: all run test bench bench-boot deps clean help
+.PHONY: all run test bench bench-boot bench-ipc deps clean help
 all: vmm kernel.elf
 
 help:
@@ -73,6 +73,7 @@ help:
 	@echo "make test       build and run every test (unit + whole system)"
 	@echo "make bench      run every benchmark (bench/out/*.json)"
 	@echo "make bench-boot boot time and memory, vmm against QEMU microvm"
+	@echo "make bench-ipc  IPC round trip in the guest, against Linux pipes"
 
 vmm: $(VMM_OBJS)
 	$(HOSTCC) -o $@ $^ $(HOST_LIBS)
@@ -107,7 +108,7 @@ $(LIBUK): $(LIBUK_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
 .SECONDEXPANSION:
-$(B)/user/%.elf: $$(patsubst %.c,$(B)/user/%.o,$$(wildcard guest-servers/$$*/*.c)) \
+$(B)/user/%.elf: $$(addprefix $(B)/user/,$$(subst .c,.o,$$(wildcard guest-servers/$$*/*.c))) \
 		$(LIBUK) guest-servers/lib/user.ld
 	$(GUESTLD) $(USER_LDFLAGS) -o $@ $(filter %.o,$^) $(LIBUK)
 
@@ -146,10 +147,13 @@ test: deps all $(UNIT_VMM) $(UNIT_KERNEL) $(UNIT_USER)
 run: deps all
 	@scripts/run-demo.sh
 
-bench: bench-boot
+bench: bench-boot bench-ipc
 
 bench-boot: deps all
 	@bench/boot.sh
+
+bench-ipc: deps all
+	@bench/ipc.sh
 
 clean:
 	rm -rf $(B) vmm kernel.elf bench/out

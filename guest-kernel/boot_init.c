@@ -78,7 +78,7 @@ static uint64_t load_elf(struct proc *p, const uint8_t *img, size_t size)
 	    eh->e_phnum * sizeof(Elf64_Phdr) > size - eh->e_phoff)
 		kpanic("init: not an x86-64 ELF executable");
 	for (unsigned i = 0; i < eh->e_phnum; i++) {
-		const Elf64_Phdr *ph = (const void *)(img + eh->e_phoff) + i;
+		const Elf64_Phdr *ph = (const Elf64_Phdr *)(img + eh->e_phoff) + i;
 		uint64_t va = ph->p_vaddr & ~0xfffull, end;
 		struct region *r;
 

@@ -14,7 +14,9 @@ _Noreturn void user_trap(struct trap_frame *r);
 /* The syscall instruction's C entry (user.S). */
 _Noreturn void user_syscall(struct trap_frame *r);
 
-/* user.S */
+/* user.S. Hidden: taking their address must compile to a RIP-relative
+ * lea, not a GOT load (the kernel is -fpie, linked static). */
+#pragma GCC visibility push(hidden)
 _Noreturn void exit_to_user(struct trap_frame *r);
 _Noreturn void idle(void);
 void syscall_entry(void);
@@ -22,5 +24,6 @@ void syscall_probe_entry(void);
 void syscall_probe_sysret(void);
 extern uint64_t syscall_kstack;
 extern uint8_t syscall_probe_hit;
+#pragma GCC visibility pop
 
 #endif

@@ -9,11 +9,10 @@
 #include "panic.h"
 #include "proc.h"
 #include "sched.h"
+#include "timer.h"
 #include "vm.h"
 
 int syscall_entry_mode;
-uint64_t syscall_tsc_khz;
-uint64_t syscall_ticks;
 
 #define DEBUG_WRITE_MAX 256
 #define MEM_ALLOC_MAX   4096    /* pages in one region: 16 MiB */
@@ -377,10 +376,11 @@ static void sys_info(struct thread *t, struct trap_frame *r)
 	(void)t;
 	r->rax = UK_OK;
 	switch (r->rsi) {
-	case UK_INFO_TSC_KHZ:    r->rsi = syscall_tsc_khz; break;
+	case UK_INFO_TSC_KHZ:    r->rsi = timer_tsc_khz; break;
 	case UK_INFO_ENTRY_MODE: r->rsi = (uint64_t)syscall_entry_mode; break;
-	case UK_INFO_TICKS:      r->rsi = syscall_ticks; break;
+	case UK_INFO_TICKS:      r->rsi = timer_ticks(); break;
 	case UK_INFO_FREE_PAGES: r->rsi = frame_free_count(); break;
+	case UK_INFO_CR3_PAIR_TICKS: r->rsi = vm_switch_cost(t->proc->pml4); break;
 	default:                 r->rax = UK_E_ARG; break;
 	}
 }

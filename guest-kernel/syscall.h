@@ -10,7 +10,5 @@ void syscall_dispatch(struct thread *t);
 
 /* The entry sequence in use: UK_ENTRY_SYSCALL or UK_ENTRY_TRAP. */
 extern int syscall_entry_mode;
-extern uint64_t syscall_tsc_khz;
-extern uint64_t syscall_ticks;
 
 #endif

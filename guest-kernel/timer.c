@@ -19,15 +19,28 @@
 #define CAL_LAPIC_MAX   0x40000000u             /* LAPIC way too fast */
 
 static volatile uint64_t ticks;
+uint64_t timer_tsc_khz;
 
+static uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+/* Also measures the TSC rate over the same window (timer_tsc_khz), for
+ * user-mode timing: user code reads the TSC natively. */
 static uint32_t calibrate(void)
 {
 	uint32_t l0, l, spins = 0;
 	uint16_t p0, p;
+	uint64_t t0;
 
 	pit_start();
 	lapic_timer_oneshot(0xffffffff);
 	p0 = pit_read();
+	t0 = rdtsc();
 	l0 = lapic_timer_count();
 	do {
 		p = pit_read();
@@ -35,6 +48,8 @@ static uint32_t calibrate(void)
 		if (++spins > CAL_SPINS_MAX || l0 - l > CAL_LAPIC_MAX)
 			return 0;
 	} while ((uint16_t)(p0 - p) < CAL_PIT_TICKS);
+	timer_tsc_khz = (rdtsc() - t0) * PLAT_PIT_HZ /
+			((uint64_t)(uint16_t)(p0 - p) * 1000);
 	return (uint32_t)((uint64_t)(l0 - l) * PLAT_PIT_HZ /
 			  ((uint64_t)(uint16_t)(p0 - p) * 1000));
 }

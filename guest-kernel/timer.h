@@ -9,6 +9,9 @@
  * (timer not started) if the PIT or the LAPIC timer does not count. */
 uint32_t timer_init(unsigned hz);
 
+/* TSC ticks per millisecond, measured by timer_init. */
+extern uint64_t timer_tsc_khz;
+
 /* The timer interrupt: counts a tick, EOI. */
 void timer_irq(void);
 

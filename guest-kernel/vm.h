@@ -26,6 +26,9 @@ void vm_unmap(uint64_t pml4, uint64_t va);
 int64_t vm_user_phys(uint64_t pml4, uint64_t va, int write);
 /* Switch to pml4 if it is not the current one. */
 void vm_switch(uint64_t pml4);
+/* TSC ticks for one pair of address-space switches (pml4 -> the boot
+ * table -> pml4), averaged over a batch: the floor of an IPC round trip. */
+uint64_t vm_switch_cost(uint64_t pml4);
 /* Copy n bytes from user va in pml4 into dst; 0, or -1 if any byte is
  * not user-readable. */
 int vm_copy_in(uint64_t pml4, void *dst, uint64_t va, uint64_t n);

@@ -80,6 +80,7 @@ enum uk_info {
 	UK_INFO_ENTRY_MODE,     /* 1 syscall, 2 trap */
 	UK_INFO_TICKS,          /* timer ticks since boot */
 	UK_INFO_FREE_PAGES,
+	UK_INFO_CR3_PAIR_TICKS, /* TSC ticks of two address-space switches */
 };
 
 enum uk_err {

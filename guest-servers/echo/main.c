@@ -1,0 +1,78 @@
+/*
+ * echo: the demo service. Registers "echo" and answers proto/echo.h:
+ * receive, check, do, reply. It trusts nothing in a request: an unknown
+ * label or a missing capability gets an error code.
+ */
+#include <proto/echo.h>
+#include "ipc.h"
+#include "uk.h"
+#include "ulib.h"
+
+static uint64_t ep, rcv, minted;
+
+/* Handle request m (its capability, if any, is in slot rcv); the reply
+ * goes back in m. */
+static void serve(struct uk_msg *m)
+{
+	uint64_t label = m->label, badge = m->badge, got = m->cap;
+
+	*m = (struct uk_msg){ .label = ECHO_OK, .cap = UK_NO_CAP,
+			      .w = { m->w[0], m->w[1], m->w[2], m->w[3] } };
+	switch (label) {
+	case ECHO_OP_ECHO:
+		break;
+	case ECHO_OP_MINT:
+		if (uk_cap_mint(ep, minted, UK_R_SEND, m->w[0]) != UK_OK)
+			m->label = ECHO_E_FAILED;
+		else
+			m->cap = minted;
+		break;
+	case ECHO_OP_WHO:
+		m->w[0] = badge;
+		break;
+	case ECHO_OP_SIGNAL:
+		if (got == UK_NO_CAP)
+			m->label = ECHO_E_NO_CAP;
+		else if (uk_signal(rcv, m->w[0]) != UK_OK)
+			m->label = ECHO_E_FAILED;
+		break;
+	case ECHO_OP_CRASH:
+		printf("echo: crashing on request\n");
+		__asm__ volatile("movq $0, 8" ::: "memory");   /* #PF */
+		break;
+	default:
+		m->label = ECHO_E_BAD_REQUEST;
+		break;
+	}
+	if (got != UK_NO_CAP)
+		uk_cap_delete(rcv);     /* keep nothing a client sent */
+}
+
+int main(uint64_t arg)
+{
+	struct uk_msg m = { .cap = UK_NO_CAP };
+	int r;
+
+	(void)arg;
+	ep = uk_slot_alloc();
+	rcv = uk_slot_alloc();
+	minted = uk_slot_alloc();
+	if (uk_obj_create(ep, UK_CAP_ENDPOINT) != UK_OK) {
+		printf("echo: cannot create my endpoint\n");
+		return 1;
+	}
+	r = reg_register("echo", ep);
+	if (r != REG_OK) {
+		printf("echo: register: %s\n", reg_strerror(r));
+		return 1;
+	}
+	printf("echo: registered, serving\n");
+	uk_recv_rcv(ep, &m, rcv);
+	for (;;) {
+		serve(&m);
+		/* The minted copy left with the reply; drop ours after. */
+		if (uk_reply_recv_rcv(ep, &m, rcv) != UK_OK)
+			m.label = ECHO_OP_NONE;
+		uk_cap_delete(minted);
+	}
+}

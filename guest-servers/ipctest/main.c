@@ -1,0 +1,182 @@
+/*
+ * ipctest: the in-guest IPC test, against the echo service. Message
+ * order, badges, capability transfer, every kernel error code, and
+ * containment: a call to a server that dies returns UK_E_DEAD, and the
+ * restarted server is found again by name. Prints `utest ipc: ok`.
+ */
+#include <proto/echo.h>
+#include "ipc.h"
+#include "uk.h"
+#include "ulib.h"
+
+static int failures;
+
+#define CHECK(cond, ...) do {                                           \
+	if (!(cond)) {                                                  \
+		printf("ipctest: FAIL line %d: ", __LINE__);            \
+		printf(__VA_ARGS__);                                    \
+		printf("\n");                                           \
+		failures++;                                             \
+	}                                                               \
+} while (0)
+
+static struct uk_msg msg(uint64_t label, uint64_t w0)
+{
+	return (struct uk_msg){ .label = label, .cap = UK_NO_CAP,
+				.w = { w0, w0 + 1, w0 + 2, w0 + 3 } };
+}
+
+static void ordering(uint64_t echo)
+{
+	for (uint64_t i = 0; i < 1000; i++) {
+		struct uk_msg m = msg(ECHO_OP_ECHO, i * 4);
+		enum uk_err e = uk_call(echo, &m);
+
+		CHECK(e == UK_OK && m.label == ECHO_OK && m.w[0] == i * 4 &&
+		      m.w[3] == i * 4 + 3, "echo %lu: %s", i, uk_strerror(e));
+		if (failures)
+			return;
+	}
+}
+
+static void badges(uint64_t echo)
+{
+	uint64_t b = uk_slot_alloc();
+	struct uk_msg m = msg(ECHO_OP_MINT, 42);
+	uint64_t type, rights, badge;
+
+	CHECK(uk_call_rcv(echo, &m, b) == UK_OK && m.label == ECHO_OK &&
+	      m.cap == b, "mint: label %lu cap %lu", m.label, m.cap);
+	CHECK(uk_cap_info(b, &type, &rights, &badge) == UK_OK &&
+	      type == UK_CAP_ENDPOINT && rights == UK_R_SEND && badge == 42,
+	      "minted cap: type %lu rights %lu badge %lu", type, rights, badge);
+	m = msg(ECHO_OP_WHO, 0);
+	CHECK(uk_call(b, &m) == UK_OK && m.w[0] == 42, "badge seen %lu", m.w[0]);
+	m = msg(ECHO_OP_WHO, 0);
+	CHECK(uk_call(echo, &m) == UK_OK && m.w[0] == 0,
+	      "registry copy badge %lu", m.w[0]);
+	/* A badged cap cannot be re-badged. */
+	CHECK(uk_cap_mint(b, uk_slot_alloc(), UK_R_SEND, 7) == UK_E_ARG,
+	      "re-mint");
+	uk_cap_delete(b);
+}
+
+static void transfer(uint64_t echo)
+{
+	uint64_t n = uk_slot_alloc(), weak = uk_slot_alloc(), bits = 0;
+	struct uk_msg m = msg(ECHO_OP_SIGNAL, 0x5);
+
+	CHECK(uk_obj_create(n, UK_CAP_NTFN) == UK_OK, "ntfn");
+	m.cap = n;
+	CHECK(uk_call(echo, &m) == UK_OK && m.label == ECHO_OK,
+	      "signal via echo: %lu", m.label);
+	CHECK(uk_poll(n, &bits) == UK_OK && bits == 0x5, "bits %lx", bits);
+	/* Without the grant right the capability cannot travel. */
+	CHECK(uk_cap_copy(echo, weak, UK_R_SEND) == UK_OK, "copy");
+	m = msg(ECHO_OP_SIGNAL, 1);
+	m.cap = n;
+	CHECK(uk_call(weak, &m) == UK_E_RIGHTS, "grant needed");
+	/* Without a cap, echo answers with its own error. */
+	m = msg(ECHO_OP_SIGNAL, 1);
+	CHECK(uk_call(echo, &m) == UK_OK && m.label == ECHO_E_NO_CAP,
+	      "no cap: %lu", m.label);
+	m = msg(999, 0);
+	CHECK(uk_call(echo, &m) == UK_OK && m.label == ECHO_E_BAD_REQUEST,
+	      "bad label: %lu", m.label);
+}
+
+static void errors(uint64_t echo)
+{
+	uint64_t n = uk_slot_alloc(), s = uk_slot_alloc(), bits, slots[20];
+	struct uk_msg m = msg(ECHO_OP_ECHO, 0);
+	unsigned made = 0;
+	enum uk_err e;
+
+	CHECK(uk_syscall(UK_SYS_NONE, 0, 0, 0, 0, 0, 0) == UK_E_SYSCALL, "none");
+	CHECK(uk_syscall(999, 0, 0, 0, 0, 0, 0) == UK_E_SYSCALL, "999");
+	CHECK(uk_call(60, &m) == UK_E_CAP, "empty slot");
+	CHECK(uk_call(100000, &m) == UK_E_CAP, "slot out of range");
+	CHECK(uk_obj_create(n, UK_CAP_NTFN) == UK_OK, "ntfn");
+	CHECK(uk_call(n, &m) == UK_E_TYPE, "wrong type");
+	CHECK(uk_cap_copy(echo, s, UK_R_RECV) == UK_OK, "copy");
+	CHECK(uk_call(s, &m) == UK_E_RIGHTS, "no send right");
+	CHECK(uk_recv(echo, &m) == UK_E_RIGHTS, "no receive right");
+	CHECK(uk_obj_create(n, UK_CAP_NTFN) == UK_E_BUSY, "slot busy");
+	CHECK(uk_obj_create(uk_slot_alloc(), 99) == UK_E_ARG, "bad type");
+	CHECK(uk_mem_alloc(uk_slot_alloc(), 0) == UK_E_ARG, "0 pages");
+	CHECK(uk_mem_map(UK_SELF, 60, 0x20000000, UK_R_READ) == UK_E_CAP,
+	      "map nothing");
+	CHECK(uk_poll(n, &bits) == UK_E_AGAIN, "poll empty");
+	m = msg(0, 0);
+	CHECK(uk_reply(&m) == UK_E_NOREPLY, "reply to nobody");
+	CHECK(uk_proc_create(uk_slot_alloc(), echo, 1, 0) == UK_E_RIGHTS,
+	      "no control: create");
+	CHECK(uk_machine_exit(UK_SLOT_INIT_CONTROL, 9) != UK_OK,
+	      "no control: exit");
+	/* The object quota. */
+	do {
+		slots[made] = uk_slot_alloc();
+		e = uk_obj_create(slots[made], UK_CAP_NTFN);
+	} while (e == UK_OK && ++made < 20);
+	CHECK(e == UK_E_NOMEM, "quota: %s after %u", uk_strerror(e), made);
+	for (unsigned i = 0; i < made; i++)
+		uk_cap_delete(slots[i]);
+	CHECK(uk_obj_create(slots[0], UK_CAP_NTFN) == UK_OK, "quota back");
+	uk_cap_delete(slots[0]);
+	/* Memory: map twice at one place, unaligned. */
+	uint64_t r = uk_slot_alloc();
+	CHECK(uk_mem_alloc(r, 2) == UK_OK, "alloc");
+	CHECK(uk_mem_map(UK_SELF, r, 0x20000001, UK_R_READ) == UK_E_ARG,
+	      "unaligned");
+	CHECK(uk_mem_map(UK_SELF, r, 0x20000000, UK_R_READ | UK_R_WRITE) ==
+	      UK_OK, "map");
+	CHECK(uk_mem_map(UK_SELF, r, 0x20001000, UK_R_READ) == UK_E_BUSY,
+	      "overlap");
+	*(volatile uint64_t *)0x20001ff8 = 77;
+	CHECK(uk_mem_unmap(UK_SELF, 0x20000000, 2) == UK_OK, "unmap");
+}
+
+static void containment(uint64_t echo)
+{
+	struct uk_msg m = msg(ECHO_OP_CRASH, 0);
+	enum uk_err e = uk_call(echo, &m);
+	int r = -1;
+
+	CHECK(e == UK_E_DEAD, "call into a dying server: %s", uk_strerror(e));
+	m = msg(ECHO_OP_ECHO, 5);
+	CHECK(uk_call(echo, &m) == UK_E_DEAD, "the old endpoint is dead");
+	uk_cap_delete(echo);
+	/* init restarts echo and it registers again; until the registry
+	 * forgets the old one, a lookup may still find the dead endpoint. */
+	for (int tries = 0; tries < 1000; tries++) {
+		r = reg_lookup("echo", echo);
+		if (r == REG_OK) {
+			m = msg(ECHO_OP_ECHO, 5);
+			e = uk_call(echo, &m);
+			if (e == UK_OK)
+				break;
+			uk_cap_delete(echo);
+		}
+		uk_yield();
+	}
+	CHECK(r == REG_OK && e == UK_OK && m.w[0] == 5,
+	      "restarted echo: %s, %s", reg_strerror(r), uk_strerror(e));
+}
+
+int main(uint64_t arg)
+{
+	uint64_t echo = uk_slot_alloc();
+	int r = reg_lookup("echo", echo);
+
+	(void)arg;
+	CHECK(r == REG_OK, "lookup echo: %s", reg_strerror(r));
+	if (!failures) {
+		ordering(echo);
+		badges(echo);
+		transfer(echo);
+		errors(echo);
+		containment(echo);
+	}
+	printf("utest ipc: %s\n", failures ? "FAIL" : "ok");
+	return failures ? 1 : 0;
+}

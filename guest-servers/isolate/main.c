@@ -1,0 +1,50 @@
+/*
+ * isolate: does one forbidden thing, chosen by its argument, and must be
+ * stopped by the kernel with the expected fault (init checks which).
+ * Nothing it does may disturb any other process.
+ */
+#include "uk.h"
+#include "ulib.h"
+
+/* An address inside the kernel's image (the higher half). */
+#define KERNEL_ADDR     0xffff800000100000ull
+/* Where echo's (and every server's) heap lives in its own space; not
+ * mapped here unless this process allocates, which it does not. */
+#define OTHERS_HEAP     0x10000000ull
+
+int main(uint64_t arg)
+{
+	volatile uint64_t *p;
+	volatile uint64_t zero = 0;
+
+	switch (arg) {
+	case 1:                                 /* read the kernel: #PF */
+		p = (volatile uint64_t *)KERNEL_ADDR;
+		return (int)*p;
+	case 2:                                 /* write the kernel: #PF */
+		p = (volatile uint64_t *)KERNEL_ADDR;
+		*p = 0xbad;
+		return 0;
+	case 3:                                 /* another's memory: #PF */
+		p = (volatile uint64_t *)OTHERS_HEAP;
+		return (int)*p;
+	case 4:                                 /* #UD */
+		__asm__ volatile("ud2");
+		return 0;
+	case 5:                                 /* #DE */
+		return (int)(1 / zero);
+	case 6:                                 /* privileged: #GP */
+		__asm__ volatile("hlt");
+		return 0;
+	case 7:                                 /* write the entry page: #PF */
+		p = (volatile uint64_t *)UK_ENTRY_VA;
+		*p = 0;
+		return 0;
+	case 8:                                 /* jump into kernel text */
+		((void (*)(void))KERNEL_ADDR)();
+		return 0;
+	default:
+		printf("isolate: unknown mode %lu\n", arg);
+		return 2;
+	}
+}
