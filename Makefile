@@ -44,15 +44,16 @@ USER_CFLAGS := -std=gnu11 -O2 -g $(WARN) -MMD -MP -Ishared/include \
                -mno-sse2 -mno-mmx -mno-avx -mgeneral-regs-only \
                -fno-asynchronous-unwind-tables -DUSER_SPACE
 USER_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=4096 \
-                -z noexecstack --build-id=none -T guest-servers/lib/user.ld
+                -z noexecstack --build-id=none --strip-debug \
+                -T guest-servers/lib/user.ld
 LIBUK_SRCS  := $(wildcard guest-servers/lib/*.c guest-servers/lib/*.S) \
                guest-kernel/fmt.c
 LIBUK_OBJS  := $(patsubst %,$(B)/user/%.o,$(basename $(LIBUK_SRCS)))
 LIBUK       := $(B)/user/libuk.a
 # Every folder of guest-servers/ but lib/ is one program; init goes first
 # in the boot archive.
-SERVERS     := $(filter-out lib,$(notdir $(patsubst %/,%,$(dir \
-                 $(wildcard guest-servers/*/*.c)))))
+SERVERS     := $(sort $(filter-out lib,$(notdir $(patsubst %/,%,$(dir \
+                 $(wildcard guest-servers/*/*.c))))))
 SERVER_ELFS := $(SERVERS:%=$(B)/user/%.elf)
 BOOTFS      := $(B)/bootfs.img
 MKBOOTFS    := $(B)/tools/mkbootfs
@@ -61,8 +62,9 @@ UNIT_VMM    := $(B)/tests/unit-vmm
 UNIT_KERNEL := $(B)/tests/unit-kernel
 UNIT_USER   := $(B)/tests/unit-user
 # User-space logic that the host tests link (no system calls inside).
-USER_PURE   := $(wildcard guest-servers/lib/alloc.c \
-                 guest-servers/registry/table.c)
+USER_PURE   := $(wildcard guest-servers/lib/alloc.c guest-servers/lib/elf.c \
+                 guest-servers/lib/regname.c guest-servers/init/archive.c \
+                 guest-servers/init/opts.c guest-servers/registry/table.c)
 
 .PHONY: all run test bench bench-boot bench-ipc deps clean help
 all: vmm kernel.elf

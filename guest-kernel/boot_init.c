@@ -12,7 +12,7 @@
 
 extern const uint8_t bootfs_start[], bootfs_end[];
 
-#define INIT_PRIO       4
+#define INIT_PRIO       4       /* above the servers it supervises */
 #define BOOTINFO_PAGES  1
 
 static int name_is(const char *field, const char *name)

@@ -367,7 +367,10 @@ static void sys_debug_write(struct thread *t, struct trap_frame *r)
 		return;
 	}
 	buf[n] = 0;
-	kprintf("%s", buf);
+	if (r->rdi == UK_DEBUG_ALWAYS)
+		kerror("%s", buf);
+	else
+		kprintf("%s", buf);
 	r->rax = UK_OK;
 }
 

@@ -65,7 +65,9 @@ static _Noreturn void finish(int mode, const char *why)
 	}
 	kprintf("entry: %s (%s)\n", mode == UK_ENTRY_SYSCALL ?
 		"syscall/iretq" : "int3 trap/iretq", why);
-	if (t->state == T_READY && t != sched_cur)
+	if (t == sched_cur)
+		sched_cur = NULL;
+	else if (t->state == T_READY)
 		sched_dequeue(t);
 	t->state = T_INACTIVE;
 	proc_start(init_proc, init_entry, init_stack, init_arg);

@@ -96,10 +96,10 @@ int main(uint64_t count)
 	m = (struct uk_msg){ .label = ECHO_OP_ECHO, .cap = UK_NO_CAP,
 			     .w = { 11, 22, 33, 44 } };
 	if (r != REG_OK || uk_call(echo, &m) != UK_OK || m.w[3] != 44) {
-		printf("utest fuzz: FAIL echo after fuzzing (%s)\n",
+		eprintf("utest fuzz: FAIL echo after fuzzing (%s)\n",
 		       reg_strerror(r));
 		return 1;
 	}
-	printf("utest fuzz: ok\n");
+	eprintf("utest fuzz: ok\n");
 	return 0;
 }

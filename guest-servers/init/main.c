@@ -28,10 +28,13 @@
 #define CHILDREN_MAX    16
 #define RESTARTS_MAX    3
 
+static int registered(const char *name);
+
 static struct archive ar;
 static struct child kids[CHILDREN_MAX];
 static unsigned nkids;
 static uint64_t registry_ep;
+static uint64_t registered_ntfn;       /* the registry signals it */
 static uint64_t restarts_max = RESTARTS_MAX;
 
 __attribute__((noreturn)) static void halt(uint64_t status)
@@ -64,8 +67,12 @@ static void start(struct child *c)
 		c->status = -1;
 		return;
 	}
-	if (c->is_registry)
-		allow_all();    /* a new registry knows nothing yet */
+	if (!c->is_registry)
+		return;
+	if (uk_cap_give(c->proc, registered_ntfn, REG_SLOT_NOTIFY,
+			UK_R_SEND) != UK_OK)
+		printf("init: cannot give the registry its notification\n");
+	allow_all();            /* a new registry knows nothing yet */
 }
 
 /* Adds the archive entry called name to kids[]; NULL if there is none. */
@@ -119,17 +126,43 @@ static void setup(const char *cmdline)
 	v = opt_value(cmdline, "restarts", &len);
 	if (v && opt_num(v, len, &restarts_max) < 0)
 		printf("init: restarts=: not a number\n");
-	run = opt_value(cmdline, "run", &len);
-	if (!run) {
-		run = INIT_DEFAULT_RUN;
-		len = strlen(run);
+	for (int list = 0; list < 2; list++) {
+		const char *key = list ? "run" : "services";
+
+		run = opt_value(cmdline, key, &len);
+		if (!run) {
+			run = list ? INIT_DEFAULT_RUN : INIT_DEFAULT_SERVICES;
+			len = strlen(run);
+		}
+		for (pos = 0; (r = opt_run_next(run, len, &pos, name, &arg)); ) {
+			struct child *c = r > 0 ? add(name, arg) : NULL;
+
+			if (r < 0)
+				printf("init: %s=: bad item\n", key);
+			else if (c && !list)
+				c->is_service = 1;
+		}
 	}
-	while ((r = opt_run_next(run, len, &pos, name, &arg)) != 0) {
-		if (r < 0)
-			printf("init: run=: bad item\n");
-		else
-			add(name, arg);
+}
+
+/* bootonly: the system is up when every boot server has registered. */
+static void wait_services(void)
+{
+	for (unsigned i = 1; i < nkids; i++) {
+		struct child *c = &kids[i];
+
+		if (!c->is_service)
+			continue;
+		/* The services run below init's priority: block, do not spin. */
+		while (c->state == CHILD_RUNNING && !registered(c->name)) {
+			uint64_t bits;
+
+			uk_wait(registered_ntfn, &bits);
+		}
+		if (c->state != CHILD_RUNNING)
+			halt(1);
 	}
+	halt(0);
 }
 
 /* Copies the command line out of the boot info page (NUL-terminated by
@@ -223,7 +256,9 @@ int main(uint64_t info)
 	read_cmdline(info, cmdline, sizeof cmdline);
 	setup(cmdline);
 	registry_ep = uk_slot_alloc();
+	registered_ntfn = uk_slot_alloc();
 	if (uk_obj_create(registry_ep, UK_CAP_ENDPOINT) != UK_OK ||
+	    uk_obj_create(registered_ntfn, UK_CAP_NTFN) != UK_OK ||
 	    uk_cap_mint(registry_ep, UK_SLOT_REGISTRY, UK_R_SEND | UK_R_GRANT,
 			REG_BADGE_ADMIN) != UK_OK) {
 		printf("init: cannot create the registry endpoint\n");
@@ -232,10 +267,13 @@ int main(uint64_t info)
 	start(&kids[0]);
 	if (kids[0].state != CHILD_RUNNING)
 		halt(1);
-	if (opt_flag(cmdline, "bootonly"))
-		halt(0);
-	for (unsigned i = 1; i < nkids; i++)
+	for (unsigned i = 1; i < nkids && kids[i].is_service; i++)
 		start(&kids[i]);
+	if (opt_flag(cmdline, "bootonly"))
+		wait_services();
+	for (unsigned i = 1; i < nkids; i++)
+		if (!kids[i].is_service)
+			start(&kids[i]);
 	maybe_done();           /* when none would start */
 
 	for (;;) {

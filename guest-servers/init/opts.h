@@ -1,10 +1,14 @@
 /*
  * init's options on the kernel command line (the boot info page), pure
  * (host-tested). Tokens are separated by spaces; `key=value` or `flag`.
- *   bootonly            end the machine (status 0) once the registry runs
- *   run=NAME[:ARG],...  the programs to start after the registry, in this
+ *   services=NAME,...   the boot servers, started after the registry;
+ *                       each must register its own name (default
+ *                       INIT_DEFAULT_SERVICES)
+ *   run=NAME[:ARG],...  the programs to start after them, in this
  *                       order, each with its argument word (default 0);
  *                       without run=, INIT_DEFAULT_RUN
+ *   bootonly            end the machine (status 0) as soon as every boot
+ *                       server has registered, before run= starts
  *   restarts=N          restarts of a faulting child (default 3)
  */
 #ifndef OPTS_H
@@ -14,7 +18,8 @@
 #include <stdint.h>
 #include <ukern/bootfs.h>
 
-#define INIT_DEFAULT_RUN        "echo,hello"
+#define INIT_DEFAULT_SERVICES   "echo"
+#define INIT_DEFAULT_RUN        "hello"
 
 /* The value of the last `key=value` token of line (its length in *len,
  * not NUL-terminated), or NULL. */

@@ -33,6 +33,7 @@ struct child {
 	uint64_t arg;           /* its argument word */
 	uint64_t id;            /* 1..: its badges, to the registry too */
 	int is_registry;
+	int is_service;         /* a boot server: must register its name */
 	enum child_state state;
 	unsigned restarts;
 	int64_t status;         /* exit status; -1 after a fault */

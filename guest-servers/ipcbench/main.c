@@ -38,7 +38,7 @@ static void sort(uint64_t *v, unsigned n)
 static void report(const char *metric, unsigned n, uint64_t batch)
 {
 	sort(samples, n);
-	printf("bench %s ns %lu %lu %lu %lu\n", metric, samples[0],
+	eprintf("bench %s ns %lu %lu %lu %lu\n", metric, samples[0],
 	       samples[n / 2], samples[(n * 99 + 99) / 100 - 1], n * batch);
 }
 
@@ -63,7 +63,7 @@ int main(uint64_t rounds)
 	if (nb > BATCHES_MAX)
 		nb = BATCHES_MAX;
 	if (r != REG_OK || uk_info(UK_INFO_TSC_KHZ, &khz) != UK_OK || !khz) {
-		printf("ipcbench: no echo service or no TSC rate\n");
+		eprintf("ipcbench: no echo service or no TSC rate\n");
 		return 1;
 	}
 	for (unsigned i = 0; i < 1000; i++) {           /* warm-up */
@@ -76,7 +76,7 @@ int main(uint64_t rounds)
 			m = (struct uk_msg){ .label = ECHO_OP_ECHO, .cap = UK_NO_CAP,
 					     .w = { i, 1, 2, 3 } };
 			if (uk_call(echo, &m) != UK_OK || m.w[0] != i) {
-				printf("ipcbench: round trip %lu failed\n", i);
+				eprintf("ipcbench: round trip %lu failed\n", i);
 				return 1;
 			}
 		}
@@ -91,9 +91,9 @@ int main(uint64_t rounds)
 	}
 	report("null_syscall", nb, batch);
 	if (uk_info(UK_INFO_CR3_PAIR_TICKS, &cr3) == UK_OK)
-		printf("bench cr3_switch_pair ns %lu %lu %lu 1\n",
+		eprintf("bench cr3_switch_pair ns %lu %lu %lu 1\n",
 		       ns(cr3, khz, 1), ns(cr3, khz, 1), ns(cr3, khz, 1));
-	printf("ipcbench: done, %lu round trips, tsc %lu kHz\n",
+	eprintf("ipcbench: done, %lu round trips, tsc %lu kHz\n",
 	       (uint64_t)nb * batch, khz);
 	return 0;
 }

@@ -13,9 +13,9 @@ static int failures;
 
 #define CHECK(cond, ...) do {                                           \
 	if (!(cond)) {                                                  \
-		printf("ipctest: FAIL line %d: ", __LINE__);            \
-		printf(__VA_ARGS__);                                    \
-		printf("\n");                                           \
+		eprintf("ipctest: FAIL line %d: ", __LINE__);            \
+		eprintf(__VA_ARGS__);                                   \
+		eprintf("\n");                                          \
 		failures++;                                             \
 	}                                                               \
 } while (0)
@@ -177,6 +177,6 @@ int main(uint64_t arg)
 		errors(echo);
 		containment(echo);
 	}
-	printf("utest ipc: %s\n", failures ? "FAIL" : "ok");
+	eprintf("utest ipc: %s\n", failures ? "FAIL" : "ok");
 	return failures ? 1 : 0;
 }

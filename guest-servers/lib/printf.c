@@ -12,13 +12,14 @@
 
 static char line[LINE_CAP];
 static size_t line_len;
+static uint64_t always;         /* eprintf: shown even when quiet */
 
 static void write_all(const char *s, size_t n)
 {
 	while (n) {
 		size_t k = n < UK_DEBUG_MAX ? n : UK_DEBUG_MAX;
 
-		uk_debug_write(s, k);
+		uk_syscall(UK_SYS_DEBUG_WRITE, always, (uintptr_t)s, k, 0, 0, 0);
 		s += k;
 		n -= k;
 	}
@@ -83,4 +84,19 @@ int puts(const char *s)
 	emit(s, n);
 	emit("\n", 1);
 	return (int)n + 1;
+}
+
+int eprintf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	uk_flush();
+	always = UK_DEBUG_ALWAYS;
+	va_start(ap, fmt);
+	n = vprintf(fmt, ap);
+	va_end(ap);
+	uk_flush();
+	always = 0;
+	return n;
 }

@@ -32,6 +32,8 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int puts(const char *s);
+/* printf for errors and test verdicts: shown even on a quiet boot. */
+int eprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Writes out what printf holds back (a line without its newline yet). */
 void uk_flush(void);
 

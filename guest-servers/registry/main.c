@@ -60,6 +60,7 @@ static enum reg_err do_register(const char *name, uint64_t badge,
 		uk_slot_free(got);
 	}
 	printf("registry: %s registered by 0x%lx\n", name, badge);
+	uk_signal(REG_SLOT_NOTIFY, 1);  /* init may be waiting; else E_CAP */
 	return REG_OK;
 }
 

@@ -12,7 +12,7 @@ static int failures;
 #define EXPECT(got, want, what) do {                                    \
 	int g_ = (got), w_ = (want);                                    \
 	if (g_ != w_) {                                                 \
-		printf("regtest: FAIL %s: %s, want %s\n", what,         \
+		eprintf("regtest: FAIL %s: %s, want %s\n", what,         \
 		       reg_strerror(g_), reg_strerror(w_));             \
 		failures++;                                             \
 	}                                                               \
@@ -57,9 +57,9 @@ int main(uint64_t arg)
 	for (uint64_t i = 0; reg_list(i, name) == REG_OK; i++)
 		found |= strcmp(name, "regtest") == 0;
 	if (!found) {
-		printf("regtest: FAIL list does not show regtest\n");
+		eprintf("regtest: FAIL list does not show regtest\n");
 		failures++;
 	}
-	printf("utest registry: %s\n", failures ? "FAIL" : "ok");
+	eprintf("utest registry: %s\n", failures ? "FAIL" : "ok");
 	return failures ? 1 : 0;
 }

@@ -36,6 +36,11 @@ enum reg_err {
 	REG_E_MAX
 };
 
+/* A slot of the registry's own table where init may put a notification
+ * (send right): the registry signals bit 0 on every new registration, so
+ * init can wait for its boot servers without polling. */
+#define REG_SLOT_NOTIFY         3
+
 /* Badge of init's own registry capability (administrative rights). */
 #define REG_BADGE_ADMIN         0xad000000ull
 

@@ -58,18 +58,22 @@ enum uk_sys {
 	UK_SYS_MEM_ALLOC,       /* rdi dst slot, rsi pages: zeroed region */
 	UK_SYS_MEM_MAP,         /* rdi proc (UK_SELF), rsi region, rdx va,
 	                           r8 rights (subset of the cap's) */
-	UK_SYS_MEM_UNMAP,       /* rdi proc (UK_SELF), rsi va, rdx pages */
+	UK_SYS_MEM_UNMAP,       /* rdi proc (UK_SELF), rsi va: the whole
+	                           mapping that starts there */
 	UK_SYS_MEM_INFO,        /* rdi region -> rsi pages, rdx phys */
 	UK_SYS_PROC_CREATE,     /* rdi dst slot, rsi fault ep slot, rdx prio,
 	                           r8 name (4 chars packed, for the log) */
 	UK_SYS_PROC_START,      /* rdi proc, rsi entry, rdx stack, r8 arg */
 	UK_SYS_PROC_KILL,       /* rdi proc */
 	UK_SYS_EXIT,            /* rsi status: stop this process */
-	UK_SYS_DEBUG_WRITE,     /* rsi user buffer, rdx length (<= 256) */
+	UK_SYS_DEBUG_WRITE,     /* rsi user buffer, rdx length (<= 256);
+	                           rdi UK_DEBUG_ALWAYS: even when quiet */
 	UK_SYS_INFO,            /* rsi UK_INFO_* -> rsi value */
 	UK_SYS_MACHINE_EXIT,    /* rdi control cap, rsi status */
 	UK_SYS_MAX
 };
+
+#define UK_DEBUG_ALWAYS         1
 
 /* UK_INFO_ENTRY_MODE values. */
 #define UK_ENTRY_SYSCALL        1
@@ -133,9 +137,11 @@ enum uk_cap_type {
 #define UK_SLOT_INIT_FAULT      5       /* endpoint: children's faults */
 
 /* Labels of messages the kernel sends on a process's behalf. */
+/* The badge is that of the fault endpoint capability given to
+ * UK_SYS_PROC_CREATE: the supervisor mints one per child. */
 #define UK_LABEL_FAULT          0xfa17u /* w0 vector, w1 error code,
-                                           w2 rip, w3 cr2; badge = pid */
-#define UK_LABEL_EXIT           0xe417u /* w0 status; badge = pid */
+                                           w2 rip, w3 cr2 */
+#define UK_LABEL_EXIT           0xe417u /* w0 status */
 
 /* A message in registers. */
 struct uk_msg {
