@@ -32,7 +32,9 @@ int main(uint64_t arg)
 		__asm__ volatile("ud2");
 		return 0;
 	case 5:                                 /* #DE */
-		return (int)(1 / zero);
+		__asm__ volatile("xor %%edx, %%edx; divq %0"
+				 : : "r"(zero), "a"(1ull) : "rdx");
+		return 0;
 	case 6:                                 /* privileged: #GP */
 		__asm__ volatile("hlt");
 		return 0;

@@ -120,6 +120,6 @@ int main(uint64_t arg)
 	test_printf();
 	test_slots();
 	test_heap();
-	printf("utest libuk: %s\n", failures ? "FAIL" : "ok");
+	eprintf("utest libuk: %s\n", failures ? "FAIL" : "ok");
 	return failures ? 1 : 0;
 }

@@ -15,7 +15,12 @@ for plat in vmm qemu-kvm qemu-tcg; do
 	expect "$plat: default boot log" 0 \
 		'^ukern [0-9.]+ \(x86-64, PVH\)' '^cmdline:' '^mem: ' \
 		'^frames: [0-9]+ free' '^timer: lapic [0-9]+ ticks/ms' \
-		'^tick 3$' '^halt: status 0$'
+		'^entry: ' '^registry: echo registered' '^hello: done$' \
+		'^init: machine exit, status 0$'
+
+	boot $plat "test=ticks"
+	expect "$plat: timer ticks" 0 '^tick 1$' '^tick 2$' '^tick 3$' \
+		'^test ticks: ok'
 
 	boot $plat "quiet bootonly"
 	if [ "$RC" = 0 ] && [ ! -s "$OUT" ]; then
@@ -42,7 +47,7 @@ for plat in vmm qemu-kvm qemu-tcg; do
 		'virtio-mmio: 512@0xfeb00200 irq 6'
 	boot $plat "virtio_mmio.device=garbage"
 	expect "$plat: malformed virtio entry reported, boot goes on" 0 \
-		'garbage' '^halt: status 0$'
+		'garbage' '^init: machine exit, status 0$'
 done
 
 # QEMU attaches real virtio-mmio devices and announces them itself.

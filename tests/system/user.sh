@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Whole-system tests of the microkernel core, in the guest: IPC (order,
+# badges, capability transfer, every error code, a call into a dying
+# server), the registry's errors, a hostile program's random system
+# calls, isolation faults, preemption, and libuk; on both kernel entry
+# paths where the platform allows (QEMU TCG runs syscall and the trap).
+cd "$(dirname "$0")/../.." || exit 1
+. tests/system/lib.sh
+
+ISOLATE="isolate:1,isolate:2,isolate:3,isolate:4,isolate:5,isolate:6,isolate:7,isolate:8"
+
+for plat in vmm qemu-kvm qemu-tcg; do
+	why=$(missing $plat)
+	if [ -n "$why" ]; then
+		skip "$plat: user-space tests ($why)"
+		continue
+	fi
+	entries="auto trap"
+	[ $plat = qemu-tcg ] && entries="syscall trap"
+	for entry in $entries; do
+		e="entry=$entry"; [ $entry = auto ] && e=""
+		boot $plat "quiet $e run=ipctest"
+		expect "$plat/$entry: IPC order, badges, transfer, errors, dead server" 0 \
+			'^utest ipc: ok$'
+		boot $plat "quiet $e run=fuzz"
+		expect "$plat/$entry: 100,000 random system calls, then IPC works" 0 \
+			'^utest fuzz: ok$'
+	done
+	boot $plat ""
+	if [ $plat = vmm ]; then
+		expect "$plat: the self-test picks an entry path" 0 '^entry: '
+	else
+		expect "$plat: syscall passes its self-test" 0 '^entry: syscall'
+	fi
+	boot $plat "quiet run=regtest"
+	expect "$plat: registry errors" 0 '^utest registry: ok$'
+	boot $plat "quiet run=libtest"
+	expect "$plat: libuk in a process" 0 '^utest libuk: ok$'
+	# Each isolate faults as it must; hello, started last, still works.
+	boot $plat "restarts=0 run=$ISOLATE,hello"
+	expect "$plat: isolation faults contained" 1 \
+		'fault: isol .*#PF .*addr 0xffff800000100000 error 0x5$' \
+		'fault: isol .*#PF .*addr 0xffff800000100000 error 0x7$' \
+		'fault: isol .*#PF .*addr 0x10000000 error 0x4$' \
+		'fault: isol .*#UD' 'fault: isol .*#DE' 'fault: isol .*#GP' \
+		'fault: isol .*#PF .*addr 0x7ffffff00000 error 0x7$' \
+		'fault: isol .*#PF page fault at rip 0xffff800000100000' \
+		'^hello: done$'
+	# A program that never yields is preempted: hello finishes first.
+	boot $plat "run=spin:300000000,hello"
+	if [ "$RC" = 0 ] && grep -n -e '^hello: done' -e '^spin: counted' "$OUT" |
+		head -1 | grep -q hello; then
+		ok "$plat: a spinning program is preempted"
+	else
+		bad "$plat: a spinning program is preempted (status $RC)"
+		sed 's/^/#   /' "$OUT" | tail -10
+	fi
+done
+exit $failed
