@@ -39,7 +39,7 @@ guest() {
 	fi
 }
 
-CMD="quiet bench=ipc ipcn=$ROUNDS"
+CMD="quiet run=ipcbench:$ROUNDS"
 if have_kvm; then
 	guest vmm ./vmm --timeout 300 kernel.elf -- $CMD
 	guest qemu-kvm timeout 300 "${QEMU_MICROVM[@]}" -enable-kvm \
@@ -60,14 +60,16 @@ done
 # round trips; the difference cancels boot, warm-up and exit.
 count() {
 	local log; log=$(mktemp)
-	"${QEMU_MICROVM[@]}" -accel tcg -singlestep -d exec,nochain -D "$log" \
-		-kernel kernel.elf -append "quiet bench=ipc ipcn=$1 entry=$2" \
+	"${QEMU_MICROVM[@]}" -accel tcg -singlestep -icount shift=0,sleep=off \
+		-d exec,nochain -D "$log" \
+		-kernel kernel.elf -append "quiet run=ipcbench:$1 entry=$2" \
 		>/dev/null 2>&1 </dev/null
 	echo "$(bench/count-insns.sh "$log") $(bench/count-insns.sh "$log" user)"
 	rm -f "$log"
 }
+NO_FLOOR=4294967296      # ipcbench: round trips only
 for entry in trap syscall; do
-	set -- $(count 200 $entry) $(count 400 $entry)
+	set -- $(count $((NO_FLOOR + 200)) $entry) $(count $((NO_FLOOR + 400)) $entry)
 	k=$((($3 - $1) / 200)) u=$((($4 - $2) / 200))
 	row kernel_instructions_per_round_trip icount-$entry insns $k $k $k 200
 	row user_instructions_per_round_trip icount-$entry insns $u $u $u 200

@@ -1,6 +1,7 @@
 #include "kentry.h"
 #include "arch.h"
 #include "console.h"
+#include "fastpath.h"
 #include "ipc.h"
 #include "proc.h"
 #include "sched.h"
@@ -12,6 +13,14 @@
 
 extern uint8_t tss[];
 
+_Noreturn void switch_to(struct thread *t)
+{
+	vm_switch(t->proc->pml4);
+	syscall_kstack = t->kstack_top;
+	__builtin_memcpy(tss + 4, &syscall_kstack, 8);        /* rsp0 */
+	exit_to_user(t->regs);
+}
+
 _Noreturn void kernel_exit(void)
 {
 	struct thread *t;
@@ -21,10 +30,7 @@ _Noreturn void kernel_exit(void)
 		ipc_cancel(t);
 	if (!t)
 		idle();
-	vm_switch(t->proc->pml4);
-	syscall_kstack = t->kstack_top;
-	__builtin_memcpy(tss + 4, &syscall_kstack, 8);        /* rsp0 */
-	exit_to_user(t->regs);
+	switch_to(t);
 }
 
 /* A user-mode exception: stop the process, tell its supervisor. */
@@ -48,6 +54,7 @@ _Noreturn void user_trap(struct trap_frame *r)
 		sched_rotate();
 	} else if (r->vector == 3 && r->rip == UK_ENTRY_VA + 1 &&
 		   syscall_entry_mode == UK_ENTRY_TRAP) {
+		fastpath(t);
 		syscall_dispatch(t);
 	} else if (uentry_probing) {
 		uentry_probe_done(r);
@@ -60,6 +67,7 @@ _Noreturn void user_trap(struct trap_frame *r)
 _Noreturn void user_syscall(struct trap_frame *r)
 {
 	(void)r;
+	fastpath(sched_cur);
 	syscall_dispatch(sched_cur);
 	kernel_exit();
 }

@@ -6,6 +6,9 @@
 
 #define SYSCALL_VECTOR  0x100
 
+/* Return to user mode in thread t (its address space, its kernel stack
+ * for the next entry). */
+_Noreturn void switch_to(struct thread *t);
 /* Run the next ready thread (or idle until one is); never returns. */
 _Noreturn void kernel_exit(void);
 /* A trap or interrupt from user mode, r on the current thread's kernel

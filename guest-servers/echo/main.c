@@ -70,9 +70,12 @@ int main(uint64_t arg)
 	uk_recv_rcv(ep, &m, rcv);
 	for (;;) {
 		serve(&m);
-		/* The minted copy left with the reply; drop ours after. */
+		uint64_t sent = m.cap;
+
 		if (uk_reply_recv_rcv(ep, &m, rcv) != UK_OK)
 			m.label = ECHO_OP_NONE;
-		uk_cap_delete(minted);
+		/* The minted copy left with the reply; drop ours. */
+		if (sent == minted)
+			uk_cap_delete(minted);
 	}
 }
