@@ -63,10 +63,20 @@ uint64_t frame_alloc(void)
 	return 0;
 }
 
+uint64_t frame_alloc_zero(void)
+{
+	int recycled = free_head != 0;
+	uint64_t p = frame_alloc();
+
+	if (p && recycled)
+		frame_clear(frame_at(p));
+	return p;
+}
+
 uint64_t frame_alloc_run(uint64_t n)
 {
 	if (n == 1)
-		return frame_alloc();
+		return frame_alloc_zero();
 	for (unsigned i = cur; i < nranges && n; i++) {
 		if ((ranges[i].end - ranges[i].next) / FRAME_SIZE >= n) {
 			uint64_t p = ranges[i].next;

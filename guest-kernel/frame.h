@@ -21,8 +21,17 @@ void frame_init(const struct mem_range *r, unsigned n, uint64_t virt_offset);
  * first until frames are freed, then the last freed; 0 when none is left. */
 uint64_t frame_alloc(void);
 
-/* n physically contiguous frames carved from the free ranges (freed
- * frames are not coalesced back into runs); the first's address, or 0. */
+/* A frame whose contents are zero. Frames never handed out before are
+ * zero already (both monitors give the guest zero-filled RAM, and the
+ * ranges exclude everything the loader or firmware wrote), so only a
+ * recycled frame is cleared, with frame_clear. 0 when none is left. */
+uint64_t frame_alloc_zero(void);
+/* Zero the page at v (lib.c: rep stosq; the host tests: memset). */
+void frame_clear(void *v);
+
+/* n physically contiguous frames, never used before, so zero, carved
+ * from the free ranges (freed frames are not coalesced back into runs);
+ * the first's address, or 0. */
 uint64_t frame_alloc_run(uint64_t n);
 
 /* Gives frame p back. Panics if p is not a frame that frame_alloc

@@ -171,11 +171,7 @@ int proc_unmap(struct proc *p, uint64_t va)
 
 uint64_t region_frames_alloc(uint32_t pages)
 {
-	uint64_t p = frame_alloc_run(pages);
-
-	if (p)
-		memset(phys_to_virt(p), 0, (size_t)pages * UK_PAGE_SIZE);
-	return p;
+	return frame_alloc_run(pages);
 }
 
 void region_frames_free(uint64_t phys, uint32_t pages)

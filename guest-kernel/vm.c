@@ -18,18 +18,9 @@ static uint64_t *table(uint64_t phys)
 	return phys_to_virt(phys & PTE_ADDR);
 }
 
-static uint64_t zeroed_frame(void)
-{
-	uint64_t f = frame_alloc();
-
-	if (f)
-		memset(phys_to_virt(f), 0, 4096);
-	return f;
-}
-
 uint64_t vm_create(void)
 {
-	uint64_t pml4 = zeroed_frame();
+	uint64_t pml4 = frame_alloc_zero();
 
 	if (pml4)
 		memcpy(table(pml4) + 256, boot_pml4 + 256, 256 * 8);
@@ -68,7 +59,7 @@ static uint64_t *walk(uint64_t pml4, uint64_t va, int create)
 		uint64_t *e = &t[(va >> shift) & 511];
 		if (!(*e & PTE_P)) {
 			uint64_t f;
-			if (!create || !(f = zeroed_frame()))
+			if (!create || !(f = frame_alloc_zero()))
 				return NULL;
 			*e = f | PTE_P | PTE_W | PTE_U;
 		}

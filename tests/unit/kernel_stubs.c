@@ -1,5 +1,6 @@
 /* What the kernel's pure files need from the rest of the kernel, for the
  * host: kpanic aborts, so a test expects .signal = SIGABRT. */
+#include <string.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,4 +16,9 @@ void kpanic(const char *fmt, ...)
 	fputc('\n', stderr);
 	va_end(ap);
 	abort();
+}
+
+void frame_clear(void *v)
+{
+	memset(v, 0, 4096);
 }
