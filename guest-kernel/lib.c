@@ -1,4 +1,5 @@
 #include "lib.h"
+#include <stdint.h>
 #include "frame.h"
 
 /* rep movsb/stosb: one instruction, and gcc cannot turn them back into
@@ -36,8 +37,11 @@ void frame_clear(void *v)
 void *memset(void *dst, int c, size_t n)
 {
 	void *d = dst;
+	uint64_t v = 0x0101010101010101ull * (uint8_t)c;
+	size_t q = n / 8, b = n % 8;
 
-	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	__asm__ volatile("rep stosq; mov %2, %%rcx; rep stosb"
+			 : "+D"(d), "+c"(q) : "r"(b), "a"(v) : "memory");
 	return dst;
 }
 

@@ -7,11 +7,13 @@ static struct endpoint endpoints[NENDPOINTS];
 static struct ntfn ntfns[NNTFNS];
 static struct region regions[NREGIONS];
 
-static void zero(void *p, size_t n)
-{
-	for (uint8_t *b = p; n; n--)
-		*b++ = 0;
-}
+#ifdef HOST_TEST
+#include <string.h>
+#else
+#include "lib.h"
+#endif
+
+#define zero(p, n) memset((p), 0, (n))
 
 static int charge(struct proc *owner)
 {

@@ -138,15 +138,9 @@ int proc_map(struct proc *p, struct region *r, uint64_t va, unsigned flags)
 	}
 	if (!slot)
 		return UK_E_NOMEM;
-	for (uint64_t off = 0; off < len; off += UK_PAGE_SIZE) {
-		if (vm_map(p->pml4, va + off, r->phys + off, flags) < 0) {
-			while (off) {
-				off -= UK_PAGE_SIZE;
-				vm_unmap(p->pml4, va + off);
-			}
-			return UK_E_NOMEM;
-		}
-	}
+	if (vm_map_range(p->pml4, va, r->phys, r->pages,
+			 flags) < 0)
+		return UK_E_NOMEM;
 	slot->va = va;
 	slot->region = r;
 	r->refs++;
@@ -159,8 +153,7 @@ int proc_unmap(struct proc *p, uint64_t va)
 		struct mapping *m = &p->maps[i];
 		if (m->region && m->va == va) {
 			struct region *r = m->region;
-			for (uint64_t k = 0; k < r->pages; k++)
-				vm_unmap(p->pml4, va + k * UK_PAGE_SIZE);
+			vm_unmap_range(p->pml4, va, r->pages);
 			m->region = NULL;
 			obj_unref(UK_CAP_MEMORY, r);
 			return UK_OK;

@@ -79,15 +79,43 @@ int vm_map(uint64_t pml4, uint64_t va, uint64_t phys, unsigned flags)
 	return 0;
 }
 
-void vm_unmap(uint64_t pml4, uint64_t va)
+/* Walk once per page table, not once per page. */
+int vm_map_range(uint64_t pml4, uint64_t va, uint64_t phys, uint64_t n,
+		 unsigned flags)
 {
-	uint64_t *pte = walk(pml4, va, 0);
+	uint64_t bits = PTE_P | PTE_U | (flags & VM_W ? PTE_W : 0) |
+			(flags & VM_X ? 0 : PTE_NX);
 
-	if (pte && *pte) {
-		*pte = 0;
-		if (pml4 == cur_pml4)
-			__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+	for (uint64_t done = 0; done < n; ) {
+		uint64_t *pte = walk(pml4, va + done * 4096, 1);
+		uint64_t k = 512 - (((va >> 12) + done) & 511);
+
+		if (!pte) {
+			vm_unmap_range(pml4, va, done);
+			return -1;
+		}
+		for (; k && done < n; k--, done++)
+			*pte++ = (phys + done * 4096) | bits;
 	}
+	return 0;
+}
+
+void vm_unmap_range(uint64_t pml4, uint64_t va, uint64_t n)
+{
+	for (uint64_t done = 0; done < n; ) {
+		uint64_t *pte = walk(pml4, va + done * 4096, 0);
+		uint64_t k = 512 - (((va >> 12) + done) & 511);
+
+		if (!pte) {             /* no table: nothing mapped there */
+			done += k;
+			continue;
+		}
+		for (; k && done < n; k--, done++)
+			*pte++ = 0;
+	}
+	if (pml4 == cur_pml4)
+		__asm__ volatile("mov %%cr3, %%rax; mov %%rax, %%cr3"
+				 : : : "rax", "memory");
 }
 
 int64_t vm_user_phys(uint64_t pml4, uint64_t va, int write)

@@ -20,7 +20,11 @@ void vm_destroy(uint64_t pml4);
 /* Map user page va to phys; 0, or -1 when out of memory for a table.
  * va must be page-aligned and in the user half. */
 int vm_map(uint64_t pml4, uint64_t va, uint64_t phys, unsigned flags);
-void vm_unmap(uint64_t pml4, uint64_t va);
+/* Map n pages from va to phys.. contiguously; on -1 (no memory for a
+ * table) nothing stays mapped. */
+int vm_map_range(uint64_t pml4, uint64_t va, uint64_t phys, uint64_t n,
+		 unsigned flags);
+void vm_unmap_range(uint64_t pml4, uint64_t va, uint64_t n);
 /* The physical address behind user va if mapped user-accessible (and
  * writable when write is set), else -1. */
 int64_t vm_user_phys(uint64_t pml4, uint64_t va, int write);
