@@ -5,16 +5,18 @@
  * (UK_SLOT_INIT_FAULT) on which it hears about its children.
  *
  * It creates the registry's endpoint and starts the registry, then the
- * programs of the command line's run= list (opts.h), each allowed to
- * register its own name. Then it supervises, on UK_SLOT_INIT_FAULT:
+ * boot servers (services=, opts.h), each allowed to register its own
+ * name, and waits until they all have (bootonly ends the machine there);
+ * then the programs of the run= list. Then it supervises, on
+ * UK_SLOT_INIT_FAULT:
  *  - badge SPAWN_FAULT_BADGE | id: the kernel stopped child id (fault or
  *    exit). init kills it, has the registry forget its names, and
  *    restarts it after a fault (restarts= times at most);
  *  - badge SPAWN_SUPERVISOR_BIT | id: a request from child id; none is
  *    defined yet, each is answered with label 1 (unsupported).
- * When every program it started but the registry and the services (those
- * whose name is registered) has stopped, init ends the machine: status 0
- * when they all exited with 0, else 1.
+ * When every program it started but the registry and the boot servers
+ * has stopped, init ends the machine: status 0 when they all exited with
+ * 0, else 1.
  */
 #include "archive.h"
 #include "opts.h"
@@ -145,7 +147,8 @@ static void setup(const char *cmdline)
 	}
 }
 
-/* bootonly: the system is up when every boot server has registered. */
+/* The system is up when every boot server has registered; the run=
+ * programs start after that (and bootonly ends there). */
 static void wait_services(void)
 {
 	for (unsigned i = 1; i < nkids; i++) {
@@ -159,10 +162,12 @@ static void wait_services(void)
 
 			uk_wait(registered_ntfn, &bits);
 		}
-		if (c->state != CHILD_RUNNING)
+		if (c->state != CHILD_RUNNING) {
+			printf("init: %s stopped before it registered\n",
+			       c->name);
 			halt(1);
+		}
 	}
-	halt(0);
 }
 
 /* Copies the command line out of the boot info page (NUL-terminated by
@@ -238,7 +243,7 @@ static void maybe_done(void)
 
 		if (c->is_registry)
 			continue;
-		if (c->state == CHILD_RUNNING && !registered(c->name))
+		if (c->state == CHILD_RUNNING && !c->is_service)
 			return;
 		if (c->state != CHILD_RUNNING)
 			bad += c->state != CHILD_EXITED || c->status != 0;
@@ -269,8 +274,9 @@ int main(uint64_t info)
 		halt(1);
 	for (unsigned i = 1; i < nkids && kids[i].is_service; i++)
 		start(&kids[i]);
+	wait_services();
 	if (opt_flag(cmdline, "bootonly"))
-		wait_services();
+		halt(0);
 	for (unsigned i = 1; i < nkids; i++)
 		if (!kids[i].is_service)
 			start(&kids[i]);
