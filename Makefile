@@ -150,6 +150,7 @@ run: deps all
 	@scripts/run-demo.sh
 
 bench: bench-boot bench-ipc
+	@echo; echo "== all benchmarks"; bench/report.sh
 
 bench-boot: deps all
 	@bench/boot.sh
