@@ -24,6 +24,8 @@
 
 #define TIMER_VECTOR    32
 #define SPURIOUS_VECTOR 0xff
+#define IRQ_VECTOR0     48      /* IOAPIC input (GSI) n: vector 48 + n */
+#define IRQ_COUNT       24
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>

@@ -1,6 +1,9 @@
 #include "boot_init.h"
 #include "arch.h"
 #include "cap.h"
+#include "console.h"
+#include "irq.h"
+#include "platform.h"
 #include "lib.h"
 #include "obj.h"
 #include "panic.h"
@@ -98,7 +101,35 @@ static uint64_t load_elf(struct proc *p, const uint8_t *img, size_t size)
 	return eh->e_entry;
 }
 
-_Noreturn void boot_init(const char *cmdline, const char *entry_force)
+/* Each virtio-mmio device: its register page (uncached) and its
+ * interrupt, routed through the IOAPIC, as capabilities for init. */
+static void give_devices(struct proc *p, const struct cmdline *cl)
+{
+	for (unsigned i = 0; i < cl->ndev && i < UK_DEVICES_MAX; i++) {
+		const struct cmdline_dev *d = &cl->dev[i];
+		struct region *r;
+		struct irq *q = irq_get(d->irq);
+
+		/* QEMU packs devices 0x200 apart: several may share a page
+		 * (and each driver then reaches its neighbours' registers). */
+		if (!q || (d->base & 0xfff) + d->size > UK_PAGE_SIZE ||
+		    d->base < PLAT_RAM_MAX) {
+			kerror("virtio-mmio: device %u at 0x%lx irq %u: not "
+			       "usable, skipped\n", i, d->base, d->irq);
+			continue;
+		}
+		r = obj_region_alloc_fixed(p, d->base, 1);
+		if (!r || irq_route(d->irq) < 0 ||
+		    cap_install(p, UK_SLOT_INIT_DEV(i), UK_CAP_MEMORY,
+				UK_R_READ | UK_R_WRITE, 0, r) ||
+		    cap_install(p, UK_SLOT_INIT_DEV(i) + 1, UK_CAP_IRQ, 0, 0, q))
+			kpanic("init: cannot give device %u", i);
+		r->uncached = 1;
+		p->caps[UK_SLOT_INIT_DEV(i) + 1].irq = d->irq;
+	}
+}
+
+_Noreturn void boot_init(const char *cmdline, const struct cmdline *cl)
 {
 	size_t size, total = (size_t)(bootfs_end - bootfs_start);
 	const struct bootfs_entry *e = bootfs_find("init", &size);
@@ -130,5 +161,7 @@ _Noreturn void boot_init(const char *cmdline, const char *entry_force)
 	    cap_install(p, UK_SLOT_INIT_FAULT, UK_CAP_ENDPOINT,
 			UK_R_SEND | UK_R_RECV | UK_R_GRANT, 0, fault))
 		kpanic("init: cannot install boot capabilities");
-	uentry_start(p, entry, UK_STACK_TOP, UK_BOOTINFO_VA, entry_force);
+	give_devices(p, cl);
+	uentry_start(p, entry, UK_STACK_TOP, UK_BOOTINFO_VA,
+		     cmdline_get(cl, "entry"));
 }

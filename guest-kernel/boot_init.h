@@ -3,7 +3,10 @@
 #ifndef BOOT_INIT_H
 #define BOOT_INIT_H
 
-/* Never returns; panics with a clear message if init cannot start. */
-_Noreturn void boot_init(const char *cmdline, const char *entry_force);
+#include "cmdline.h"
+
+/* Never returns; panics with a clear message if init cannot start. init
+ * gets the register page and the interrupt of each device in cl. */
+_Noreturn void boot_init(const char *cmdline, const struct cmdline *cl);
 
 #endif

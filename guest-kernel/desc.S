@@ -71,7 +71,13 @@ idt:
 	.endif
 	.set	vec, vec + 1
 	.endr
-	.fill	16 * (SPURIOUS_VECTOR - 33), 1, 0
+	.fill	16 * (IRQ_VECTOR0 - 33), 1, 0
+	.set	stub, 34
+	.rept	IRQ_COUNT                       /* device interrupts */
+	gate	stub, 0
+	.set	stub, stub + 1
+	.endr
+	.fill	16 * (SPURIOUS_VECTOR - IRQ_VECTOR0 - IRQ_COUNT), 1, 0
 	gate	33, 0                   /* 0xff: spurious, stub 33 */
 idt_end:
 

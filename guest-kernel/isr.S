@@ -2,12 +2,13 @@
  * Interrupt stubs and the common trap entry. Stub i sits at isr_stubs +
  * 16 * i (desc.S builds the IDT from that rule): stubs 0-32 push a zero
  * error code when the CPU does not, then the vector, and join
- * trap_common; stub 33 is the spurious vector (no EOI, by definition).
+ * trap_common; stub 33 is the spurious vector (no EOI, by definition);
+ * stubs 34-57 are the device interrupts, vectors IRQ_VECTOR0 + 0..23.
  */
 #include "arch.h"
 
 	.section .text
-	.balign 1024                    /* 34 stubs never carry into bit 16 */
+	.balign 1024                    /* 58 stubs never carry into bit 16 */
 	.globl isr_stubs
 isr_stubs:
 	.set	vec, 0
@@ -26,6 +27,14 @@ isr_stubs:
 	.endr
 	.balign	16
 	iretq                           /* stub 33: spurious */
+	.set	vec, IRQ_VECTOR0
+	.rept	IRQ_COUNT
+	.balign	16
+	push	$0
+	push	$vec
+	jmp	trap_common
+	.set	vec, vec + 1
+	.endr
 
 /* Builds a struct trap_frame (trap.h) and calls trap_dispatch(frame). */
 trap_common:

@@ -3,6 +3,7 @@
 #include "console.h"
 #include "fastpath.h"
 #include "ipc.h"
+#include "irq.h"
 #include "proc.h"
 #include "sched.h"
 #include "syscall.h"
@@ -52,6 +53,8 @@ _Noreturn void user_trap(struct trap_frame *r)
 	if (r->vector == TIMER_VECTOR) {
 		timer_irq();
 		sched_rotate();
+	} else if (r->vector - IRQ_VECTOR0 < IRQ_COUNT) {
+		irq_handle((unsigned)(r->vector - IRQ_VECTOR0));
 	} else if (r->vector == 3 && r->rip == UK_ENTRY_VA + 1 &&
 		   syscall_entry_mode == UK_ENTRY_TRAP) {
 		fastpath(t);

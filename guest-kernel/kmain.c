@@ -165,5 +165,5 @@ void kmain(uint32_t si_phys)
 	if (test)
 		kexit(selftest_run(test, &env));
 	/* User space: init decides when the system is up (bootonly). */
-	boot_init(raw_cmdline, cmdline_get(&cl, "entry"));
+	boot_init(raw_cmdline, &cl);
 }

@@ -67,7 +67,7 @@ struct region {
 	uint32_t refs;          /* capabilities + mappings */
 	uint16_t pages;
 	uint8_t fixed;          /* frames not from the allocator (bootfs) */
-	uint8_t _pad;
+	uint8_t uncached;       /* device registers: mapped PCD|PWT */
 	uint64_t phys;          /* contiguous, page-aligned */
 	struct proc *owner;
 };

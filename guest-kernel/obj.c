@@ -103,6 +103,7 @@ struct region *obj_region_alloc(struct proc *owner, uint32_t pages)
 				return NULL;
 			owner->pages += pages;
 			r->fixed = 0;
+			r->uncached = 0;
 			r->owner = owner;
 			r->pages = pages;
 			r->phys = phys;
@@ -122,6 +123,7 @@ struct region *obj_region_alloc_fixed(struct proc *owner, uint64_t phys,
 			r->pages = (uint16_t)pages;
 			r->phys = phys;
 			r->fixed = 1;
+			r->uncached = 0;
 			return r;
 		}
 	}

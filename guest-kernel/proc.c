@@ -138,8 +138,8 @@ int proc_map(struct proc *p, struct region *r, uint64_t va, unsigned flags)
 	}
 	if (!slot)
 		return UK_E_NOMEM;
-	if (vm_map_range(p->pml4, va, r->phys, r->pages,
-			 flags) < 0)
+	if (vm_map_range(p->pml4, va, r->phys & ~(UK_PAGE_SIZE - 1), r->pages,
+			 flags | (r->uncached ? VM_UC : 0)) < 0)
 		return UK_E_NOMEM;
 	slot->va = va;
 	slot->region = r;

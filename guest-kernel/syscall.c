@@ -4,6 +4,7 @@
 #include "console.h"
 #include "frame.h"
 #include "ipc.h"
+#include "irq.h"
 #include "lib.h"
 #include "obj.h"
 #include "panic.h"
@@ -399,6 +400,18 @@ static void sys_machine_exit(struct thread *t, struct trap_frame *r)
 	kexit((int)(r->rsi & 0xff));
 }
 
+static void sys_irq_bind(struct thread *t, struct trap_frame *r)
+{
+	int err = UK_OK;
+	struct cap *q = cap_lookup(t->proc, r->rdi, UK_CAP_IRQ, 0, &err);
+	struct cap *n = q ? cap_lookup(t->proc, r->rsi, UK_CAP_NTFN, UK_R_SEND,
+				       &err) : NULL;
+
+	if (n)
+		irq_bind(q->obj, n->obj, r->rdx);
+	r->rax = (uint64_t)err;
+}
+
 static sys_fn *const table[UK_SYS_MAX] = {
 	[UK_SYS_CALL] = sys_call,
 	[UK_SYS_REPLY_RECV] = sys_reply_recv,
@@ -426,6 +439,7 @@ static sys_fn *const table[UK_SYS_MAX] = {
 	[UK_SYS_DEBUG_WRITE] = sys_debug_write,
 	[UK_SYS_INFO] = sys_info,
 	[UK_SYS_MACHINE_EXIT] = sys_machine_exit,
+	[UK_SYS_IRQ_BIND] = sys_irq_bind,
 };
 
 void syscall_dispatch(struct thread *t)

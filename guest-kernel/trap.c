@@ -6,6 +6,7 @@
 #include "platform.h"
 #include "timer.h"
 #include "kentry.h"
+#include "irq.h"
 #include "sched.h"
 #include "uentry.h"
 
@@ -49,8 +50,11 @@ void trap_dispatch(struct trap_frame *f)
 {
 	if (f->cs & 3)
 		user_trap(f);
-	if (f->vector == TIMER_VECTOR) {
-		timer_irq();
+	if (f->vector == TIMER_VECTOR || f->vector - IRQ_VECTOR0 < IRQ_COUNT) {
+		if (f->vector == TIMER_VECTOR)
+			timer_irq();
+		else
+			irq_handle((unsigned)(f->vector - IRQ_VECTOR0));
 		/* The kernel enables interrupts only when idle (or in a
 		 * self-test, with no threads): run what became ready. */
 		if (sched_choose())

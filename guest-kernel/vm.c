@@ -7,6 +7,8 @@
 #define PTE_P   0x001ull
 #define PTE_W   0x002ull
 #define PTE_U   0x004ull
+#define PTE_PWT 0x008ull
+#define PTE_PCD 0x010ull
 #define PTE_NX  (1ull << 63)
 #define PTE_ADDR 0x000ffffffffff000ull
 
@@ -84,7 +86,8 @@ int vm_map_range(uint64_t pml4, uint64_t va, uint64_t phys, uint64_t n,
 		 unsigned flags)
 {
 	uint64_t bits = PTE_P | PTE_U | (flags & VM_W ? PTE_W : 0) |
-			(flags & VM_X ? 0 : PTE_NX);
+			(flags & VM_X ? 0 : PTE_NX) |
+			(flags & VM_UC ? PTE_PCD | PTE_PWT : 0);
 
 	for (uint64_t done = 0; done < n; ) {
 		uint64_t *pte = walk(pml4, va + done * 4096, 1);

@@ -11,6 +11,7 @@
 
 #define VM_W    0x1u    /* writable */
 #define VM_X    0x2u    /* executable (else NX) */
+#define VM_UC   0x4u    /* uncached (device registers) */
 
 /* A new address space (physical address of its PML4), or 0. */
 uint64_t vm_create(void);

@@ -70,6 +70,8 @@ enum uk_sys {
 	                           rdi UK_DEBUG_ALWAYS: even when quiet */
 	UK_SYS_INFO,            /* rsi UK_INFO_* -> rsi value */
 	UK_SYS_MACHINE_EXIT,    /* rdi control cap, rsi status */
+	UK_SYS_IRQ_BIND,        /* rdi irq cap, rsi ntfn cap (send right),
+	                           rdx bits: each interrupt signals them */
 	UK_SYS_MAX
 };
 
@@ -135,6 +137,16 @@ enum uk_cap_type {
 #define UK_SLOT_INIT_CONTROL    3       /* UK_CAP_CONTROL */
 #define UK_SLOT_INIT_BOOTFS     4       /* memory: the boot archive (R) */
 #define UK_SLOT_INIT_FAULT      5       /* endpoint: children's faults */
+/* For each virtio-mmio device on the command line, in its order (at most
+ * UK_DEVICES_MAX): the page holding its registers (memory, R|W, mapped
+ * uncached; UK_SYS_MEM_INFO gives the registers' exact address, so their
+ * offset in the page) in UK_SLOT_INIT_DEV(i), and its interrupt
+ * (UK_CAP_IRQ) in the next slot. */
+#define UK_DEVICES_MAX          8
+#define UK_SLOT_INIT_DEV(i)     (16 + 2 * (i))
+/* Where init puts a driver's device in the driver's own table. */
+#define UK_SLOT_DEV_MMIO        4
+#define UK_SLOT_DEV_IRQ         5
 
 /* Labels of messages the kernel sends on a process's behalf. */
 /* The badge is that of the fault endpoint capability given to
