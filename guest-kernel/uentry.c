@@ -81,16 +81,18 @@ _Noreturn void uentry_start(struct proc *init, uint64_t entry,
 	init_entry = entry;
 	init_stack = stack;
 	init_arg = arg;
+	if (force && force[0] == 't')
+		finish(UK_ENTRY_TRAP, "forced by entry=trap");
+	/* From here a fault, even a #GP from one of these MSR writes on a
+	 * platform that refuses them, ends the probe in favour of the trap. */
+	uentry_probing = 1;
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 	wrmsr(MSR_STAR, (uint64_t)(USER_DS - 8) << 48 | (uint64_t)KERNEL_CS << 32);
 	wrmsr(MSR_FMASK, FMASK_BITS);
-	if (force && force[0] == 't')
-		finish(UK_ENTRY_TRAP, "forced by entry=trap");
 	if (force && force[0] == 's')
 		finish(UK_ENTRY_SYSCALL, "forced by entry=syscall");
 	wrmsr(MSR_LSTAR, (uint64_t)syscall_probe_entry);
 	fill(probe, sizeof probe);
-	uentry_probing = 1;
 	proc_start(init, UK_ENTRY_VA, stack, 0);
 	kernel_exit();
 }
