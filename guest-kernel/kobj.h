@@ -101,7 +101,8 @@ struct proc {
 	struct thread *threads[PROC_THREADS];
 	struct endpoint *fault_ep;      /* supervisor, may be NULL */
 	uint64_t fault_badge;
-	struct mapping maps[PROC_MAPPINGS];
+	struct mapping maps[PROC_MAPPINGS];     /* the first nmaps are used */
+	uint32_t nmaps;
 	uint32_t objs;          /* kernel objects created (quota) */
 	uint32_t pages;         /* memory pages allocated (quota) */
 	uint32_t obj_quota, page_quota;

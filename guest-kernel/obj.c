@@ -6,6 +6,7 @@ struct thread obj_threads[NTHREADS];
 static struct endpoint endpoints[NENDPOINTS];
 static struct ntfn ntfns[NNTFNS];
 static struct region regions[NREGIONS];
+static unsigned region_hint;            /* where the next search starts */
 
 #ifdef HOST_TEST
 #include <string.h>
@@ -96,11 +97,12 @@ struct region *obj_region_alloc(struct proc *owner, uint32_t pages)
 	    owner->pages + pages < owner->pages)
 		return NULL;
 	for (int i = 0; i < NREGIONS; i++) {
-		struct region *r = &regions[i];
+		struct region *r = &regions[(i + region_hint) % NREGIONS];
 		if (r->refs == 0 && r->pages == 0) {
 			uint64_t phys = region_frames_alloc(pages);
 			if (phys == 0)
 				return NULL;
+			region_hint = (unsigned)(r - regions) + 1;
 			owner->pages += pages;
 			r->fixed = 0;
 			r->uncached = 0;

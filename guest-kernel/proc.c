@@ -73,9 +73,8 @@ int proc_start(struct proc *p, uint64_t entry, uint64_t stack, uint64_t arg)
 
 static void unmap_all(struct proc *p)
 {
-	for (int i = 0; i < PROC_MAPPINGS; i++)
-		if (p->maps[i].region)
-			proc_unmap(p, p->maps[i].va);
+	while (p->nmaps)
+		proc_unmap(p, p->maps[p->nmaps - 1].va);
 }
 
 void proc_kill(struct proc *p)
@@ -121,40 +120,35 @@ void proc_stop(struct thread *t, uint64_t label, const uint64_t w[4])
 int proc_map(struct proc *p, struct region *r, uint64_t va, unsigned flags)
 {
 	uint64_t len = (uint64_t)r->pages * UK_PAGE_SIZE;
-	struct mapping *slot = NULL;
+	struct mapping *m;
 
 	if ((va & (UK_PAGE_SIZE - 1)) || va < UK_USER_MIN ||
 	    va > UK_USER_MAX || len > UK_USER_MAX - va)
 		return UK_E_ARG;
-	for (int i = 0; i < PROC_MAPPINGS; i++) {
-		struct mapping *m = &p->maps[i];
-		if (!m->region) {
-			if (!slot)
-				slot = m;
-		} else if (va < m->va + (uint64_t)m->region->pages * UK_PAGE_SIZE &&
-			   m->va < va + len) {
+	for (m = p->maps; m < p->maps + p->nmaps; m++)
+		if (va < m->va + (uint64_t)m->region->pages * UK_PAGE_SIZE &&
+		    m->va < va + len)
 			return UK_E_BUSY;
-		}
-	}
-	if (!slot)
+	if (p->nmaps == PROC_MAPPINGS)
 		return UK_E_NOMEM;
 	if (vm_map_range(p->pml4, va, r->phys & ~(UK_PAGE_SIZE - 1), r->pages,
 			 flags | (r->uncached ? VM_UC : 0)) < 0)
 		return UK_E_NOMEM;
-	slot->va = va;
-	slot->region = r;
+	m->va = va;
+	m->region = r;
+	p->nmaps++;
 	r->refs++;
 	return UK_OK;
 }
 
 int proc_unmap(struct proc *p, uint64_t va)
 {
-	for (int i = 0; i < PROC_MAPPINGS; i++) {
-		struct mapping *m = &p->maps[i];
-		if (m->region && m->va == va) {
+	for (struct mapping *m = p->maps; m < p->maps + p->nmaps; m++) {
+		if (m->va == va) {
 			struct region *r = m->region;
+
 			vm_unmap_range(p->pml4, va, r->pages);
-			m->region = NULL;
+			*m = p->maps[--p->nmaps];       /* keep them packed */
 			obj_unref(UK_CAP_MEMORY, r);
 			return UK_OK;
 		}
