@@ -11,10 +11,11 @@ emit() {
 	for r in "${ROWS[@]}"; do
 		set -- $r
 		local note=${*:8}
-		if [ -n "$note" ]; then
+		if [ "$7" = 0 ]; then
 			printf '%-34s %-10s %-6s %s\n' "$1" "$2" "$3" "$note"
 		else
-			printf '%-34s %-10s %-6s %14s %14s %14s %7s\n' "$@"
+			printf '%-34s %-10s %-6s %14s %14s %14s %7s %s\n' \
+				"$1" "$2" "$3" "$4" "$5" "$6" "$7" "$note"
 		fi
 	done
 	{
@@ -25,8 +26,11 @@ emit() {
 			[ $first = 1 ] || printf ','
 			first=0
 			printf '\n  {"metric": "%s", "system": "%s", "unit": "%s", ' "$1" "$2" "$3"
-			if [ -n "${*:8}" ]; then
+			if [ "$7" = 0 ]; then
 				printf '"n": 0, "note": "%s"}' "${*:8}"
+			elif [ -n "${*:8}" ]; then
+				printf '"min": %s, "median": %s, "p99": %s, "n": %s, "note": "%s"}' \
+					"$4" "$5" "$6" "$7" "${*:8}"
 			else
 				printf '"min": %s, "median": %s, "p99": %s, "n": %s}' "$4" "$5" "$6" "$7"
 			fi
