@@ -1,4 +1,5 @@
 #include "fastpath.h"
+#include "ipc.h"
 #include "kentry.h"
 #include "sched.h"
 #include "tqueue.h"
@@ -18,20 +19,6 @@ static inline struct endpoint *fast_ep(struct thread *t, struct trap_frame *r,
 	return c->obj;
 }
 
-/* The message words, from to. */
-static inline void copy_msg(struct trap_frame *to, const struct trap_frame *from,
-			    uint64_t badge)
-{
-	to->rax = UK_OK;
-	to->rsi = from->rsi;
-	to->rdx = from->rdx;
-	to->r8 = from->r8;
-	to->r9 = from->r9;
-	to->r10 = from->r10;
-	to->r12 = UK_NO_CAP;
-	to->r13 = badge;
-}
-
 void fastpath(struct thread *t)
 {
 	struct trap_frame *r = t->regs;
@@ -44,7 +31,7 @@ void fastpath(struct thread *t)
 			return;
 		tq_remove(&ep->recvq, p);
 		p->ep = NULL;
-		copy_msg(p->regs, r, t->proc->caps[r->rdi].badge);
+		ipc_copy_msg(p->regs, r, t->proc->caps[r->rdi].badge);
 		t->state = T_REPLY;
 		t->is_call = 1;
 		t->server = p;
@@ -53,7 +40,7 @@ void fastpath(struct thread *t)
 		ep = fast_ep(t, r, UK_R_RECV);
 		if (!ep || ep->dead || ep->sendq || !(p = t->caller))
 			return;
-		copy_msg(p->regs, r, 0);
+		ipc_copy_msg(p->regs, r, 0);
 		p->server = NULL;
 		t->caller = NULL;
 		t->state = T_RECV;

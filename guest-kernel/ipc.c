@@ -15,14 +15,7 @@ static void deliver(struct thread *from, struct thread *to, uint64_t badge,
 	struct trap_frame *f = from->regs, *t = to->regs;
 	uint64_t slot = t->r14;
 
-	t->rax = UK_OK;
-	t->rsi = f->rsi;
-	t->rdx = f->rdx;
-	t->r8 = f->r8;
-	t->r9 = f->r9;
-	t->r10 = f->r10;
-	t->r13 = badge;
-	t->r12 = UK_NO_CAP;
+	ipc_copy_msg(t, f, badge);
 	if (grant && f->r12 != UK_NO_CAP &&
 	    cap_copy(from->proc, f->r12, to->proc, slot, UK_R_ALL, 0, 0) == UK_OK)
 		t->r12 = slot;

@@ -11,6 +11,21 @@
 
 #include "kobj.h"
 
+/* The message registers (abi.h), from -> to, arriving with badge and
+ * no capability; shared by the general path and the fast path. */
+static inline void ipc_copy_msg(struct trap_frame *to,
+				const struct trap_frame *from, uint64_t badge)
+{
+	to->rax = UK_OK;
+	to->rsi = from->rsi;
+	to->rdx = from->rdx;
+	to->r8 = from->r8;
+	to->r9 = from->r9;
+	to->r10 = from->r10;
+	to->r12 = UK_NO_CAP;
+	to->r13 = badge;
+}
+
 /* Send on ep with the badge and grant right of the cap used; with call,
  * then wait for the reply. */
 void ipc_send(struct thread *cur, struct endpoint *ep, uint64_t badge,
