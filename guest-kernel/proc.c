@@ -41,7 +41,9 @@ struct proc *proc_create(const char *name, uint8_t prio,
 	for (int i = 0; i < PROC_NAME_MAX - 1 && name[i]; i++)
 		p->name[i] = name[i];
 	p->pid = next_pid++;
-	p->fault_ep = fault_ep;
+	p->fault_ep = fault_ep;         /* held like a capability */
+	if (fault_ep)
+		obj_ref(UK_CAP_ENDPOINT, fault_ep);
 	p->fault_badge = fault_badge;
 	p->obj_quota = 16;
 	p->page_quota = 4096;
@@ -89,6 +91,9 @@ void proc_kill(struct proc *p)
 	}
 	unmap_all(p);
 	cap_clear(p);
+	if (p->fault_ep)
+		obj_unref(UK_CAP_ENDPOINT, p->fault_ep);
+	p->fault_ep = NULL;
 	obj_disown(p);
 	vm_destroy(p->pml4);
 	p->live = 0;

@@ -309,8 +309,6 @@ static void sys_proc_create(struct thread *t, struct trap_frame *r)
 		r->rax = UK_E_NOMEM;
 		return;
 	}
-	/* The fault endpoint is named by reference, like a capability. */
-	obj_ref(UK_CAP_ENDPOINT, f->obj);
 	r->rax = (uint64_t)cap_install(t->proc, r->rdi, UK_CAP_PROCESS, UK_R_ALL,
 				       p->pid, p);
 	r->rsi = p->pid;
@@ -342,9 +340,6 @@ static void sys_proc_kill(struct thread *t, struct trap_frame *r)
 		r->rax = UK_E_ARG;
 		return;
 	}
-	if (p->fault_ep)
-		obj_unref(UK_CAP_ENDPOINT, p->fault_ep);
-	p->fault_ep = NULL;
 	proc_kill(p);
 	r->rax = UK_OK;
 }
