@@ -33,7 +33,7 @@ struct endpoint;
 struct ntfn;
 
 struct thread {
-	struct trap_frame *regs;      /* user context: top of the kernel stack */
+	struct trap_frame *regs; /* user context: top of its kernel stack */
 	uintptr_t kstack_top;
 	struct proc *proc;
 	uint8_t state;          /* enum tstate */

@@ -1,5 +1,6 @@
 #include "obj.h"
 #include "ipc.h"
+#include "lib.h"
 
 struct proc obj_procs[NPROCS];
 struct thread obj_threads[NTHREADS];
@@ -7,12 +8,6 @@ static struct endpoint endpoints[NENDPOINTS];
 static struct ntfn ntfns[NNTFNS];
 static struct region regions[NREGIONS];
 static unsigned region_hint;            /* where the next search starts */
-
-#ifdef HOST_TEST
-#include <string.h>
-#else
-#include "lib.h"
-#endif
 
 #define zero(p, n) memset((p), 0, (n))
 
