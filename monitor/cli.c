@@ -16,6 +16,7 @@ enum {
 	OPT_MEM = 256,
 	OPT_TIMEOUT,
 	OPT_KVM,
+	OPT_STATS,
 	OPT_VERSION,
 };
 
@@ -23,6 +24,7 @@ static const struct option cli_options[] = {
 	{ "mem",     required_argument, NULL, OPT_MEM },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "kvm",     required_argument, NULL, OPT_KVM },
+	{ "stats",   no_argument,       NULL, OPT_STATS },
 	{ "verbose", no_argument,       NULL, 'v' },
 	{ "help",    no_argument,       NULL, 'h' },
 	{ "version", no_argument,       NULL, OPT_VERSION },
@@ -260,6 +262,9 @@ int cli_parse(struct cli *c, int argc, char **argv, struct errmsg *err)
 		case 'v':
 			c->verbose = true;
 			break;
+		case OPT_STATS:
+			c->stats = true;
+			break;
 		case 'h':
 			c->action = CLI_HELP;
 			return 0;
@@ -310,12 +315,23 @@ void cli_usage(FILE *out)
 "  -v, --verbose      report each distinct VM exit reason, unclaimed\n"
 "                     port and MMIO address once, on stderr\n"
 "  --kvm PATH         the KVM device (default $VMM_KVM, else /dev/kvm)\n"
+"  --stats            when the guest stops, for whatever reason, print\n"
+"                     one line on stderr (folded here):\n"
+"                       vmm: stats: exits=N io_exits=N mmio_exits=N\n"
+"                         wall_us=N peak_rss_kib=N guest_touched_kib=N\n"
+"                         own_kib=N\n"
+"                     exits: returns from KVM_RUN, of which io_exits and\n"
+"                     mmio_exits were port I/O and MMIO; wall_us: since\n"
+"                     the monitor started; peak_rss_kib: its peak RSS;\n"
+"                     guest_touched_kib: guest RAM resident at the end;\n"
+"                     own_kib: the difference, the monitor's own memory\n"
 "  -h, --help         show this text and exit\n"
 "  --version          show the version and exit\n"
 "\n"
 "Exit status: the status the guest wrote to port 0xf4 (values above 255\n"
 "become 255); 1 if the guest died (triple fault, KVM error); 2 for a\n"
-"usage or input error; 124 on timeout.\n", out);
+"usage or input error; 124 on timeout. On SIGINT, SIGTERM or SIGHUP the\n"
+"monitor writes out the guest's pending output and dies of the signal.\n", out);
 }
 
 void cli_version(FILE *out)

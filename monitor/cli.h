@@ -33,6 +33,7 @@ struct cli {
 	uint64_t mem_size;              /* bytes of guest RAM */
 	double timeout;                 /* seconds, 0 = none */
 	bool verbose;
+	bool stats;                     /* --stats: one line of costs at the end */
 	const char *kvm_path;           /* --kvm, else $VMM_KVM, else default */
 	char cmdline[CLI_CMDLINE_MAX + 1];      /* words after --, joined */
 };

@@ -201,6 +201,20 @@ void cpu_boot_regs(struct kvm_regs *r, gpa_t entry, gpa_t start_info)
 	r->rflags = RFLAGS_RESERVED1;   /* IF clear */
 }
 
+uint64_t cpu_misc_enable(uint64_t kvm_value)
+{
+	return kvm_value | CPU_MISC_ENABLE_FAST_STRING;
+}
+
+static void cpu_dump_seg(FILE *out, const char *name,
+			 const struct kvm_segment *g)
+{
+	fprintf(out, "vmm:   %s %04x base %llx limit %x type %x s %u dpl %u "
+		"p %u db %u l %u g %u%s\n", name, g->selector, g->base,
+		g->limit, g->type, g->s, g->dpl, g->present, g->db, g->l, g->g,
+		g->unusable ? " unusable" : "");
+}
+
 void cpu_dump(FILE *out, const struct kvm_regs *r, const struct kvm_sregs *s)
 {
 	fprintf(out,
@@ -214,9 +228,16 @@ void cpu_dump(FILE *out, const struct kvm_regs *r, const struct kvm_sregs *s)
 		r->r12, r->r13, r->r14, r->r15);
 	fprintf(out,
 		"vmm:   cr0 %016llx  cr2 %016llx  cr3 %016llx  cr4 %016llx\n"
-		"vmm:   efer %016llx  cs %04x base %llx limit %x type %x "
-		"dpl %u db %u l %u\n",
-		s->cr0, s->cr2, s->cr3, s->cr4, s->efer, s->cs.selector,
-		s->cs.base, s->cs.limit, s->cs.type, s->cs.dpl, s->cs.db,
-		s->cs.l);
+		"vmm:   efer %016llx  apic_base %llx  gdt %llx/%x  idt %llx/%x\n",
+		s->cr0, s->cr2, s->cr3, s->cr4, s->efer, s->apic_base,
+		s->gdt.base, s->gdt.limit, s->idt.base, s->idt.limit);
+	/* All of them: a failed VM entry is usually one bad segment. */
+	cpu_dump_seg(out, "cs", &s->cs);
+	cpu_dump_seg(out, "ss", &s->ss);
+	cpu_dump_seg(out, "ds", &s->ds);
+	cpu_dump_seg(out, "es", &s->es);
+	cpu_dump_seg(out, "fs", &s->fs);
+	cpu_dump_seg(out, "gs", &s->gs);
+	cpu_dump_seg(out, "tr", &s->tr);
+	cpu_dump_seg(out, "ldt", &s->ldt);
 }

@@ -14,6 +14,10 @@
 
 #include "mem.h"
 
+/* IA32_MISC_ENABLE and its fast-string bit (REP MOVS/STOS). */
+#define CPU_MSR_MISC_ENABLE             0x1a0
+#define CPU_MISC_ENABLE_FAST_STRING     0x1ull
+
 struct cpu_features {
 	bool tsc_deadline;      /* KVM_CAP_TSC_DEADLINE_TIMER with irqchip */
 };
@@ -38,7 +42,17 @@ void cpu_boot_sregs(struct kvm_sregs *s);
 /* General registers of the PVH entry: rip = entry, rbx = start info. */
 void cpu_boot_regs(struct kvm_regs *r, gpa_t entry, gpa_t start_info);
 
-/* Print the registers, each line starting "vmm:   ". */
+/*
+ * The IA32_MISC_ENABLE value to start with, given KVM's reset value:
+ * fast strings on, as a BIOS leaves it and as QEMU, Firecracker and
+ * kvmtool set it (KVM resets it off, and Linux on Intel then treats
+ * rep movs/stos as slow). KVM's other bits (BTS/PEBS unavailable) are
+ * kept.
+ */
+uint64_t cpu_misc_enable(uint64_t kvm_value);
+
+/* Print the registers (general, control, every segment), each line
+ * starting "vmm:   ". */
 void cpu_dump(FILE *out, const struct kvm_regs *r, const struct kvm_sregs *s);
 
 #endif

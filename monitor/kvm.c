@@ -22,9 +22,28 @@
 #define sigev_notify_thread_id _sigev_un._tid
 #endif
 
-/* The timeout handler's view of the vCPU (one vCPU, one timer). */
-static struct kvm_run *volatile kvm_timer_run;
-static volatile sig_atomic_t kvm_timed_out;
+_Static_assert(BOOT_KVM_TSS >= BOOT_KVM_IDENTITY_MAP + 0x1000 &&
+	       BOOT_KVM_TSS + 3 * 0x1000 <=
+	       BOOT_KVM_IDENTITY_MAP + BOOT_KVM_PRIVATE_SIZE,
+	       "KVM's identity map page and TSS leave their reserved range");
+
+/* The signals that end a run early (with SIGALRM, the timeout). */
+static const int kvm_stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGALRM };
+#define KVM_NSIGNALS (sizeof(kvm_stop_signals) / sizeof(kvm_stop_signals[0]))
+
+/* The signal handler's view of the vCPU (one vCPU, one run at a time). */
+static struct kvm_run *volatile kvm_signal_run;
+static volatile sig_atomic_t kvm_stop_signal;   /* the first one, or 0 */
+
+/* Dispositions to restore after the run. */
+struct kvm_signals {
+	bool installed[KVM_NSIGNALS];
+	struct sigaction old[KVM_NSIGNALS];
+	sigset_t old_mask;
+	bool mask_set;
+	bool timer;
+	timer_t timer_id;
+};
 
 struct kvm_cap {
 	int cap;
@@ -41,6 +60,7 @@ static const struct kvm_cap kvm_caps[] = {
 	KVM_CAP_ENTRY(EXT_CPUID, true),         /* GET_SUPPORTED_CPUID, SET_CPUID2 */
 	KVM_CAP_ENTRY(IMMEDIATE_EXIT, true),    /* kvm_run.immediate_exit */
 	KVM_CAP_ENTRY(SET_TSS_ADDR, false),     /* needed on Intel only */
+	KVM_CAP_ENTRY(SET_IDENTITY_MAP_ADDR, false),    /* Intel only */
 	KVM_CAP_ENTRY(TSC_DEADLINE_TIMER, false),
 };
 
@@ -110,6 +130,8 @@ int kvm_open(struct kvm_vm *vm, const char *path, struct errmsg *err)
 		}
 		if (c->cap == KVM_CAP_SET_TSS_ADDR)
 			vm->set_tss = r > 0;
+		if (c->cap == KVM_CAP_SET_IDENTITY_MAP_ADDR)
+			vm->set_identity_map = r > 0;
 		if (c->cap == KVM_CAP_TSC_DEADLINE_TIMER)
 			vm->tsc_deadline = r > 0;
 	}
@@ -165,6 +187,45 @@ static int kvm_setup_regs(struct kvm_vm *vm, gpa_t entry, gpa_t start_info,
 	return KVM_IOCTL(vm->vcpu_fd, KVM_SET_REGS, &regs, err);
 }
 
+/*
+ * IA32_MISC_ENABLE with fast strings (cpu_misc_enable). KVM emulates the
+ * MSR on every vendor; if a KVM cannot read it, it is left alone.
+ * KVM_GET/SET_MSRS return how many MSRs they handled, not 0.
+ */
+static int kvm_setup_msrs(struct kvm_vm *vm, struct errmsg *err)
+{
+	struct kvm_msrs *msrs;
+	int r;
+
+	msrs = calloc(1, sizeof(*msrs) + sizeof(msrs->entries[0]));
+	if (!msrs) {
+		errmsg_set(err, "MSR table: %s", strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	msrs->nmsrs = 1;
+	msrs->entries[0].index = CPU_MSR_MISC_ENABLE;
+	r = KVM_IOCTL(vm->vcpu_fd, KVM_GET_MSRS, msrs, err);
+	if (r < 0)
+		goto out;
+	if (r != 1) {
+		if (log_verbose())
+			fprintf(stderr, "vmm: KVM cannot read IA32_MISC_ENABLE;"
+				" left as KVM set it\n");
+		r = 0;
+		goto out;
+	}
+	msrs->entries[0].data = cpu_misc_enable(msrs->entries[0].data);
+	r = KVM_IOCTL(vm->vcpu_fd, KVM_SET_MSRS, msrs, err);
+	if (r >= 0 && r != 1) {
+		errmsg_set(err, "KVM_SET_MSRS: KVM refused IA32_MISC_ENABLE "
+			   "= 0x%llx", msrs->entries[0].data);
+		r = -EINVAL;
+	}
+out:
+	free(msrs);
+	return r < 0 ? r : 0;
+}
+
 int kvm_setup(struct kvm_vm *vm, const struct mem *m, gpa_t entry,
 	      gpa_t start_info, struct errmsg *err)
 {
@@ -188,8 +249,22 @@ int kvm_setup(struct kvm_vm *vm, const struct mem *m, gpa_t entry,
 	if (r < 0)
 		return r;
 	vm->vm_fd = r;
-	/* Intel without unrestricted guest needs three pages for a real
-	 * mode TSS; outside RAM and reserved in the memory map. */
+	/*
+	 * Intel without unrestricted guest runs our paging-off protected
+	 * mode on an identity-map page table (one page) and needs three
+	 * pages for a real-mode TSS; both outside RAM, reserved in the
+	 * memory map, and set before the vCPU exists. The identity map
+	 * address is passed by pointer, the TSS address by value (as QEMU
+	 * does, with other addresses). AMD ignores both.
+	 */
+	if (vm->set_identity_map) {
+		uint64_t ident = BOOT_KVM_IDENTITY_MAP;
+
+		r = KVM_IOCTL(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &ident,
+			      err);
+		if (r < 0)
+			return r;
+	}
 	if (vm->set_tss) {
 		r = KVM_IOCTL(vm->vm_fd, KVM_SET_TSS_ADDR, BOOT_KVM_TSS, err);
 		if (r < 0)
@@ -225,57 +300,113 @@ int kvm_setup(struct kvm_vm *vm, const struct mem *m, gpa_t entry,
 		return r;
 	}
 	vm->run = run;
+	/* CPUID first: KVM checks CR4, EFER and MSR values against it. */
 	r = kvm_setup_cpuid(vm, err);
 	if (r < 0)
 		return r;
-	return kvm_setup_regs(vm, entry, start_info, err);
+	r = kvm_setup_regs(vm, entry, start_info, err);
+	if (r < 0)
+		return r;
+	/*
+	 * The LAPIC is left as KVM resets it: enabled at 0xfee00000, every
+	 * LVT masked but LINT0, which KVM sets to ExtINT on the BSP (the
+	 * LINT0_REENABLED quirk, on by default); LINT1 is masked. A kernel
+	 * programs LINT0/LINT1 itself (ours masks both, Linux sets
+	 * ExtINT/NMI), so no KVM_SET_LAPIC is needed.
+	 */
+	return kvm_setup_msrs(vm, err);
 }
 
-static void kvm_on_timer(int sig)
+static void kvm_on_signal(int sig)
 {
-	struct kvm_run *run = kvm_timer_run;
+	struct kvm_run *run = kvm_signal_run;
 
-	(void)sig;
-	kvm_timed_out = 1;
-	/* Seen by the next KVM_RUN, if the signal came outside of it. */
+	if (!kvm_stop_signal)
+		kvm_stop_signal = sig;
+	/* Seen by the next KVM_RUN if the signal came outside of it; one
+	 * that comes inside makes KVM_RUN return EINTR. */
 	if (run)
 		run->immediate_exit = 1;
 }
 
-/*
- * Arm a one-shot timer that sends SIGALRM to this thread (the vCPU
- * thread) after timeout seconds.
- */
-static int kvm_timer_start(struct kvm_vm *vm, double timeout,
-			   timer_t *timer, struct errmsg *err)
+/* Put back what kvm_signals_start changed (timer, handlers, mask). */
+static void kvm_signals_stop(struct kvm_signals *ks)
 {
-	struct sigaction sa;
+	unsigned i;
+
+	if (ks->timer)
+		timer_delete(ks->timer_id);
+	ks->timer = false;
+	kvm_signal_run = NULL;
+	for (i = 0; i < KVM_NSIGNALS; i++) {
+		if (ks->installed[i])
+			sigaction(kvm_stop_signals[i], &ks->old[i], NULL);
+		ks->installed[i] = false;
+	}
+	if (ks->mask_set)
+		pthread_sigmask(SIG_SETMASK, &ks->old_mask, NULL);
+	ks->mask_set = false;
+}
+
+/*
+ * Catch SIGINT, SIGTERM and SIGHUP (unless ignored when we started) and,
+ * with a timeout, arm a one-shot timer that sends SIGALRM to this thread
+ * (the vCPU thread) after timeout seconds. Returns 0 or -errno.
+ */
+static int kvm_signals_start(struct kvm_vm *vm, double timeout,
+			     struct kvm_signals *ks, struct errmsg *err)
+{
+	struct sigaction sa, old;
 	struct sigevent sev;
 	struct itimerspec its;
+	const char *what;
 	sigset_t set;
-	int r;
+	unsigned i;
+	int r, sig;
 
-	kvm_timed_out = 0;
-	kvm_timer_run = vm->run;
+	memset(ks, 0, sizeof(*ks));
+	kvm_stop_signal = 0;
+	kvm_signal_run = vm->run;
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = kvm_on_timer;
+	sa.sa_handler = kvm_on_signal;
 	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = 0;        /* no SA_RESTART: KVM_RUN returns EINTR */
-	if (sigaction(SIGALRM, &sa, NULL) < 0)
-		goto fail;
 	sigemptyset(&set);
-	sigaddset(&set, SIGALRM);
-	r = pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	for (i = 0; i < KVM_NSIGNALS; i++) {
+		sigaddset(&sa.sa_mask, kvm_stop_signals[i]);
+		sigaddset(&set, kvm_stop_signals[i]);
+	}
+	sa.sa_flags = 0;        /* no SA_RESTART: KVM_RUN returns EINTR */
+	what = "signal mask";
+	r = pthread_sigmask(SIG_UNBLOCK, &set, &ks->old_mask);
 	if (r != 0) {
 		errno = r;
 		goto fail;
 	}
+	ks->mask_set = true;
+	what = "signal handler";
+	for (i = 0; i < KVM_NSIGNALS; i++) {
+		sig = kvm_stop_signals[i];
+		if (sig == SIGALRM && timeout <= 0)
+			continue;
+		if (sigaction(sig, NULL, &old) < 0)
+			goto fail;
+		/* nohup and background jobs ignore some; so do we. */
+		if (sig != SIGALRM && old.sa_handler == SIG_IGN)
+			continue;
+		if (sigaction(sig, &sa, &ks->old[i]) < 0)
+			goto fail;
+		ks->installed[i] = true;
+	}
+	if (timeout <= 0)
+		return 0;
+	what = "timeout timer";
 	memset(&sev, 0, sizeof(sev));
 	sev.sigev_notify = SIGEV_THREAD_ID;
 	sev.sigev_signo = SIGALRM;
 	sev.sigev_notify_thread_id = gettid();
-	if (timer_create(CLOCK_MONOTONIC, &sev, timer) < 0)
+	if (timer_create(CLOCK_MONOTONIC, &sev, &ks->timer_id) < 0)
 		goto fail;
+	ks->timer = true;
 	memset(&its, 0, sizeof(its));
 	its.it_value.tv_sec = (time_t)timeout;
 	its.it_value.tv_nsec =
@@ -284,24 +415,14 @@ static int kvm_timer_start(struct kvm_vm *vm, double timeout,
 		its.it_value.tv_nsec = 999999999L;
 	if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0)
 		its.it_value.tv_nsec = 1;       /* 0 would disarm it */
-	if (timer_settime(*timer, 0, &its, NULL) < 0) {
-		r = -errno;
-		timer_delete(*timer);
-		errno = -r;
+	if (timer_settime(ks->timer_id, 0, &its, NULL) < 0)
 		goto fail;
-	}
 	return 0;
 fail:
 	r = -errno;
-	errmsg_set(err, "timeout timer: %s", strerror(-r));
-	kvm_timer_run = NULL;
+	errmsg_set(err, "%s: %s", what, strerror(-r));
+	kvm_signals_stop(ks);
 	return r;
-}
-
-static void kvm_timer_stop(timer_t timer)
-{
-	timer_delete(timer);
-	kvm_timer_run = NULL;
 }
 
 static const char *kvm_internal_error_name(uint32_t suberror)
@@ -350,6 +471,7 @@ static bool kvm_handle_exit(struct kvm_vm *vm, struct machine *m,
 		 vmexit_name(reason), reason);
 	switch (reason) {
 	case KVM_EXIT_IO:
+		vm->counts.io_exits++;
 		if (vmexit_io(m, run, vm->run_size) == 0)
 			return true;
 		errmsg_set(err, "guest died: malformed KVM_EXIT_IO (port "
@@ -357,6 +479,7 @@ static bool kvm_handle_exit(struct kvm_vm *vm, struct machine *m,
 			   run->io.size, run->io.count);
 		return false;
 	case KVM_EXIT_MMIO:
+		vm->counts.mmio_exits++;
 		if (vmexit_mmio(m, run) == 0)
 			return true;
 		errmsg_set(err, "guest died: malformed KVM_EXIT_MMIO "
@@ -366,19 +489,26 @@ static bool kvm_handle_exit(struct kvm_vm *vm, struct machine *m,
 	case KVM_EXIT_INTR:
 		return true;
 	case KVM_EXIT_HLT:
+		/* Only without an in-kernel LAPIC: with ours, HLT waits in
+		 * KVM for an interrupt, and a guest that halts with
+		 * interrupts off waits there until --timeout or a signal. */
 		errmsg_set(err, "guest died: halted (KVM_EXIT_HLT) without "
 			   "writing to the exit port");
 		return false;
 	case KVM_EXIT_SHUTDOWN:
 		errmsg_set(err, "guest died: triple fault (KVM_EXIT_SHUTDOWN)");
 		return false;
-	case KVM_EXIT_FAIL_ENTRY:
+	case KVM_EXIT_FAIL_ENTRY: {
+		uint64_t hw = run->fail_entry.hardware_entry_failure_reason;
+		const char *hint = vmexit_fail_entry_hint(hw);
+
 		errmsg_set(err, "guest died: VM entry failed "
-			   "(KVM_EXIT_FAIL_ENTRY, hardware reason 0x%llx, "
-			   "cpu %u)",
-			   run->fail_entry.hardware_entry_failure_reason,
+			   "(KVM_EXIT_FAIL_ENTRY, hardware reason 0x%llx%s%s%s, "
+			   "cpu %u)", (unsigned long long)hw,
+			   hint ? " (" : "", hint ? hint : "", hint ? ")" : "",
 			   run->fail_entry.cpu);
 		return false;
+	}
 	case KVM_EXIT_INTERNAL_ERROR:
 		kvm_internal_error(run, err);
 		return false;
@@ -396,24 +526,32 @@ static bool kvm_handle_exit(struct kvm_vm *vm, struct machine *m,
 int kvm_run_vcpu(struct kvm_vm *vm, struct machine *m, double timeout,
 		 enum kvm_outcome *outcome, struct errmsg *err)
 {
-	timer_t timer = NULL;
-	int r;
+	struct kvm_signals ks;
+	int r, e;
 
-	if (timeout > 0) {
-		r = kvm_timer_start(vm, timeout, &timer, err);
-		if (r < 0)
-			return r;
-	}
+	vm->stop_signal = 0;
+	r = kvm_signals_start(vm, timeout, &ks, err);
+	if (r < 0)
+		return r;
 	for (;;) {
-		if (ioctl(vm->vcpu_fd, KVM_RUN, 0UL) < 0) {
-			if (errno != EINTR && errno != EAGAIN) {
-				errmsg_set(err, "guest died: KVM_RUN: %s",
-					   strerror(errno));
-				*outcome = KVM_OUTCOME_DIED;
+		r = ioctl(vm->vcpu_fd, KVM_RUN, 0UL);
+		e = errno;
+		vm->counts.exits++;
+		if (r < 0 && e != EINTR && e != EAGAIN) {
+			errmsg_set(err, "guest died: KVM_RUN: %s", strerror(e));
+			*outcome = KVM_OUTCOME_DIED;
+			break;
+		}
+		if (r < 0) {
+			/* A signal of ours, or one we do not handle (a
+			 * stop and continue): run on unless asked to stop. */
+			if (kvm_stop_signal == SIGALRM) {
+				*outcome = KVM_OUTCOME_TIMEOUT;
 				break;
 			}
-			if (kvm_timed_out) {
-				*outcome = KVM_OUTCOME_TIMEOUT;
+			if (kvm_stop_signal) {
+				vm->stop_signal = kvm_stop_signal;
+				*outcome = KVM_OUTCOME_SIGNAL;
 				break;
 			}
 			continue;
@@ -427,8 +565,7 @@ int kvm_run_vcpu(struct kvm_vm *vm, struct machine *m, double timeout,
 			break;
 		}
 	}
-	if (timeout > 0)
-		kvm_timer_stop(timer);
+	kvm_signals_stop(&ks);
 	return 0;
 }
 

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "machine.h"
 #include "mem.h"
+#include "stats.h"
 
 struct kvm_vm {
 	const char *path;       /* the KVM device, for messages */
@@ -25,12 +26,16 @@ struct kvm_vm {
 	size_t run_size;
 	bool tsc_deadline;      /* KVM_CAP_TSC_DEADLINE_TIMER */
 	bool set_tss;           /* KVM_CAP_SET_TSS_ADDR */
+	bool set_identity_map;  /* KVM_CAP_SET_IDENTITY_MAP_ADDR */
+	int stop_signal;        /* KVM_OUTCOME_SIGNAL: which one */
+	struct stats_counts counts;     /* exits seen by kvm_run_vcpu */
 };
 
 enum kvm_outcome {
 	KVM_OUTCOME_STOPPED,    /* a device asked to stop (machine.status) */
 	KVM_OUTCOME_TIMEOUT,    /* the --timeout expired */
 	KVM_OUTCOME_DIED,       /* the guest died; the reason is in err */
+	KVM_OUTCOME_SIGNAL,     /* SIGINT, SIGTERM or SIGHUP (stop_signal) */
 };
 
 /* Mark vm as holding nothing, so that kvm_close() is safe. */
@@ -43,18 +48,22 @@ void kvm_init(struct kvm_vm *vm);
 int kvm_open(struct kvm_vm *vm, const char *path, struct errmsg *err);
 
 /*
- * Create the VM on an open device: irqchip, PIT, RAM from m, vCPU 0 with
- * the filtered CPUID and the PVH entry state (rip = entry, rbx =
- * start_info). Returns 0 or -errno with the failed ioctl in err.
+ * Create the VM on an open device: KVM's private pages (Intel), irqchip,
+ * PIT, RAM from m, vCPU 0 with the filtered CPUID, the PVH entry state
+ * (rip = entry, rbx = start_info) and IA32_MISC_ENABLE. Returns 0 or
+ * -errno with the failed ioctl in err.
  */
 int kvm_setup(struct kvm_vm *vm, const struct mem *m, gpa_t entry,
 	      gpa_t start_info, struct errmsg *err);
 
 /*
  * Run the vCPU until a device of m asks to stop, timeout seconds pass
- * (0: never) or the guest dies; *outcome says which (the reason of a
- * death is in err). Returns 0, or -errno if the timer cannot be set up.
- * Uses SIGALRM while it runs.
+ * (0: never), the guest dies or SIGINT, SIGTERM or SIGHUP arrives;
+ * *outcome says which (the reason of a death is in err, the signal in
+ * vm->stop_signal). Counts exits in vm->counts. Returns 0, or -errno if
+ * the signals or the timer cannot be set up. Handles SIGALRM (with a
+ * timeout) and those three signals while it runs (not the ones that
+ * were ignored when it started), and restores them before it returns.
  */
 int kvm_run_vcpu(struct kvm_vm *vm, struct machine *m, double timeout,
 		 enum kvm_outcome *outcome, struct errmsg *err);

@@ -5,8 +5,12 @@
  * Exit status: the guest's status from the exit port (0..255); 1 if the
  * guest died or the monitor failed after the checks (KVM error, out of
  * memory); 2 for a usage error, a bad kernel file or an unusable KVM
- * device; 124 on timeout.
+ * device; 124 on timeout. SIGINT, SIGTERM or SIGHUP during the run: the
+ * guest's output is written out, then the monitor dies of that signal.
+ * Every way out after the run flushes the UART first, and with --stats
+ * prints the stats line.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,11 +23,50 @@
 #include "log.h"
 #include "machine.h"
 #include "mem.h"
+#include "stats.h"
 #include "uart.h"
 
 #define EXIT_DIED       1
 #define EXIT_USAGE      2
 #define EXIT_TIMEOUT    124
+
+static const char *signal_name(int sig)
+{
+	switch (sig) {
+	case SIGINT:
+		return "SIGINT";
+	case SIGTERM:
+		return "SIGTERM";
+	case SIGHUP:
+		return "SIGHUP";
+	}
+	return "a signal";
+}
+
+/* The --stats line for the run that just ended. */
+static void print_stats(const struct kvm_vm *vm, const struct mem *mem,
+			uint64_t start_us)
+{
+	struct stats_report rep = { .counts = vm->counts };
+	struct errmsg err;
+
+	if (stats_collect(&rep, mem, start_us, &err) < 0)
+		fprintf(stderr, "vmm: %s\n", err.text);
+	else
+		stats_print(stderr, &rep);
+}
+
+/* Die of sig, as a program killed by it would (the shell sees 128+sig). */
+static void die_of_signal(int sig)
+{
+	sigset_t set;
+
+	signal(sig, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+}
 
 int main(int argc, char **argv)
 {
@@ -37,7 +80,8 @@ int main(int argc, char **argv)
 	struct kvm_vm vm;
 	struct cli cli;
 	gpa_t entry, start_info;
-	int status, r;
+	uint64_t start_us = 0;
+	int status, r, stop_signal = 0;
 
 	if (cli_parse(&cli, argc, argv, &err) < 0) {
 		fprintf(stderr, "vmm: %s\n", err.text);
@@ -51,6 +95,8 @@ int main(int argc, char **argv)
 		cli_version(stdout);
 		return 0;
 	}
+	if (cli.stats)
+		start_us = stats_now_us();
 	log_setup(cli.verbose, stderr);
 	kvm_init(&vm);
 	uart_init(&uart, STDOUT_FILENO);
@@ -90,21 +136,31 @@ int main(int argc, char **argv)
 		goto report;
 	if (kvm_run_vcpu(&vm, &machine, cli.timeout, &outcome, &err) < 0)
 		goto report;
+	/* The guest has stopped, whatever the reason: its output first. */
 	uart_flush(&uart);
 	switch (outcome) {
 	case KVM_OUTCOME_STOPPED:
 		status = machine.status;
-		goto done;
+		break;
 	case KVM_OUTCOME_TIMEOUT:
-		errmsg_set(&err, "timeout after %g s", cli.timeout);
+		fprintf(stderr, "vmm: timeout after %g s\n", cli.timeout);
 		status = EXIT_TIMEOUT;
-		goto report;
+		break;
 	case KVM_OUTCOME_DIED:
 		fprintf(stderr, "vmm: %s\n", err.text);
 		kvm_dump_regs(&vm, stderr);
 		status = EXIT_DIED;
-		goto done;
+		break;
+	case KVM_OUTCOME_SIGNAL:
+		stop_signal = vm.stop_signal;
+		fprintf(stderr, "vmm: stopped by %s\n",
+			signal_name(stop_signal));
+		status = 128 + stop_signal;
+		break;
 	}
+	if (cli.stats)
+		print_stats(&vm, &mem, start_us);
+	goto done;
 report:
 	uart_flush(&uart);
 	fprintf(stderr, "vmm: %s\n", err.text);
@@ -113,5 +169,7 @@ done:
 	kvm_close(&vm);
 	mem_free(&mem);
 	loader_close(&img);
+	if (stop_signal)
+		die_of_signal(stop_signal);
 	return status;
 }

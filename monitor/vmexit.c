@@ -31,7 +31,10 @@ int vmexit_io(struct machine *m, struct kvm_run *run, size_t run_size)
 	    off > run_size || (uint64_t)count * size > run_size - off)
 		return -EINVAL;
 	data = (uint8_t *)run + off;
-	for (i = 0; i < count; i++, data += size) {
+	/* A string instruction (rep outs/ins) is count accesses; the first
+	 * one that asks the machine to stop ends it, so the first status
+	 * written to the exit port wins and no device sees what follows. */
+	for (i = 0; i < count && !m->stop; i++, data += size) {
 		if (run->io.direction == KVM_EXIT_IO_OUT) {
 			bus_write(&m->pio, run->io.port, size,
 				  vmexit_load(data, size));
@@ -58,6 +61,26 @@ int vmexit_mmio(struct machine *m, struct kvm_run *run)
 		vmexit_store(run->mmio.data, len, val);
 	}
 	return 0;
+}
+
+const char *vmexit_fail_entry_hint(uint64_t reason)
+{
+	/* AMD: KVM passes on the VMCB exit code, VMEXIT_INVALID (-1), as
+	 * 32 or 64 bits depending on the kernel. */
+	if ((reason & 0xffffffffull) == 0xffffffffull)
+		return "SVM: VMRUN rejected the guest state";
+	/* Intel: the exit reason with bit 31 (VM-entry failure) set. */
+	if ((reason >> 31) == 1) {
+		switch (reason & 0xffff) {
+		case 33:
+			return "VMX: invalid guest state";
+		case 34:
+			return "VMX: MSR loading";
+		case 41:
+			return "VMX: machine-check event";
+		}
+	}
+	return NULL;
 }
 
 #define VMEXIT_NAME(x) [KVM_EXIT_##x] = "KVM_EXIT_" #x

@@ -15,9 +15,10 @@
 
 /*
  * Handle KVM_EXIT_IO: count items of size bytes (1, 2 or 4) at
- * run + io.data_offset, to or from io.port. run_size is the size of the
+ * run + io.data_offset, to or from io.port, stopping after the item that
+ * made a device request a stop (m->stop). run_size is the size of the
  * run mapping. Returns 0, or -EINVAL if the exit is malformed (bad size,
- * no items, data outside the mapping).
+ * no items, data outside the mapping); nothing is done then.
  */
 int vmexit_io(struct machine *m, struct kvm_run *run, size_t run_size);
 
@@ -26,6 +27,12 @@ int vmexit_io(struct machine *m, struct kvm_run *run, size_t run_size);
  * Returns 0, or -EINVAL for a bad length.
  */
 int vmexit_mmio(struct machine *m, struct kvm_run *run);
+
+/*
+ * What the hardware_entry_failure_reason of KVM_EXIT_FAIL_ENTRY means
+ * ("VMX: invalid guest state", ...), or NULL if it is none we know.
+ */
+const char *vmexit_fail_entry_hint(uint64_t reason);
 
 /* "KVM_EXIT_IO" etc., or "unknown" for a reason this build cannot name. */
 const char *vmexit_name(uint32_t reason);

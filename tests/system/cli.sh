@@ -117,6 +117,11 @@ expect "--mem garbage" 2 "not a size" --mem lots "$tmp/ok.elf"
 expect "--mem without value" 2 "'--mem' needs a value" "$tmp/ok.elf" --mem
 expect "--timeout garbage" 2 "--timeout 'x'" --timeout x "$tmp/ok.elf"
 expect "unknown long option" 2 "'--bogus'" --bogus "$tmp/ok.elf"
+expect "--stats takes no value" 2 "'--stats=1'" --stats=1 "$tmp/ok.elf"
+expect "--stats: no line when the kernel is bad" 2 "not an ELF file" \
+	--stats "$tmp/passwd"
+expect "--stats: no line when there is no KVM" 2 "/nonexistent/kvm:" \
+	--stats --kvm /nonexistent/kvm "$tmp/ok.elf"
 expect "unknown short option" 2 "'-q'" -q "$tmp/ok.elf"
 expect "missing KERNEL" 2 "missing KERNEL"
 expect "extra argument" 2 "unexpected argument 'console=ttyS0'" "$tmp/ok.elf" console=ttyS0
@@ -143,6 +148,8 @@ fi
 expect_stdout "--help" "usage: vmm" --help
 expect_stdout "-h" "usage: vmm" -h
 expect_stdout "--version" "vmm " --version
+expect_stdout "--help documents --stats" \
+	"vmm: stats: exits=N io_exits=N mmio_exits=N" --help
 
 # Tiny guests: these need a usable KVM device.
 if [[ -c $KVM ]] && { exec 3<>"$KVM"; } 2>/dev/null; then
@@ -180,12 +187,20 @@ if [[ -c $KVM ]] && { exec 3<>"$KVM"; } 2>/dev/null; then
 	else
 		fail "timeout message" "$(cat "$tmp/err")"
 	fi
+	boot "--stats: guest prints and exits" 0 "hi" "$HELLO" --stats
+	if grep -qE "^vmm: stats: exits=[0-9]+ io_exits=[0-9]+ mmio_exits=0 wall_us=[0-9]+ peak_rss_kib=[0-9]+ guest_touched_kib=[0-9]+ own_kib=[0-9]+$" "$tmp/err" &&
+	   [[ $(wc -l <"$tmp/err") -eq 1 ]]; then
+		pass "--stats line"
+	else
+		fail "--stats line" "$(cat "$tmp/err")"
+	fi
 else
 	for c in "guest exits 0" "guest exits 42 (dword)" \
 		 "guest prints to the UART" "%ebx points at PVH start info" \
 		 "guest runs with --mem 4M" "guest triple fault exits 1" \
 		 "triple fault prints registers" \
-		 "--timeout stops a spinning guest" "timeout message"; do
+		 "--timeout stops a spinning guest" "timeout message" \
+		 "--stats: guest prints and exits" "--stats line"; do
 		skip "$c" "no usable $KVM"
 	done
 fi

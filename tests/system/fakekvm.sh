@@ -45,7 +45,8 @@ cat >"$tmp/fakekvm.c" <<'CEOF'
 #define PIO_OFF 4096
 
 static int sys_fd = -1, vm_fd = -1, vcpu_fd = -1;
-static int irqchip, pit, memslot, cpuid_set, sregs_set, regs_set;
+static int irqchip, pit, memslot, cpuid_set, sregs_set, regs_set, ident;
+static uint64_t misc_enable = 0x1800;   /* KVM: BTS, PEBS unavailable */
 static struct kvm_run *run;
 static uint8_t *ram;
 static uint64_t ram_size;
@@ -200,6 +201,22 @@ static void out_exit(uint8_t status)
 	io(KVM_EXIT_IO_OUT, 0xf4, 1, 1, &status);
 }
 
+/* The guest runs until a signal arrives; $FAKEKVM_READY tells the
+ * test script when it may send one. */
+static int spin(void)
+{
+	const char *ready = getenv("FAKEKVM_READY");
+	sigset_t none;
+	FILE *f;
+
+	if (ready && (f = fopen(ready, "w")))
+		fclose(f);
+	sigemptyset(&none);
+	sigsuspend(&none);
+	errno = EINTR;
+	return -1;
+}
+
 /* One KVM_RUN of the scenario in $FAKEKVM_SCENARIO. */
 static int kvm_run_step(void)
 {
@@ -210,7 +227,8 @@ static int kvm_run_step(void)
 		errno = EINTR;
 		return -1;
 	}
-	if (!strcmp(sc, "exit0")) {
+	if (!strcmp(sc, "exit0") || !strcmp(sc, "amd") ||
+	    !strcmp(sc, "msr_none")) {
 		out_exit(0);
 	} else if (!strcmp(sc, "hello42")) {
 		uint32_t v = 42;
@@ -264,12 +282,49 @@ static int kvm_run_step(void)
 	} else if (!strcmp(sc, "badio")) {
 		io(KVM_EXIT_IO_OUT, 0x3f8, 3, 1, "abc");
 	} else if (!strcmp(sc, "spin")) {
-		/* The guest runs until a signal arrives. */
-		sigset_t none;
-		sigemptyset(&none);
-		sigsuspend(&none);
-		errno = EINTR;
-		return -1;
+		return spin();
+	} else if (!strcmp(sc, "partial_spin")) {
+		/* Output without a newline, then nothing. */
+		if (s == 0)
+			io(KVM_EXIT_IO_OUT, 0x3f8, 1, 3, "abc");
+		else
+			return spin();
+	} else if (!strcmp(sc, "rep_exit")) {
+		/* rep outsb of three statuses to the exit port. */
+		if (s == 0)
+			io(KVM_EXIT_IO_OUT, 0xf4, 1, 3, "\x07\x09\x0b");
+		else
+			return bad("KVM_RUN after the exit port");
+	} else if (!strcmp(sc, "ins")) {
+		/* rep insb of four LSR reads. */
+		if (s == 0) {
+			io(KVM_EXIT_IO_IN, 0x3fd, 1, 4, NULL);
+			((uint8_t *)run)[PIO_OFF + 4] = 0x77;
+		} else {
+			const uint8_t *d = (uint8_t *)run + PIO_OFF;
+			out_exit(d[0] == 0x60 && d[3] == 0x60 &&
+				 d[4] == 0x77 ? 0 : 96);
+		}
+	} else if (!strcmp(sc, "hugeio")) {
+		run->exit_reason = KVM_EXIT_IO;
+		run->io.direction = KVM_EXIT_IO_IN;
+		run->io.port = 0x3f8;
+		run->io.size = 4;
+		run->io.count = 0x40000000;
+		run->io.data_offset = PIO_OFF;
+	} else if (!strcmp(sc, "badoff")) {
+		io(KVM_EXIT_IO_OUT, 0x3f8, 1, 1, "x");
+		run->io.data_offset = ~0ull;
+	} else if (!strcmp(sc, "eintr")) {
+		/* Interruptions that are not ours: the run goes on. */
+		if (s == 0 || s == 1) {
+			errno = s == 0 ? EINTR : EAGAIN;
+			return -1;
+		}
+		out_exit(5);
+	} else if (!strcmp(sc, "fail_svm")) {
+		run->exit_reason = KVM_EXIT_FAIL_ENTRY;
+		run->fail_entry.hardware_entry_failure_reason = 0xffffffff;
 	} else if (!strcmp(sc, "efault")) {
 		errno = EFAULT;
 		return -1;
@@ -301,13 +356,24 @@ int ioctl(int fd, unsigned long req, ...)
 	case KVM_CHECK_EXTENSION:
 		if (!strcmp(sc, "nocap") && arg == KVM_CAP_IMMEDIATE_EXIT)
 			return 0;
+		if (!strcmp(sc, "amd") && (arg == KVM_CAP_SET_TSS_ADDR ||
+					   arg == KVM_CAP_SET_IDENTITY_MAP_ADDR))
+			return 0;
 		return 1;
 	case KVM_CREATE_VM:
 		if (fd != sys_fd || arg != 0)
 			return bad("KVM_CREATE_VM");
 		return vm_fd = new_fd();
+	case KVM_SET_IDENTITY_MAP_ADDR:
+		/* _IOW: a pointer to the u64 address, not the address. */
+		if (fd != vm_fd || vcpu_fd >= 0 || !strcmp(sc, "amd") ||
+		    arg < 4096 || *(const uint64_t *)arg != 0xfffbc000)
+			return bad("KVM_SET_IDENTITY_MAP_ADDR");
+		ident = 1;
+		return 0;
 	case KVM_SET_TSS_ADDR:
-		if (fd != vm_fd || arg != 0xfffbd000 || vcpu_fd >= 0)
+		if (fd != vm_fd || arg != 0xfffbd000 || vcpu_fd >= 0 ||
+		    !strcmp(sc, "amd"))
 			return bad("KVM_SET_TSS_ADDR");
 		return 0;
 	case KVM_CREATE_IRQCHIP:
@@ -341,6 +407,9 @@ int ioctl(int fd, unsigned long req, ...)
 	case KVM_CREATE_VCPU:
 		if (fd != vm_fd || arg != 0 || !irqchip || !pit || !memslot)
 			return bad("KVM_CREATE_VCPU too early or not vCPU 0");
+		if (!ident && strcmp(sc, "amd"))
+			return bad("KVM_CREATE_VCPU before "
+				   "KVM_SET_IDENTITY_MAP_ADDR (Intel needs it)");
 		return vcpu_fd = new_fd();
 	case KVM_GET_SUPPORTED_CPUID: {
 		struct kvm_cpuid2 *c = (void *)arg;
@@ -377,7 +446,9 @@ int ioctl(int fd, unsigned long req, ...)
 		memcpy((void *)arg, &sregs, sizeof(sregs));
 		return 0;
 	case KVM_SET_SREGS:
-		if (fd != vcpu_fd || check_sregs((const void *)arg) < 0)
+		if (fd != vcpu_fd || !cpuid_set)
+			return bad("KVM_SET_SREGS before KVM_SET_CPUID2");
+		if (check_sregs((const void *)arg) < 0)
 			return -1;
 		memcpy(&sregs, (const void *)arg, sizeof(sregs));
 		sregs_set = 1;
@@ -393,10 +464,36 @@ int ioctl(int fd, unsigned long req, ...)
 		memcpy(&regs, (const void *)arg, sizeof(regs));
 		regs_set = 1;
 		return 0;
+	case KVM_GET_MSRS:
+	case KVM_SET_MSRS: {
+		struct kvm_msrs *m = (void *)arg;
+		int get = req == KVM_GET_MSRS;
+		if (fd != vcpu_fd || !cpuid_set || m->nmsrs != 1 ||
+		    m->entries[0].index != 0x1a0)
+			return bad("KVM_GET/SET_MSRS: not IA32_MISC_ENABLE "
+				   "on a vCPU with its CPUID");
+		if (get && !strcmp(sc, "msr_none"))
+			return 0;       /* KVM cannot read it */
+		if (!get && !strcmp(sc, "msr_none"))
+			return bad("KVM_SET_MSRS after a failed read");
+		if (get) {
+			m->entries[0].data = misc_enable;
+			return 1;
+		}
+		if (m->entries[0].data != 0x1801)
+			return bad("KVM_SET_MSRS: not fast strings on KVM's "
+				   "value");
+		if (!strcmp(sc, "msr_refused"))
+			return 0;
+		misc_enable = m->entries[0].data;
+		return 1;
+	}
 	case KVM_RUN:
 		if (fd != vcpu_fd || !run || !cpuid_set || !sregs_set ||
 		    !regs_set)
 			return bad("KVM_RUN before the vCPU is set up");
+		if (misc_enable != 0x1801 && strcmp(sc, "msr_none"))
+			return bad("KVM_RUN without fast strings");
 		return kvm_run_step();
 	}
 	return bad("unexpected ioctl");
@@ -482,12 +579,121 @@ else
 fi
 fake "internal error" internal 1 "" \
 	"KVM internal error, suberror 1 \(emulation failure\), data 1234 5678" "$K"
-fake "failed entry" fail_entry 1 "" "KVM_EXIT_FAIL_ENTRY, hardware reason 0x80000021" "$K"
+fake "failed entry (VMX)" fail_entry 1 "" \
+	"KVM_EXIT_FAIL_ENTRY, hardware reason 0x80000021 \(VMX: invalid guest state\)" "$K"
+fake "failed entry (SVM)" fail_svm 1 "" \
+	"hardware reason 0xffffffff \(SVM: VMRUN rejected the guest state\)" "$K"
+if grep -q "^vmm:   ss 0010 base 0 limit ffffffff type 3 s 1 dpl 0 p 1 db 1 l 0 g 1$" "$tmp/err" &&
+   grep -q "^vmm:   tr 0018 base 0 limit 67 type b s 0 dpl 0 p 1 db 0 l 0 g 0$" "$tmp/err" &&
+   grep -q "^vmm:   ldt 0000 .* unusable$" "$tmp/err"; then
+	pass "failed entry prints every segment"
+else
+	fail "failed entry prints every segment" "$(cat "$tmp/err")"
+fi
 fake "halt" hlt 1 "" "halted \(KVM_EXIT_HLT\)" "$K"
 fake "unknown exit" unknown 1 "" "unhandled exit unknown \(4242\)" "$K"
 fake "malformed I/O exit" badio 1 "" "malformed KVM_EXIT_IO" "$K"
+fake "huge string I/O count" hugeio 1 "" \
+	"malformed KVM_EXIT_IO \(port 0x3f8, size 4, count 1073741824\)" "$K"
+fake "I/O data outside the run area" badoff 1 "" "malformed KVM_EXIT_IO" "$K"
+fake "string output to the exit port: the first status wins" rep_exit 7 "" "" "$K"
+fake "string input fills count * size bytes" ins 0 "" "" "$K"
+fake "EINTR and EAGAIN from KVM_RUN: the run goes on" eintr 5 "" "" "$K"
+fake "AMD: no TSS or identity map address" amd 0 "" "" "$K"
+fake "IA32_MISC_ENABLE unreadable: left alone" msr_none 0 "" "" "$K"
+fake "IA32_MISC_ENABLE refused" msr_refused 1 "" \
+	"^vmm: KVM_SET_MSRS: KVM refused IA32_MISC_ENABLE = 0x1801$" "$K"
 fake "KVM_RUN error" efault 1 "" "KVM_RUN: Bad address" "$K"
 fake "timeout" spin 124 "" "^vmm: timeout after 0.3 s$" --timeout 0.3 "$K"
+fake "timeout writes out a partial line" partial_spin 124 "abc" \
+	"^vmm: timeout after 0.2 s$" --timeout 0.2 "$K"
+
+# signal CASE SIGNAL STATUS STDERR-PATTERN: run partial_spin, send the
+# signals (space-separated) once the guest spins, check status and output.
+signal_case() {
+	local name=$1 sigs=$2 want=$3 pat=$4 pid status i sig
+	rm -f "$tmp/ready"
+	FAKEKVM_PATH=$tmp/kvm FAKEKVM_SCENARIO=partial_spin \
+	FAKEKVM_ENTRY=$ENTRY FAKEKVM_MEM=$((128 << 20)) \
+	FAKEKVM_READY=$tmp/ready LD_PRELOAD=$tmp/fakekvm.so \
+		"$VMM" --kvm "$tmp/kvm" --timeout 20 "$K" \
+		>"$tmp/out" 2>"$tmp/err" </dev/null &
+	pid=$!
+	for ((i = 0; i < 100; i++)); do
+		[[ -e $tmp/ready ]] && break
+		sleep 0.05
+	done
+	{       # without bash's "Hangup" job notice on stderr
+		for sig in $sigs; do
+			kill -"$sig" "$pid"
+			sleep 0.1
+		done
+		wait "$pid"
+	} 2>/dev/null
+	status=$?
+	if [[ $status -ne $want ]]; then
+		fail "$name" "exit $status, wanted $want" "$(head -5 "$tmp/err")"
+	elif [[ $(cat "$tmp/out") != abc ]]; then
+		fail "$name" "stdout '$(cat "$tmp/out")', wanted 'abc'"
+	elif ! grep -qE -- "$pat" "$tmp/err"; then
+		fail "$name" "stderr lacks /$pat/" "$(head -5 "$tmp/err")"
+	else
+		pass "$name"
+	fi
+}
+signal_case "SIGTERM writes out a partial line, dies of SIGTERM" TERM 143 \
+	"^vmm: stopped by SIGTERM$"
+signal_case "SIGHUP likewise" HUP 129 "^vmm: stopped by SIGHUP$"
+# Background jobs of a script start with SIGINT ignored; it stays so.
+signal_case "an ignored SIGINT stays ignored" "INT TERM" 143 \
+	"^vmm: stopped by SIGTERM$"
+
+# --stats: one line, whatever ends the run; own = peak - guest.
+# stats NAME EXITS IO MMIO: check the stats line of the last run.
+stats() {
+	local name=$1 line n peak guest own
+	line=$(grep '^vmm: stats:' "$tmp/err")
+	n=$(grep -c '^vmm: stats:' "$tmp/err")
+	if [[ $n -ne 1 ]]; then
+		fail "$name" "$n stats lines" "$(cat "$tmp/err")"
+		return
+	fi
+	if ! [[ $line =~ ^vmm:\ stats:\ exits=$2\ io_exits=$3\ mmio_exits=$4\ wall_us=[0-9]+\ peak_rss_kib=([0-9]+)\ guest_touched_kib=([0-9]+)\ own_kib=([0-9]+)$ ]]; then
+		fail "$name" "line: $line" "wanted exits=$2 io_exits=$3 mmio_exits=$4"
+		return
+	fi
+	peak=${BASH_REMATCH[1]} guest=${BASH_REMATCH[2]} own=${BASH_REMATCH[3]}
+	if ((guest < 12)); then
+		fail "$name" "guest_touched_kib=$guest: the loader wrote 3 pages"
+	elif ((own != (peak > guest ? peak - guest : 0))); then
+		fail "$name" "own_kib=$own is not peak - guest ($peak - $guest)"
+	elif ((peak < 100)); then
+		fail "$name" "peak_rss_kib=$peak is not a process's RSS"
+	else
+		pass "$name"
+	fi
+}
+fake "--stats: guest exits" hello42 42 "hi" "^vmm: stats:" --stats "$K"
+stats "--stats line: port I/O exits" 2 2 0
+fake "--stats: MMIO" mmio 0 "" "^vmm: stats:" --stats "$K"
+stats "--stats line: MMIO exits" 2 1 1
+fake "--stats: timeout" spin 124 "" "^vmm: timeout after 0.2 s$" \
+	--stats --timeout 0.2 "$K"
+stats "--stats line after a timeout" 1 0 0
+fake "--stats: guest dies" shutdown 1 "" "triple fault" --stats "$K"
+stats "--stats line after a death" 1 0 0
+if [[ $(tail -1 "$tmp/err") == "vmm: stats:"* ]]; then
+	pass "--stats line comes last, after the register dump"
+else
+	fail "--stats line comes last, after the register dump" "$(tail -3 "$tmp/err")"
+fi
+fake "--stats: setup fails, no run, no line" msr_refused 1 "" \
+	"KVM refused" --stats "$K"
+if grep -q 'stats:' "$tmp/err"; then
+	fail "no stats line without a run" "$(cat "$tmp/err")"
+else
+	pass "no stats line without a run"
+fi
 fake "API version" api11 2 "" "KVM API version 11, need 12" "$K"
 fake "missing capability" nocap 2 "" "lacks KVM_CAP_IMMEDIATE_EXIT" "$K"
 

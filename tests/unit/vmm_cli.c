@@ -107,8 +107,38 @@ Test(cli_parse, defaults)
 	cr_assert_eq(c.mem_size, 128ull << 20);
 	cr_assert_float_eq(c.timeout, 0.0, 1e-9);
 	cr_assert(!c.verbose);
+	cr_assert(!c.stats, "--stats is off unless given");
 	cr_assert_str_eq(c.kvm_path, "/dev/kvm");
 	cr_assert_str_eq(c.cmdline, "");
+}
+
+Test(cli_parse, stats)
+{
+	char *a1[] = { "vmm", "--stats", "k.elf", NULL };
+	char *a2[] = { "vmm", "k.elf", "--stats", "--", "x", NULL };
+	char *a3[] = { "vmm", "--st", "k.elf", NULL };  /* abbreviation */
+	char *a4[] = { "vmm", "k.elf", "--", "--stats", NULL };
+	char *a5[] = { "vmm", "--stats=yes", "k.elf", NULL };
+	char *a6[] = { "vmm", "--stats", "--stats", "-v", "k.elf", NULL };
+	struct errmsg err;
+	struct cli c;
+
+	cr_assert_eq(parse(&c, &err, a1, ARGC(a1)), 0, "%s", err.text);
+	cr_assert(c.stats);
+	cr_assert_str_eq(c.kernel, "k.elf");
+	cr_assert_eq(parse(&c, &err, a2, ARGC(a2)), 0, "%s", err.text);
+	cr_assert(c.stats, "after the kernel, before --");
+	cr_assert_str_eq(c.cmdline, "x");
+	cr_assert_eq(parse(&c, &err, a3, ARGC(a3)), 0, "%s", err.text);
+	cr_assert(c.stats);
+	cr_assert_eq(parse(&c, &err, a4, ARGC(a4)), 0, "%s", err.text);
+	cr_assert(!c.stats, "after -- it is a kernel word");
+	cr_assert_str_eq(c.cmdline, "--stats");
+	cr_assert_eq(parse(&c, &err, a5, ARGC(a5)), -EINVAL);
+	cr_assert(strstr(err.text, "'--stats=yes'"), "%s", err.text);
+	cr_assert_eq(parse(&c, &err, a6, ARGC(a6)), 0, "%s", err.text);
+	cr_assert(c.stats && c.verbose, "given twice is fine");
+	cr_assert_eq(c.mem_size, CLI_MEM_DEFAULT, "takes no value");
 }
 
 Test(cli_parse, all_options)
@@ -362,5 +392,8 @@ Test(cli_usage, mentions_every_option)
 	cr_assert(strstr(buf, "--verbose"));
 	cr_assert(strstr(buf, "--kvm"));
 	cr_assert(strstr(buf, "--version"));
+	cr_assert(strstr(buf, "--stats"));
+	cr_assert(strstr(buf, "vmm: stats: exits=N io_exits=N mmio_exits=N"));
+	cr_assert(strstr(buf, "own_kib=N"));
 	free(buf);
 }

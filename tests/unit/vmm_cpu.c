@@ -231,11 +231,27 @@ Test(boot_state, dump)
 	cr_assert(strstr(buf, "rbx 0000000000001000"), "%s", buf);
 	cr_assert(strstr(buf, "cr0 0000000000000011"), "%s", buf);
 	cr_assert(strstr(buf, "efer 0000000000000000"), "%s", buf);
-	cr_assert(strstr(buf, "cs 0008"), "%s", buf);
+	cr_assert(strstr(buf, "gdt 1100/1f"), "%s", buf);
+	cr_assert(strstr(buf, "cs 0008 base 0 limit ffffffff type b s 1 dpl 0 "
+			 "p 1 db 1 l 0 g 1\n"), "%s", buf);
+	cr_assert(strstr(buf, "ss 0010 base 0 limit ffffffff type 3 "), "%s",
+		  buf);
+	cr_assert(strstr(buf, "tr 0018 base 0 limit 67 type b s 0 "), "%s", buf);
+	cr_assert(strstr(buf, "ldt 0000 ") && strstr(buf, " unusable\n"), "%s",
+		  buf);
 	for (line = buf; *line; line = strchr(line, '\n') + 1) {
 		cr_assert_eq(strncmp(line, "vmm:   ", 7), 0, "%s", line);
 		lines++;
 	}
-	cr_assert_eq(lines, 7);
+	cr_assert_eq(lines, 15, "5 general, 2 control, 8 segments");
 	free(buf);
+}
+
+Test(boot_state, misc_enable_fast_strings)
+{
+	/* KVM's reset value: BTS and PEBS unavailable (bits 11, 12). */
+	cr_assert_eq(cpu_misc_enable(0x1800), 0x1801);
+	cr_assert_eq(cpu_misc_enable(0x1801), 0x1801);
+	cr_assert_eq(cpu_misc_enable(0), CPU_MISC_ENABLE_FAST_STRING);
+	cr_assert_eq(CPU_MSR_MISC_ENABLE, 0x1a0);
 }

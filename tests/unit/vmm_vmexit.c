@@ -137,6 +137,61 @@ Test(vmexit, exit_port_stops)
 	cr_assert_eq(m.status, 7);
 }
 
+Test(vmexit, string_out_to_exit_port_first_status_wins)
+{
+	struct exitdev d;
+
+	cr_assert_eq(exitdev_register(&d, &m), 0);
+	memcpy((uint8_t *)run + DATA_OFF, "\x07\x09\x0b", 3);
+	io(KVM_EXIT_IO_OUT, PLAT_EXIT_PORT, 1, 3, DATA_OFF);
+	cr_assert_eq(vmexit_io(&m, run, RUN_SIZE), 0);
+	cr_assert(m.stop);
+	cr_assert_eq(m.status, 7, "the first byte, not the last");
+}
+
+Test(vmexit, nothing_after_a_stop)
+{
+	/* Once a device has asked to stop, no item reaches a device. */
+	m.stop = true;
+	io(KVM_EXIT_IO_OUT, 0x500, 1, 4, DATA_OFF);
+	cr_assert_eq(vmexit_io(&m, run, RUN_SIZE), 0);
+	cr_assert_eq(probe.writes, 0);
+	m.stop = false;
+	io(KVM_EXIT_IO_OUT, 0x500, 1, 4, DATA_OFF);
+	cr_assert_eq(vmexit_io(&m, run, RUN_SIZE), 0);
+	cr_assert_eq(probe.writes, 4);
+}
+
+Test(vmexit, string_in_bytes_fill_the_data)
+{
+	uint8_t b[5];
+
+	memset((uint8_t *)run + DATA_OFF, 0, 5);
+	io(KVM_EXIT_IO_IN, 0x503, 1, 4, DATA_OFF);
+	cr_assert_eq(vmexit_io(&m, run, RUN_SIZE), 0);
+	memcpy(b, (uint8_t *)run + DATA_OFF, 5);
+	cr_assert_eq(b[0], 0xa0 + 3 + 1);
+	cr_assert_eq(b[3], 0xa0 + 3 + 4);
+	cr_assert_eq(b[4], 0, "nothing past count * size");
+}
+
+Test(vmexit, fail_entry_hints)
+{
+	cr_assert_str_eq(vmexit_fail_entry_hint(0x80000021),
+			 "VMX: invalid guest state");
+	cr_assert_str_eq(vmexit_fail_entry_hint(0x80000022),
+			 "VMX: MSR loading");
+	cr_assert_str_eq(vmexit_fail_entry_hint(0x80000029),
+			 "VMX: machine-check event");
+	cr_assert_str_eq(vmexit_fail_entry_hint(0xffffffffull),
+			 "SVM: VMRUN rejected the guest state");
+	cr_assert_str_eq(vmexit_fail_entry_hint(UINT64_MAX),
+			 "SVM: VMRUN rejected the guest state");
+	cr_assert_null(vmexit_fail_entry_hint(7), "VM-instruction error");
+	cr_assert_null(vmexit_fail_entry_hint(0x80000030));
+	cr_assert_null(vmexit_fail_entry_hint(0x21), "bit 31 clear");
+}
+
 Test(vmexit, malformed_io)
 {
 	io(KVM_EXIT_IO_OUT, 0x500, 3, 1, DATA_OFF);
