@@ -312,6 +312,17 @@ __attribute__((noreturn)) static inline void uk_exit(int64_t status)
 		uk_syscall(UK_SYS_EXIT, 0, (uint64_t)status, 0, 0, 0, 0);
 }
 
+/* ---- devices -------------------------------------------------------- */
+
+/* Each interrupt of irq (an IRQ cap) will OR bits into ntfn (a
+ * notification cap with the send right); replaces an earlier binding. */
+static inline enum uk_err uk_irq_bind(uint64_t irq, uint64_t ntfn,
+				      uint64_t bits)
+{
+	return (enum uk_err)uk_syscall(UK_SYS_IRQ_BIND, irq, ntfn, bits, 0, 0,
+				       0);
+}
+
 /* ---- misc ----------------------------------------------------------- */
 
 /* Writes len (<= 256) bytes of buf to the kernel's log. */
