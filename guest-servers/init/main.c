@@ -4,14 +4,18 @@
  * (UK_SLOT_INIT_BOOTFS), the machine control capability and an endpoint
  * (UK_SLOT_INIT_FAULT) on which it hears about its children.
  *
- * It creates the registry's endpoint and starts the registry, then the
+ * It reads the headers of the virtio devices it holds (devices.h),
+ * creates the registry's endpoint and starts the registry, then the
  * boot servers (services=, opts.h), each allowed to register its own
- * name, and waits until they all have (bootonly ends the machine there);
- * then the programs of the run= list. Then it supervises, on
+ * name, and waits until they all have (bootonly ends the machine there;
+ * a boot server that cannot start, such as a driver without a device,
+ * ends it with status 1); then the programs of the run= list. A driver
+ * program starts only with a device of its type. Then it supervises, on
  * UK_SLOT_INIT_FAULT:
  *  - badge SPAWN_FAULT_BADGE | id: the kernel stopped child id (fault or
- *    exit). init kills it, has the registry forget its names, and
- *    restarts it after a fault (restarts= times at most);
+ *    exit). init resets its device if it had one, kills it, has the
+ *    registry forget its names, and restarts it after a fault
+ *    (restarts= times at most);
  *  - badge SPAWN_SUPERVISOR_BIT | id: a request from child id; none is
  *    defined yet, each is answered with label 1 (unsupported).
  * When every program it started but the registry and the boot servers
@@ -19,6 +23,7 @@
  * 0, else 1.
  */
 #include "archive.h"
+#include "devices.h"
 #include "opts.h"
 #include "spawn.h"
 #include "ipc.h"
@@ -64,7 +69,7 @@ static void allow_all(void)
 
 static void start(struct child *c)
 {
-	if (spawn_start(c, registry_ep) != UK_OK) {
+	if (devices_claim(c) < 0 || spawn_start(c, registry_ep) != UK_OK) {
 		c->state = CHILD_FAILED;
 		c->status = -1;
 		return;
@@ -95,6 +100,7 @@ static struct child *add(const char *name, uint64_t arg)
 	archive_entry(&ar, (unsigned)i, &c->name, &c->image, &c->size);
 	c->arg = arg;
 	c->id = ++nkids;
+	c->dev = -1;
 	c->proc = UK_NO_CAP;
 	return c;
 }
@@ -163,8 +169,8 @@ static void wait_services(void)
 			uk_wait(registered_ntfn, &bits);
 		}
 		if (c->state != CHILD_RUNNING) {
-			printf("init: %s stopped before it registered\n",
-			       c->name);
+			eprintf("init: boot server %s did not start\n",
+				c->name);
 			halt(1);
 		}
 	}
@@ -194,6 +200,7 @@ static void stopped(struct child *c, const struct uk_msg *m)
 	int faulted = m->label == UK_LABEL_FAULT;
 	int r;
 
+	devices_reset(c->dev);  /* no DMA into memory about to be freed */
 	spawn_reap(c);
 	if (faulted)
 		printf("init: %s faulted: vector %lu error 0x%lx rip 0x%lx "
@@ -260,6 +267,7 @@ int main(uint64_t info)
 
 	read_cmdline(info, cmdline, sizeof cmdline);
 	setup(cmdline);
+	devices_probe();
 	registry_ep = uk_slot_alloc();
 	registered_ntfn = uk_slot_alloc();
 	if (uk_obj_create(registry_ep, UK_CAP_ENDPOINT) != UK_OK ||

@@ -45,7 +45,7 @@ static enum uk_err map_new(struct child *c, uint64_t va, uint64_t pages,
 }
 
 /* Gives c the registry at UK_SLOT_REGISTRY (the registry itself: its
- * endpoint to receive on) and init at UK_SLOT_SUPERVISOR. */
+ * endpoint to receive on), init at UK_SLOT_SUPERVISOR, and its device. */
 static enum uk_err give_caps(struct child *c, uint64_t registry_ep,
 			     uint64_t tmp)
 {
@@ -66,6 +66,12 @@ static enum uk_err give_caps(struct child *c, uint64_t registry_ep,
 		e = uk_cap_give(c->proc, tmp, UK_SLOT_SUPERVISOR, UK_R_SEND);
 		uk_cap_delete(tmp);
 	}
+	if (e == UK_OK && c->dev >= 0)
+		e = uk_cap_give(c->proc, UK_SLOT_INIT_DEV(c->dev),
+				UK_SLOT_DEV_MMIO, UK_R_READ | UK_R_WRITE);
+	if (e == UK_OK && c->dev >= 0)
+		e = uk_cap_give(c->proc, UK_SLOT_INIT_DEV(c->dev) + 1,
+				UK_SLOT_DEV_IRQ, UK_R_ALL);
 	return e;
 }
 

@@ -3,7 +3,8 @@
  * one memory region per PT_LOAD (filled through a scratch window of
  * init's, then mapped into the child and the capability dropped: the
  * mapping keeps the region), a stack, and the capabilities every process
- * starts with (registry, supervisor).
+ * starts with (registry, supervisor); a driver also gets its device's
+ * register page and interrupt (UK_SLOT_DEV_MMIO, UK_SLOT_DEV_IRQ).
  */
 #ifndef SPAWN_H
 #define SPAWN_H
@@ -37,6 +38,7 @@ struct child {
 	enum child_state state;
 	unsigned restarts;
 	int64_t status;         /* exit status; -1 after a fault */
+	int dev;                /* its device (devices.h), or -1 */
 	uint64_t proc;          /* slot of its process cap, or UK_NO_CAP */
 	uint64_t pid;
 };

@@ -1,0 +1,116 @@
+#include "devices.h"
+#include "virtio.h"
+#include "uk.h"
+#include "ulib.h"
+
+#define DEVICE_VA       0x300000000ull  /* init's window on a device */
+
+struct device {
+	uint32_t type;          /* virtio device ID; 0: not usable */
+	uint64_t phys;          /* of its registers */
+	uint64_t owner;         /* id of the child holding it, 0: free */
+};
+
+/* Driver programs and the device type each one drives. */
+static const struct {
+	const char *program;
+	uint32_t type;
+	const char *what;
+} manifest[] = {
+	{ "blk", VIRTIO_ID_BLOCK, "virtio-blk" },
+	{ "net", VIRTIO_ID_NET, "virtio-net" },
+	{ "console", VIRTIO_ID_CONSOLE, "virtio-console" },
+};
+
+#define MANIFEST_LEN    (sizeof manifest / sizeof manifest[0])
+
+static struct device devs[UK_DEVICES_MAX];
+
+static const char *type_name(uint32_t type)
+{
+	for (unsigned i = 0; i < MANIFEST_LEN; i++)
+		if (manifest[i].type == type)
+			return manifest[i].what;
+	return "virtio device";
+}
+
+/* Maps device i's page; the registers' address, or NULL (no device). */
+static volatile void *map(unsigned i, uint64_t *phys)
+{
+	uint64_t pages;
+
+	if (uk_mem_info(UK_SLOT_INIT_DEV(i), &pages, phys) != UK_OK ||
+	    uk_mem_map(UK_SELF, UK_SLOT_INIT_DEV(i), DEVICE_VA,
+		       UK_R_READ | UK_R_WRITE) != UK_OK)
+		return NULL;
+	return (volatile uint8_t *)(uintptr_t)DEVICE_VA + (*phys & 0xfff);
+}
+
+static void unmap(void)
+{
+	uk_mem_unmap(UK_SELF, DEVICE_VA, 1);
+}
+
+void devices_probe(void)
+{
+	for (unsigned i = 0; i < UK_DEVICES_MAX; i++) {
+		uint32_t type = 0, version = 0;
+		enum virtio_err e;
+		uint64_t phys;
+		volatile void *regs = map(i, &phys);
+
+		if (!regs)
+			continue;
+		/* The window is 0x200 bytes: it must not cross the page. */
+		e = (phys & 0xfff) > UK_PAGE_SIZE - VIRTIO_MMIO_SIZE ?
+		    VIRTIO_E_MAGIC : virtio_probe(regs, &type, &version);
+		unmap();
+		if (e == VIRTIO_OK) {
+			devs[i] = (struct device){ .type = type, .phys = phys };
+			printf("init: device %u: %s at 0x%lx\n", i,
+			       type_name(type), phys);
+		} else {
+			printf("init: device %u at 0x%lx: %s (version %u, "
+			       "ID %u), not used\n", i, phys,
+			       virtio_strerror(e), version, type);
+		}
+	}
+}
+
+int devices_claim(struct child *c)
+{
+	unsigned m;
+
+	if (c->dev >= 0)
+		return 0;               /* a restart keeps its device */
+	for (m = 0; m < MANIFEST_LEN; m++)
+		if (strcmp(c->name, manifest[m].program) == 0)
+			break;
+	if (m == MANIFEST_LEN)
+		return 0;               /* not a driver */
+	for (unsigned i = 0; i < UK_DEVICES_MAX; i++) {
+		if (devs[i].type == manifest[m].type && devs[i].owner == 0) {
+			devs[i].owner = c->id;
+			c->dev = (int)i;
+			printf("init: %s gets device %u\n", c->name, i);
+			return 0;
+		}
+	}
+	eprintf("init: %s: no free %s device, not started\n", c->name,
+		manifest[m].what);
+	return -1;
+}
+
+void devices_reset(int dev)
+{
+	uint64_t phys;
+	volatile void *regs;
+
+	if (dev < 0 || dev >= UK_DEVICES_MAX || !devs[dev].type)
+		return;
+	regs = map((unsigned)dev, &phys);
+	if (!regs)
+		return;
+	virtio_reset(regs);
+	unmap();
+}
