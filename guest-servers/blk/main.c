@@ -1,0 +1,148 @@
+/*
+ * blk: the virtio-blk driver and block service (proto/blk.h). init gives
+ * it its device (UK_SLOT_DEV_MMIO, UK_SLOT_DEV_IRQ); it brings the
+ * device up (disk.c), registers "blk" and serves: receive, check, do,
+ * reply. Clients' buffers are their own memory regions, which the device
+ * reads and writes directly (the server never maps them). One request
+ * at a time: the reply goes out when the device has finished it.
+ */
+#include <proto/blk.h>
+#include "disk.h"
+#include "session.h"
+#include "ipc.h"
+#include "uk.h"
+#include "ulib.h"
+
+static struct disk disk;
+static struct blk_sessions sessions;
+static uint64_t ep;             /* my endpoint */
+static uint64_t rcv;            /* empty slot for a client's capability */
+static uint64_t minted;         /* a session endpoint on its way out */
+
+/* SETUP: the buffer arrived in rcv; a session keeps it there. */
+static enum blk_err setup(struct uk_msg *m)
+{
+	uint64_t type, rights, badge, pages, phys;
+	uint64_t need = UK_R_READ | UK_R_WRITE;
+
+	if (uk_cap_info(rcv, &type, &rights, &badge) != UK_OK ||
+	    type != UK_CAP_MEMORY || (rights & need) != need ||
+	    uk_mem_info(rcv, &pages, &phys) != UK_OK || pages == 0)
+		return BLK_E_BAD_BUFFER;
+	badge = session_open(&sessions, rcv, pages * UK_PAGE_SIZE, phys);
+	if (badge == 0)
+		return BLK_E_FULL;
+	if (uk_cap_mint(ep, minted, UK_R_SEND | UK_R_GRANT, badge) != UK_OK) {
+		session_close(session_find(&sessions, badge));
+		return BLK_E_FULL;
+	}
+	m->cap = minted;
+	m->w[0] = pages * UK_PAGE_SIZE;
+	rcv = uk_slot_alloc();  /* UK_NO_CAP: no more capabilities taken */
+	return BLK_OK;
+}
+
+static enum blk_err transfer(const struct uk_msg *m, uint64_t badge,
+			     int write)
+{
+	struct blk_session *s = session_find(&sessions, badge);
+	enum blk_err err;
+
+	if (!s)
+		return BLK_E_NO_BUFFER;
+	err = blk_check_rw(disk.capacity, s->bytes, m->w[0], m->w[1],
+			   m->w[2]);
+	if (err == BLK_OK && write && disk.read_only)
+		err = BLK_E_READ_ONLY;
+	if (err == BLK_OK)
+		err = disk_rw(&disk, write, m->w[0], m->w[1], s->phys + m->w[2]);
+	return err;
+}
+
+static enum blk_err end_session(uint64_t badge)
+{
+	struct blk_session *s = session_find(&sessions, badge);
+
+	if (!s)
+		return BLK_E_NO_BUFFER;
+	uk_cap_delete(s->slot);
+	uk_slot_free(s->slot);
+	session_close(s);
+	return BLK_OK;
+}
+
+/* Handles request m (a capability it carried is in rcv); the reply
+ * replaces it. */
+static void serve(struct uk_msg *m)
+{
+	uint64_t label = m->label, badge = m->badge, got = m->cap;
+	struct uk_msg in = *m;
+	enum blk_err err;
+
+	*m = (struct uk_msg){ .cap = UK_NO_CAP };
+	switch (label) {
+	case BLK_OP_SETUP:
+		err = got == UK_NO_CAP ? BLK_E_BAD_BUFFER : setup(m);
+		if (err == BLK_OK)
+			got = UK_NO_CAP;        /* the session keeps it */
+		break;
+	case BLK_OP_READ:
+	case BLK_OP_WRITE:
+		err = transfer(&in, badge, label == BLK_OP_WRITE);
+		break;
+	case BLK_OP_FLUSH:
+		err = disk_flush(&disk);
+		break;
+	case BLK_OP_INFO:
+		m->w[0] = disk.capacity;
+		m->w[1] = disk.read_only ? BLK_INFO_READ_ONLY : 0;
+		m->w[2] = disk.block_size;
+		err = BLK_OK;
+		break;
+	case BLK_OP_CLOSE:
+		err = end_session(badge);
+		break;
+	default:
+		err = BLK_E_BAD_REQUEST;
+		break;
+	}
+	m->label = err;
+	if (got != UK_NO_CAP)
+		uk_cap_delete(got);     /* keep nothing else a client sent */
+}
+
+int main(uint64_t arg)
+{
+	struct uk_msg m;
+	int r;
+
+	(void)arg;
+	if (disk_init(&disk) < 0)
+		return 1;
+	ep = uk_slot_alloc();
+	rcv = uk_slot_alloc();
+	minted = uk_slot_alloc();
+	if (uk_obj_create(ep, UK_CAP_ENDPOINT) != UK_OK) {
+		eprintf("blk: cannot create my endpoint\n");
+		return 1;
+	}
+	r = reg_register("blk", ep);
+	if (r != REG_OK) {
+		eprintf("blk: register: %s\n", reg_strerror(r));
+		return 1;
+	}
+	printf("blk: virtio-blk, %lu sectors (%lu MiB)%s\n", disk.capacity,
+	       disk.capacity >> 11, disk.read_only ? ", read-only" : "");
+	uk_recv_rcv(ep, &m, rcv);
+	for (;;) {
+		uint64_t sent;
+
+		serve(&m);
+		sent = m.cap;
+		if (uk_reply_recv_rcv(ep, &m, rcv) != UK_OK)
+			m = (struct uk_msg){ .label = BLK_OP_NONE,
+					     .cap = UK_NO_CAP };
+		if (sent == minted)
+			uk_cap_delete(minted);  /* the client has its copy */
+	}
+}

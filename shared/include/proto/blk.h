@@ -1,0 +1,59 @@
+/*
+ * The block service's protocol (the server registers "blk"). Request
+ * label = enum blk_op; reply label = enum blk_err, words as listed.
+ *
+ * Data never travels in messages. A client opens a session by sending a
+ * memory region capability (read and write rights; the endpoint cap
+ * needs the grant right) with BLK_OP_SETUP. The reply carries a new
+ * endpoint capability, badged for that session: READ and WRITE sent on
+ * it move sectors between the disk and that buffer (the device reads and
+ * writes the region by DMA; the server keeps the capability, so the
+ * memory lives until BLK_OP_CLOSE). READ or WRITE sent on any other
+ * capability (the registry's copy, a closed session's) gets
+ * BLK_E_NO_BUFFER. INFO and FLUSH work on either.
+ *
+ * The server trusts nothing: sector, count and offset are checked
+ * against the disk and the buffer, without overflow. A request is
+ * answered only when the device has finished it.
+ */
+#ifndef PROTO_BLK_H
+#define PROTO_BLK_H
+
+#include <stdint.h>
+
+#define BLK_SECTOR_SIZE         512u
+#define BLK_SESSIONS_MAX        8       /* open sessions at a time */
+
+enum blk_op {
+	BLK_OP_NONE = 0,        /* reserved: BLK_E_BAD_REQUEST */
+	BLK_OP_SETUP,           /* cap = memory region (R|W) -> cap = the
+	                           session's endpoint, w0 = buffer bytes */
+	BLK_OP_READ,            /* w0 sector, w1 count (of 512-byte sectors),
+	                           w2 byte offset in the buffer: disk ->
+	                           buffer */
+	BLK_OP_WRITE,           /* same words: buffer -> disk */
+	BLK_OP_FLUSH,           /* everything written so far is durable */
+	BLK_OP_INFO,            /* -> w0 capacity in sectors, w1 flags
+	                           (BLK_INFO_*), w2 block size in bytes */
+	BLK_OP_CLOSE,           /* on a session cap: drop its buffer */
+	BLK_OP_MAX
+};
+
+/* BLK_OP_INFO flags (w1). */
+#define BLK_INFO_READ_ONLY      0x1u
+
+enum blk_err {
+	BLK_OK = 0,
+	BLK_E_BAD_REQUEST,      /* unknown label, count 0, buffer range
+	                           outside the buffer */
+	BLK_E_RANGE,            /* sectors past the end of the disk */
+	BLK_E_IO,               /* the device reported an error */
+	BLK_E_READ_ONLY,        /* WRITE to a read-only disk */
+	BLK_E_NO_BUFFER,        /* READ/WRITE outside a session */
+	BLK_E_BAD_BUFFER,       /* SETUP without a memory capability with
+	                           read and write rights */
+	BLK_E_FULL,             /* SETUP: BLK_SESSIONS_MAX are open */
+	BLK_E_MAX
+};
+
+#endif
