@@ -27,16 +27,16 @@ missing() {
 QEMU_BASE=(-M microvm,acpi=off -nodefaults -no-user-config -nographic
 	-serial stdio -device isa-debug-exit,iobase=0xf4,iosize=4)
 
-# boot PLATFORM "CMDLINE" [extra qemu args...]
-# Boots kernel.elf; sets OUT (stdout file), ERR (stderr file) and RC (the
-# guest's status: QEMU's status*2+1 is decoded; other QEMU codes become
-# "qemu:N").
+# boot PLATFORM "CMDLINE" [extra args...]
+# Boots kernel.elf; the extra args are QEMU options, or ./vmm options for
+# vmm. Sets OUT (stdout file), ERR (stderr file) and RC (the guest's
+# status: QEMU's status*2+1 is decoded; other QEMU codes become "qemu:N").
 boot() {
 	local plat=$1 cmdline=$2; shift 2
 	OUT=$TMP/out ERR=$TMP/err
 	case $plat in
 	vmm)
-		./vmm --timeout 30 "$KERNEL" -- $cmdline >"$OUT" 2>"$ERR" </dev/null
+		./vmm --timeout 30 "$@" "$KERNEL" -- $cmdline >"$OUT" 2>"$ERR" </dev/null
 		RC=$? ;;
 	qemu-kvm|qemu-tcg)
 		local accel=tcg; [ "$plat" = qemu-kvm ] && accel=kvm

@@ -1,0 +1,194 @@
+/*
+ * blktest: the in-guest test of the block service (proto/blk.h). The
+ * argument picks what it does:
+ *   0  writes patterns (several sectors, the last one, a 1 MiB transfer
+ *      split across many requests in flight), reads them back, flushes,
+ *      and checks every error; prints `utest blk: ok` (the disk must be
+ *      writable and hold at least 2,200 sectors)
+ *   1  reads the first sectors (up to 1 MiB) and prints their POSIX
+ *      cksum, for the host to compare with the image
+ *   2  writes "ukern-blk-test N" at the start of sectors N = 0..7 (the
+ *      rest zero), flushes; the host then reads the image
+ *   3  a read-only disk: INFO says so, WRITE gets BLK_E_READ_ONLY, READ
+ *      and FLUSH work; prints `utest blk-ro: ok`
+ * Verdicts and failures go out with eprintf; the status is 0 or 1.
+ */
+#include "client.h"
+#include "uk.h"
+#include "ulib.h"
+
+static struct client c;
+static int failures;
+
+#define CHECK(cond, ...) do {                                           \
+	if (!(cond)) {                                                  \
+		eprintf("blktest: FAIL line %d: ", __LINE__);            \
+		eprintf(__VA_ARGS__);                                   \
+		eprintf("\n");                                          \
+		failures++;                                             \
+	}                                                               \
+} while (0)
+
+/* CHECK that a call's label is want. */
+#define EXPECT(call, want) do {                                         \
+	uint64_t got_ = (call);                                         \
+	CHECK(got_ == (want), "%s: %s, want %s", #call,                 \
+	      client_strerror(got_), client_strerror(want));             \
+} while (0)
+
+static uint8_t pattern(uint64_t sector, uint64_t i)
+{
+	return (uint8_t)(sector * 131 + i * 7 + (i >> 9) + 1);
+}
+
+/* Writes a pattern over count sectors from sector (from buffer offset
+ * off), clears, reads them back at offset back, compares. */
+static void round_trip(uint64_t sector, uint64_t count, uint64_t off,
+		       uint64_t back)
+{
+	uint64_t n = count * BLK_SECTOR_SIZE;
+
+	for (uint64_t i = 0; i < n; i++)
+		c.buf[off + i] = pattern(sector + i / BLK_SECTOR_SIZE, i);
+	EXPECT(client_rw(&c, BLK_OP_WRITE, sector, count, off), BLK_OK);
+	memset(c.buf, 0, BUF_BYTES);
+	EXPECT(client_rw(&c, BLK_OP_READ, sector, count, back), BLK_OK);
+	for (uint64_t i = 0; i < n; i++) {
+		if (c.buf[back + i] != pattern(sector + i / BLK_SECTOR_SIZE, i)) {
+			CHECK(0, "sector %lu: byte %lu differs",
+			      sector + i / BLK_SECTOR_SIZE, i % 512);
+			return;
+		}
+	}
+}
+
+static void errors(void)
+{
+	uint64_t cap = c.capacity, s[BLK_SESSIONS_MAX], extra, ntfn;
+	unsigned n;
+
+	EXPECT(client_rw(&c, BLK_OP_READ, cap, 1, 0), BLK_E_RANGE);
+	EXPECT(client_rw(&c, BLK_OP_READ, cap - 1, 2, 0), BLK_E_RANGE);
+	EXPECT(client_rw(&c, BLK_OP_WRITE, ~0ull, 1, 0), BLK_E_RANGE);
+	EXPECT(client_rw(&c, BLK_OP_READ, ~0ull - 1, 4, 0), BLK_E_RANGE);
+	EXPECT(client_rw(&c, BLK_OP_READ, 0, 0, 0), BLK_E_BAD_REQUEST);
+	EXPECT(client_rw(&c, BLK_OP_READ, 0, 1, BUF_BYTES), BLK_E_BAD_REQUEST);
+	EXPECT(client_rw(&c, BLK_OP_READ, 0, 1, BUF_BYTES - 256),
+	       BLK_E_BAD_REQUEST);
+	EXPECT(client_rw(&c, BLK_OP_READ, 0, 1, ~0ull), BLK_E_BAD_REQUEST);
+	EXPECT(client_rw(&c, BLK_OP_READ, 0, 1ull << 55, 0), BLK_E_BAD_REQUEST);
+	EXPECT(client_rw(&c, BLK_OP_WRITE, 0, BUF_SECTORS + 1, 0),
+	       BLK_E_BAD_REQUEST);
+	EXPECT(client_call(c.session, 99, 0, 1, 0, NULL), BLK_E_BAD_REQUEST);
+	EXPECT(client_call(c.session, BLK_OP_NONE, 0, 1, 0, NULL),
+	       BLK_E_BAD_REQUEST);
+	EXPECT(client_call(c.ep, BLK_OP_READ, 0, 1, 0, NULL), BLK_E_NO_BUFFER);
+	/* SETUP needs a memory capability with read and write rights. */
+	EXPECT(client_setup(&c, UK_NO_CAP, &extra), BLK_E_BAD_BUFFER);
+	ntfn = uk_slot_alloc();
+	uk_obj_create(ntfn, UK_CAP_NTFN);
+	EXPECT(client_setup(&c, ntfn, &extra), BLK_E_BAD_BUFFER);
+	uk_cap_delete(ntfn);
+	uk_cap_copy(c.buf_slot, ntfn, UK_R_READ);
+	EXPECT(client_setup(&c, ntfn, &extra), BLK_E_BAD_BUFFER);
+	uk_cap_delete(ntfn);
+	/* Sessions: the table fills; a closed one is gone for good. */
+	for (n = 0; n < BLK_SESSIONS_MAX; n++)
+		if (client_setup(&c, c.buf_slot, &s[n]) != BLK_OK)
+			break;
+	CHECK(n == BLK_SESSIONS_MAX - 1, "%u more sessions opened", n);
+	EXPECT(client_setup(&c, c.buf_slot, &extra), BLK_E_FULL);
+	while (n--) {
+		EXPECT(client_call(s[n], BLK_OP_CLOSE, 0, 0, 0, NULL), BLK_OK);
+		EXPECT(client_call(s[n], BLK_OP_READ, 0, 1, 0, NULL),
+		       BLK_E_NO_BUFFER);
+		EXPECT(client_call(s[n], BLK_OP_CLOSE, 0, 0, 0, NULL),
+		       BLK_E_NO_BUFFER);
+		uk_cap_delete(s[n]);
+	}
+	EXPECT(client_setup(&c, c.buf_slot, &extra), BLK_OK);
+	EXPECT(client_call(extra, BLK_OP_CLOSE, 0, 0, 0, NULL), BLK_OK);
+}
+
+static int full(void)
+{
+	CHECK(!(c.flags & BLK_INFO_READ_ONLY), "the disk is read-only");
+	CHECK(c.block_size >= 512, "block size %lu", c.block_size);
+	CHECK(c.capacity >= 2200, "capacity %lu sectors", c.capacity);
+	if (failures)
+		return 1;
+	EXPECT(client_call(c.ep, BLK_OP_READ, 0, 1, 0, NULL), BLK_E_NO_BUFFER);
+	EXPECT(client_call(c.ep, BLK_OP_WRITE, 0, 1, 0, NULL), BLK_E_NO_BUFFER);
+	EXPECT(client_setup(&c, c.buf_slot, &c.session), BLK_OK);
+	if (failures)
+		return 1;
+	round_trip(3, 16, 4096 + 512, 8192);
+	round_trip(c.capacity - 1, 1, 0, 512);
+	round_trip(c.capacity - 5, 5, 1536, BUF_BYTES - 5 * 512);
+	round_trip(100, BUF_SECTORS, 0, 0);     /* many requests at once */
+	EXPECT(client_call(c.session, BLK_OP_FLUSH, 0, 0, 0, NULL), BLK_OK);
+	EXPECT(client_call(c.ep, BLK_OP_FLUSH, 0, 0, 0, NULL), BLK_OK);
+	errors();
+	round_trip(c.capacity - 2, 2, 0, 0);    /* still serving */
+	if (failures)
+		return 1;
+	eprintf("utest blk: ok\n");
+	return 0;
+}
+
+/* Mode 1: the checksum of the first sectors. */
+static int checksum(void)
+{
+	uint64_t n = c.capacity < BUF_SECTORS ? c.capacity : BUF_SECTORS;
+
+	EXPECT(client_setup(&c, c.buf_slot, &c.session), BLK_OK);
+	EXPECT(client_rw(&c, BLK_OP_READ, 0, n, 0), BLK_OK);
+	if (failures)
+		return 1;
+	eprintf("blktest: %lu sectors, cksum %u\n", n,
+		client_cksum(c.buf, n * BLK_SECTOR_SIZE));
+	return 0;
+}
+
+/* Mode 2: "ukern-blk-test N" at the start of sectors 0..7. */
+static int stamp(void)
+{
+	EXPECT(client_setup(&c, c.buf_slot, &c.session), BLK_OK);
+	for (uint64_t s = 0; s < 8; s++)
+		snprintf((char *)c.buf + s * BLK_SECTOR_SIZE, BLK_SECTOR_SIZE,
+			 "ukern-blk-test %lu", s);
+	EXPECT(client_rw(&c, BLK_OP_WRITE, 0, 8, 0), BLK_OK);
+	EXPECT(client_call(c.session, BLK_OP_FLUSH, 0, 0, 0, NULL), BLK_OK);
+	if (failures)
+		return 1;
+	eprintf("blktest: stamped sectors 0-7\n");
+	return 0;
+}
+
+/* Mode 3: a read-only disk. */
+static int read_only(void)
+{
+	CHECK(c.flags & BLK_INFO_READ_ONLY, "INFO flags 0x%lx", c.flags);
+	EXPECT(client_setup(&c, c.buf_slot, &c.session), BLK_OK);
+	EXPECT(client_rw(&c, BLK_OP_WRITE, 0, 1, 0), BLK_E_READ_ONLY);
+	EXPECT(client_rw(&c, BLK_OP_READ, 0, 8, 0), BLK_OK);
+	EXPECT(client_call(c.session, BLK_OP_FLUSH, 0, 0, 0, NULL), BLK_OK);
+	if (failures)
+		return 1;
+	eprintf("utest blk-ro: ok\n");
+	return 0;
+}
+
+int main(uint64_t arg)
+{
+	if (client_open(&c) < 0)
+		return 1;
+	switch (arg) {
+	case 0: return full();
+	case 1: return checksum();
+	case 2: return stamp();
+	case 3: return read_only();
+	}
+	eprintf("blktest: no mode %lu\n", arg);
+	return 1;
+}
