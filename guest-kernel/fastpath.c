@@ -38,7 +38,8 @@ void fastpath(struct thread *t)
 		p->caller = t;
 	} else if (r->rax == UK_SYS_REPLY_RECV) {
 		ep = fast_ep(t, r, UK_R_RECV);
-		if (!ep || ep->dead || ep->sendq || !(p = t->caller))
+		if (!ep || ep->dead || ep->sendq || !(p = t->caller) ||
+		    (t->bound && t->bound->bits))
 			return;
 		ipc_copy_msg(p->regs, r, 0);
 		p->server = NULL;

@@ -78,6 +78,20 @@ void ipc_send(struct thread *cur, struct endpoint *ep, uint64_t badge,
 	}
 }
 
+/* t's receive ends with its bound notification's bits. */
+static void notify(struct thread *t, struct ntfn *n)
+{
+	struct trap_frame *r = t->regs;
+
+	r->rax = UK_OK;
+	r->rsi = UK_LABEL_NOTIFY;
+	r->rdx = n->bits;
+	r->r8 = r->r9 = r->r10 = 0;
+	r->r12 = UK_NO_CAP;
+	r->r13 = 0;
+	n->bits = 0;
+}
+
 void ipc_recv(struct thread *cur, struct endpoint *ep)
 {
 	struct thread *s;
@@ -85,6 +99,10 @@ void ipc_recv(struct thread *cur, struct endpoint *ep)
 	drop_caller(cur);
 	if (ep->dead) {
 		cur->regs->rax = UK_E_DEAD;
+		return;
+	}
+	if (cur->bound && cur->bound->bits) {
+		notify(cur, cur->bound);
 		return;
 	}
 	if (ep->sendq == NULL) {
@@ -140,9 +158,16 @@ void ipc_reply_recv(struct thread *cur, struct endpoint *ep)
 
 void ipc_signal(struct ntfn *n, uint64_t bits)
 {
-	struct thread *w = n->waiter;
+	struct thread *w = n->waiter, *b = n->bound;
 
 	n->bits |= bits;
+	if (!w && b && b->state == T_RECV && n->bits) {
+		tq_remove(&b->ep->recvq, b);
+		b->ep = NULL;
+		notify(b, n);
+		sched_enqueue(b);
+		return;
+	}
 	if (w && n->bits) {
 		n->waiter = NULL;
 		w->ntfn = NULL;
@@ -151,6 +176,18 @@ void ipc_signal(struct ntfn *n, uint64_t bits)
 		n->bits = 0;
 		sched_enqueue(w);
 	}
+}
+
+int ipc_ntfn_bind(struct thread *t, struct ntfn *n)
+{
+	if (n && n->bound && n->bound != t)
+		return UK_E_BUSY;
+	if (t->bound)
+		t->bound->bound = NULL;
+	t->bound = n;
+	if (n)
+		n->bound = t;
+	return UK_OK;
 }
 
 void ipc_wait(struct thread *cur, struct ntfn *n, int block)
@@ -190,6 +227,8 @@ void ipc_ntfn_flush(struct ntfn *n, int err)
 {
 	struct thread *w = n->waiter;
 
+	if (n->bound)
+		ipc_ntfn_bind(n->bound, NULL);
 	if (w) {
 		n->waiter = NULL;
 		w->ntfn = NULL;
@@ -232,6 +271,7 @@ void ipc_cancel(struct thread *t)
 	}
 	t->caller = NULL;
 	t->server = NULL;
+	ipc_ntfn_bind(t, NULL);
 	t->ep = NULL;
 	t->ntfn = NULL;
 	t->state = T_INACTIVE;

@@ -38,6 +38,8 @@ int ipc_reply(struct thread *cur);
 void ipc_reply_recv(struct thread *cur, struct endpoint *ep);
 
 void ipc_signal(struct ntfn *n, uint64_t bits);
+/* Bind n to t (NULL: unbind); UK_E_BUSY if n is bound to another. */
+int ipc_ntfn_bind(struct thread *t, struct ntfn *n);
 void ipc_wait(struct thread *cur, struct ntfn *n, int block);
 
 /* Wake every thread waiting on ep / n with error err. */

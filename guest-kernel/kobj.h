@@ -46,6 +46,7 @@ struct thread {
 	struct ntfn *ntfn;      /* T_NTFN */
 	struct thread *server;  /* T_REPLY: whose reply it waits for */
 	struct thread *caller;  /* the caller it owes a reply, or NULL */
+	struct ntfn *bound;     /* ends a recv when signalled, or NULL */
 };
 
 struct endpoint {
@@ -60,7 +61,8 @@ struct ntfn {
 	uint32_t refs;
 	struct proc *owner;
 	uint64_t bits;
-	struct thread *waiter;
+	struct thread *waiter;  /* in wait on it */
+	struct thread *bound;   /* its signals also end this one's recv */
 };
 
 struct region {

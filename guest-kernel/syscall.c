@@ -407,6 +407,16 @@ static void sys_irq_bind(struct thread *t, struct trap_frame *r)
 	r->rax = (uint64_t)err;
 }
 
+static void sys_ntfn_bind(struct thread *t, struct trap_frame *r)
+{
+	int err = UK_OK;
+	struct cap *n = r->rdi == UK_NO_CAP ? NULL :
+			cap_lookup(t->proc, r->rdi, UK_CAP_NTFN, UK_R_RECV, &err);
+
+	r->rax = err != UK_OK ? (uint64_t)err :
+		 (uint64_t)ipc_ntfn_bind(t, n ? n->obj : NULL);
+}
+
 static sys_fn *const table[UK_SYS_MAX] = {
 	[UK_SYS_CALL] = sys_call,
 	[UK_SYS_REPLY_RECV] = sys_reply_recv,
@@ -435,6 +445,7 @@ static sys_fn *const table[UK_SYS_MAX] = {
 	[UK_SYS_INFO] = sys_info,
 	[UK_SYS_MACHINE_EXIT] = sys_machine_exit,
 	[UK_SYS_IRQ_BIND] = sys_irq_bind,
+	[UK_SYS_NTFN_BIND] = sys_ntfn_bind,
 };
 
 void syscall_dispatch(struct thread *t)

@@ -136,6 +136,24 @@ static void errors(uint64_t echo)
 	CHECK(uk_mem_unmap(UK_SELF, 0x20000000, 2) == UK_OK, "unmap");
 }
 
+/* A bound notification ends a receive on my own endpoint. */
+static void bound(void)
+{
+	uint64_t ep = uk_slot_alloc(), n = uk_slot_alloc();
+	struct uk_msg m;
+
+	CHECK(uk_obj_create(ep, UK_CAP_ENDPOINT) == UK_OK &&
+	      uk_obj_create(n, UK_CAP_NTFN) == UK_OK, "objects");
+	CHECK(uk_ntfn_bind(n) == UK_OK, "bind");
+	CHECK(uk_signal(n, 0x41) == UK_OK, "signal");
+	CHECK(uk_recv(ep, &m) == UK_OK && m.label == UK_LABEL_NOTIFY &&
+	      m.w[0] == 0x41, "receive: label 0x%lx bits 0x%lx", m.label,
+	      m.w[0]);
+	CHECK(uk_ntfn_bind(UK_NO_CAP) == UK_OK, "unbind");
+	uk_cap_delete(n);
+	uk_cap_delete(ep);
+}
+
 static void containment(uint64_t echo)
 {
 	struct uk_msg m = msg(ECHO_OP_CRASH, 0);
@@ -175,6 +193,7 @@ int main(uint64_t arg)
 		badges(echo);
 		transfer(echo);
 		errors(echo);
+		bound();
 		containment(echo);
 	}
 	eprintf("utest ipc: %s\n", failures ? "FAIL" : "ok");

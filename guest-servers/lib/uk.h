@@ -343,6 +343,13 @@ static inline enum uk_err uk_info(uint64_t what, uint64_t *value)
 	return (enum uk_err)r.rax;
 }
 
+/* While I wait in a receive, a signal of notification ntfn ends the wait
+ * with a UK_LABEL_NOTIFY message (w0 = its bits); UK_NO_CAP unbinds. */
+static inline enum uk_err uk_ntfn_bind(uint64_t ntfn)
+{
+	return (enum uk_err)uk_syscall(UK_SYS_NTFN_BIND, ntfn, 0, 0, 0, 0, 0);
+}
+
 /* Ends the whole system with status; needs a UK_CAP_CONTROL cap. */
 static inline enum uk_err uk_machine_exit(uint64_t control, uint64_t status)
 {

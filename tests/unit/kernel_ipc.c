@@ -298,3 +298,34 @@ Test(kcore, notifications_or_and_clear)
 	cr_assert_eq(t->regs->rsi, 2);
 	cr_assert_eq(n->bits, 0);
 }
+
+Test(kcore, bound_notification_ends_a_receive)
+{
+	struct proc *p = mkproc(1), *cp = mkproc(2);
+	struct thread *s = mkthread(p, 1), *c = mkthread(cp, 1);
+	struct endpoint *ep = mkep(p, 3);
+	struct ntfn *n = obj_ntfn_alloc(p);
+
+	cr_assert_eq(ipc_ntfn_bind(s, n), UK_OK);
+	cr_assert_eq(ipc_ntfn_bind(c, n), UK_E_BUSY);
+	s->state = T_READY;
+	ipc_recv(s, ep);
+	cr_assert_eq(s->state, T_RECV);
+	ipc_signal(n, 0x30);
+	cr_assert_eq(s->state, T_READY);
+	cr_assert_eq(s->regs->rsi, UK_LABEL_NOTIFY);
+	cr_assert_eq(s->regs->rdx, 0x30);
+	cr_assert_null(ep->recvq);
+	/* Pending bits end the next receive at once, before any sender. */
+	ipc_signal(n, 1);
+	c->state = T_READY;
+	ipc_send(c, ep, 0, 0, 1);
+	ipc_recv(s, ep);
+	cr_assert_eq(s->regs->rsi, UK_LABEL_NOTIFY);
+	cr_assert_eq(s->regs->rdx, 1);
+	ipc_recv(s, ep);                /* now the queued caller */
+	cr_assert_eq(s->caller, c);
+	/* A thread that dies unbinds. */
+	ipc_cancel(s);
+	cr_assert_null(n->bound);
+}

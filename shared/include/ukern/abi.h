@@ -72,6 +72,11 @@ enum uk_sys {
 	UK_SYS_MACHINE_EXIT,    /* rdi control cap, rsi status */
 	UK_SYS_IRQ_BIND,        /* rdi irq cap, rsi ntfn cap (send right),
 	                           rdx bits: each interrupt signals them */
+	UK_SYS_NTFN_BIND,       /* rdi ntfn cap (receive right), or
+	                           UK_NO_CAP to unbind: while this thread
+	                           waits in recv/reply_recv, a signal of the
+	                           notification ends the wait with a
+	                           UK_LABEL_NOTIFY message (w0 = the bits) */
 	UK_SYS_MAX
 };
 
@@ -154,6 +159,8 @@ enum uk_cap_type {
 #define UK_LABEL_FAULT          0xfa17u /* w0 vector, w1 error code,
                                            w2 rip, w3 cr2 */
 #define UK_LABEL_EXIT           0xe417u /* w0 status */
+/* A bound notification fired while receiving: w0 = its bits, badge 0. */
+#define UK_LABEL_NOTIFY         0x4e7fu
 
 /* A message in registers. */
 struct uk_msg {
