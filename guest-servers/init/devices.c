@@ -57,8 +57,12 @@ void devices_probe(void)
 		uint32_t type = 0, version = 0;
 		enum virtio_err e;
 		uint64_t phys;
-		volatile void *regs = map(i, &phys);
+		volatile void *regs;
 
+		/* The kernel's device slots are not free for uk_slot_alloc. */
+		uk_slot_reserve(UK_SLOT_INIT_DEV(i));
+		uk_slot_reserve(UK_SLOT_INIT_DEV(i) + 1);
+		regs = map(i, &phys);
 		if (!regs)
 			continue;
 		/* The window is 0x200 bytes: it must not cross the page. */
