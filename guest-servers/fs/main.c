@@ -1,0 +1,242 @@
+/*
+ * fs: the file service (proto/fs.h). Named blobs on the block device
+ * (store.h, layout.h); it registers "fs" and serves: receive, check, do,
+ * reply. A client's buffer is mapped here while its session is open;
+ * every name and byte is copied out of it before it is checked or used.
+ */
+#include <proto/fs.h>
+#include "store.h"
+#include "ipc.h"
+#include "uk.h"
+#include "ulib.h"
+
+#define CLIENT_VA       0x200000000ull  /* session i's buffer at + i * max */
+
+struct session {
+	int open;
+	uint32_t gen;
+	uint64_t slot;          /* the client's memory capability */
+	uint64_t bytes;
+	uint8_t *buf;           /* mapped here */
+};
+
+static struct store st;
+static struct session sessions[FS_SESSIONS_MAX];
+static uint32_t gen;
+static uint64_t ep;             /* my endpoint */
+static uint64_t rcv;            /* empty slot for a client's capability */
+static uint64_t minted;         /* a session endpoint on its way out */
+
+/* The open session a badge names (index + 1 in the low byte, the
+ * generation above), or NULL. */
+static struct session *find(uint64_t badge)
+{
+	uint64_t i = (badge & 0xff) - 1;
+
+	if (i >= FS_SESSIONS_MAX || !sessions[i].open ||
+	    sessions[i].gen != badge >> 8)
+		return NULL;
+	return &sessions[i];
+}
+
+/* Whether [off, off + n) lies in s's buffer. */
+static int in_buf(const struct session *s, uint64_t off, uint64_t n)
+{
+	return off <= s->bytes && n <= s->bytes - off;
+}
+
+static enum fs_err setup(struct uk_msg *m)
+{
+	uint64_t type, rights, badge, pages, phys, need = UK_R_READ | UK_R_WRITE;
+	unsigned i;
+
+	if (uk_cap_info(rcv, &type, &rights, &badge) != UK_OK ||
+	    type != UK_CAP_MEMORY || (rights & need) != need ||
+	    uk_mem_info(rcv, &pages, &phys) != UK_OK || pages == 0 ||
+	    pages > FS_BUFFER_MAX / UK_PAGE_SIZE)
+		return FS_E_BAD_BUFFER;
+	for (i = 0; i < FS_SESSIONS_MAX && sessions[i].open; i++)
+		;
+	if (i == FS_SESSIONS_MAX)
+		return FS_E_FULL;
+	if (uk_mem_map(UK_SELF, rcv, CLIENT_VA + i * (uint64_t)FS_BUFFER_MAX,
+		       need) != UK_OK)
+		return FS_E_BAD_BUFFER;
+	badge = (uint64_t)++gen << 8 | (i + 1);
+	if (uk_cap_mint(ep, minted, UK_R_SEND, badge) != UK_OK) {
+		uk_mem_unmap(UK_SELF, CLIENT_VA + i * (uint64_t)FS_BUFFER_MAX,
+			     pages);
+		return FS_E_FULL;
+	}
+	sessions[i] = (struct session){
+		.open = 1, .gen = gen, .slot = rcv, .bytes = pages * UK_PAGE_SIZE,
+		.buf = (uint8_t *)(uintptr_t)(CLIENT_VA + i * (uint64_t)FS_BUFFER_MAX),
+	};
+	m->cap = minted;
+	m->w[0] = sessions[i].bytes;
+	rcv = uk_slot_alloc();
+	return FS_OK;
+}
+
+static enum fs_err end_session(struct session *s)
+{
+	uk_mem_unmap(UK_SELF, (uintptr_t)s->buf, s->bytes / UK_PAGE_SIZE);
+	uk_cap_delete(s->slot);
+	uk_slot_free(s->slot);
+	s->open = 0;
+	if (rcv == UK_NO_CAP)
+		rcv = uk_slot_alloc();
+	return FS_OK;
+}
+
+/* Copies the name field at off in s's buffer into name and checks it. */
+static enum fs_err get_name(const struct session *s, uint64_t off,
+			    char name[FS_NAME_MAX])
+{
+	if (!in_buf(s, off, FS_NAME_MAX))
+		return FS_E_BAD_REQUEST;
+	memcpy(name, s->buf + off, FS_NAME_MAX);
+	return fs_name_check(name);
+}
+
+static enum fs_err do_write(struct session *s, const uint64_t *w)
+{
+	char name[FS_NAME_MAX];
+	enum fs_err e = get_name(s, w[0], name);
+
+	if (e == FS_OK && !in_buf(s, w[1], w[2]))
+		e = FS_E_BAD_REQUEST;
+	if (e == FS_OK && w[2] > FS_BLOB_MAX)
+		e = FS_E_TOO_BIG;
+	if (e != FS_OK)
+		return e;
+	memcpy(st.data, s->buf + w[1], w[2]);
+	return store_write(&st, name, w[2]);
+}
+
+static enum fs_err do_read(struct session *s, uint64_t *w)
+{
+	char name[FS_NAME_MAX];
+	enum fs_err e = get_name(s, w[0], name);
+	int i;
+
+	if (e == FS_OK && !in_buf(s, w[1], w[2]))
+		e = FS_E_BAD_REQUEST;
+	if (e != FS_OK)
+		return e;
+	i = fs_find(&st.meta, name);
+	if (i < 0)
+		return FS_E_NOT_FOUND;
+	if (st.meta.dir[i].length > w[2]) {
+		w[0] = st.meta.dir[i].length;
+		return FS_E_TOO_BIG;
+	}
+	e = store_read(&st, i);
+	if (e == FS_OK) {
+		memcpy(s->buf + w[1], st.data, st.meta.dir[i].length);
+		w[0] = st.meta.dir[i].length;
+	}
+	return e;
+}
+
+static enum fs_err do_delete(struct session *s, const uint64_t *w)
+{
+	char name[FS_NAME_MAX];
+	enum fs_err e = get_name(s, w[0], name);
+	int i;
+
+	if (e != FS_OK)
+		return e;
+	i = fs_find(&st.meta, name);
+	return i < 0 ? FS_E_NOT_FOUND : store_delete(&st, i);
+}
+
+static enum fs_err do_list(struct session *s, uint64_t *w)
+{
+	uint64_t n = 0;
+
+	if (!in_buf(s, w[1], FS_NAME_MAX))
+		return FS_E_BAD_REQUEST;
+	for (unsigned i = 0; i < FS_FILES_MAX; i++) {
+		if (!st.meta.dir[i].name[0] || n++ != w[0])
+			continue;
+		memcpy(s->buf + w[1], st.meta.dir[i].name, FS_NAME_MAX);
+		w[0] = st.meta.dir[i].length;
+		return FS_OK;
+	}
+	return FS_E_NOT_FOUND;
+}
+
+/* Handles request m (a capability it carried is in rcv); the reply
+ * replaces it. */
+static void serve(struct uk_msg *m)
+{
+	uint64_t label = m->label, got = m->cap, w[4];
+	struct session *s = find(m->badge);
+	enum fs_err e = FS_OK;
+
+	memcpy(w, m->w, sizeof w);
+	*m = (struct uk_msg){ .cap = UK_NO_CAP };
+	if (label == FS_OP_SETUP) {
+		e = got == UK_NO_CAP ? FS_E_BAD_BUFFER : setup(m);
+		if (e == FS_OK)
+			got = UK_NO_CAP;        /* the session keeps it */
+	} else if (label == FS_OP_INFO) {
+		w[0] = st.meta.super.sectors - FS_DATA_START;
+		w[1] = fs_free_sectors(&st.meta);
+		w[2] = 0;
+		for (unsigned i = 0; i < FS_FILES_MAX; i++)
+			w[2] += !st.meta.dir[i].name[0];
+	} else if (label == FS_OP_NONE || label >= FS_OP_MAX) {
+		e = FS_E_BAD_REQUEST;
+	} else if (!s) {
+		e = FS_E_NO_BUFFER;
+	} else {
+		switch (label) {
+		case FS_OP_WRITE: e = do_write(s, w); break;
+		case FS_OP_READ: e = do_read(s, w); break;
+		case FS_OP_DELETE: e = do_delete(s, w); break;
+		case FS_OP_LIST: e = do_list(s, w); break;
+		case FS_OP_CLOSE: e = end_session(s); break;
+		}
+	}
+	m->label = e;
+	if (label != FS_OP_SETUP)
+		memcpy(m->w, w, 3 * sizeof w[0]);
+	if (got != UK_NO_CAP)
+		uk_cap_delete(got);     /* keep nothing else a client sent */
+}
+
+int main(uint64_t arg)
+{
+	struct uk_msg m;
+	int r;
+
+	(void)arg;
+	if (store_open(&st) < 0)
+		return 1;
+	ep = uk_slot_alloc();
+	rcv = uk_slot_alloc();
+	minted = uk_slot_alloc();
+	if (uk_obj_create(ep, UK_CAP_ENDPOINT) != UK_OK) {
+		eprintf("fs: cannot create my endpoint\n");
+		return 1;
+	}
+	r = reg_register("fs", ep);
+	if (r != REG_OK) {
+		eprintf("fs: register: %s\n", reg_strerror(r));
+		return 1;
+	}
+	uk_recv_rcv(ep, &m, rcv);
+	for (;;) {
+		uint64_t sent;
+
+		serve(&m);
+		sent = m.cap;
+		if (uk_reply_recv_rcv(ep, &m, rcv) != UK_OK)
+			m = (struct uk_msg){ .label = FS_OP_NONE,
+					     .cap = UK_NO_CAP };
+		if (sent == minted)
+			uk_cap_delete(minted);  /* the client has its copy */
+	}
+}

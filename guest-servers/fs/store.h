@@ -1,0 +1,43 @@
+/*
+ * The file service's disk: a client of the block service ("blk",
+ * proto/blk.h) with one session over a buffer of its own that holds
+ * the metadata (layout.h) and one blob's contents. Every change of the
+ * metadata is written and flushed before the call returns; a blob's
+ * contents are flushed before the directory names them.
+ */
+#ifndef FS_STORE_H
+#define FS_STORE_H
+
+#include <stdint.h>
+#include <proto/fs.h>
+#include "layout.h"
+
+struct store {
+	uint64_t blk;           /* "blk" from the registry */
+	uint64_t session;       /* my blk session */
+	uint64_t buf_slot;
+	uint8_t *buf;           /* metadata image, then the data area */
+	uint8_t *data;          /* FS_BLOB_MAX bytes: one blob's contents */
+	uint64_t capacity;      /* of the disk, in sectors */
+	struct fs_meta meta;    /* the metadata as it is on the disk */
+};
+
+/* Finds "blk" (waiting for it to register), opens a session, reads the
+ * metadata; formats a disk that holds none of ours (logged). Returns 0,
+ * or -1 after logging why. */
+int store_open(struct store *s);
+
+/* Stores the len bytes (<= FS_BLOB_MAX) at s->data as blob name (a
+ * checked name field), replacing one of that name. FS_OK, FS_E_NO_SPACE
+ * or FS_E_IO (then the directory is unchanged). */
+enum fs_err store_write(struct store *s, const char name[FS_NAME_MAX],
+			uint64_t len);
+
+/* Reads the blob of directory entry i into s->data. FS_OK or FS_E_IO. */
+enum fs_err store_read(struct store *s, int i);
+
+/* Deletes the blob of directory entry i. FS_OK or FS_E_IO (then the
+ * entry is kept). */
+enum fs_err store_delete(struct store *s, int i);
+
+#endif
