@@ -1,0 +1,124 @@
+/*
+ * cecho: the console service's test (proto/console.h). It says hello
+ * through a session named "cecho" (the line comes out as "[cecho] ..."),
+ * then reads lines from the console's input and writes each back as
+ * "echo: LINE" through the plain endpoint, until the line "quit". Then
+ * it prints `utest console: ok` with eprintf (the kernel log) and exits
+ * 0. A READ that finds nothing is retried after uk_yield: the service
+ * never blocks a reader.
+ */
+#include <proto/console.h>
+#include "ipc.h"
+#include "regname.h"
+#include "uk.h"
+#include "ulib.h"
+
+#define LINE_MAX        200
+#define IDLE_MAX        20000000ul      /* empty READs before giving up */
+
+static uint64_t cons;
+
+/* Writes n bytes on to, in pieces of CONS_BYTES_MAX; 0 or -1. */
+static int put(uint64_t to, const char *s, size_t n)
+{
+	while (n) {
+		size_t k = n < CONS_BYTES_MAX ? n : CONS_BYTES_MAX;
+		struct uk_msg m = { .label = CONS_LABEL(CONS_OP_WRITE, k),
+				    .cap = UK_NO_CAP };
+
+		memcpy(m.w, s, k);
+		if (uk_call(to, &m) != UK_OK || m.label != CONS_OK)
+			return -1;
+		s += k;
+		n -= k;
+	}
+	return 0;
+}
+
+/* A session named name: its endpoint's slot, or UK_NO_CAP. */
+static uint64_t open_session(const char *name)
+{
+	struct uk_msg m = { .label = CONS_OP_OPEN, .cap = UK_NO_CAP };
+	uint64_t slot = uk_slot_alloc();
+
+	if (reg_name_pack(name, m.w) != REG_OK ||
+	    uk_call_rcv(cons, &m, slot) != UK_OK || m.label != CONS_OK ||
+	    m.cap != slot)
+		return UK_NO_CAP;
+	return slot;
+}
+
+/* Reads one line (without its newline) into line; its length, or -1
+ * when the input stays empty too long or the service fails. */
+static long get_line(char *line)
+{
+	static char pending[CONS_BYTES_MAX];
+	static size_t np, pos;
+	unsigned long idle = 0;
+	long n = 0;
+
+	for (;;) {
+		while (pos < np) {
+			char c = pending[pos++];
+
+			if (c == '\n')
+				return n;
+			if (c != '\r' && n < LINE_MAX)
+				line[n++] = c;
+		}
+		struct uk_msg m = { .label = CONS_LABEL(CONS_OP_READ,
+							 CONS_BYTES_MAX),
+				    .cap = UK_NO_CAP };
+
+		if (uk_call(cons, &m) != UK_OK ||
+		    CONS_OP(m.label) != CONS_OK)
+			return -1;
+		np = CONS_COUNT(m.label);
+		pos = 0;
+		memcpy(pending, m.w, np);
+		if (np == 0 && ++idle > IDLE_MAX)
+			return -1;
+		if (np == 0)
+			uk_yield();
+	}
+}
+
+int main(uint64_t arg)
+{
+	static char line[LINE_MAX + 8], out[LINE_MAX + 16];
+	uint64_t me;
+	long n;
+	int r, lines = 0;
+
+	(void)arg;
+	cons = uk_slot_alloc();
+	r = reg_lookup("console", cons);
+	if (r != REG_OK) {
+		eprintf("cecho: lookup console: %s\n", reg_strerror(r));
+		return 1;
+	}
+	me = open_session("cecho");
+	if (me == UK_NO_CAP || put(me, "ready\n", 6) < 0) {
+		eprintf("cecho: cannot open a session\n");
+		return 1;
+	}
+	while ((n = get_line(line)) >= 0) {
+		line[n] = 0;
+		if (strcmp(line, "quit") == 0)
+			break;
+		r = snprintf(out, sizeof out, "echo: %s\n", line);
+		if (put(cons, out, (size_t)r) < 0) {
+			eprintf("cecho: write failed\n");
+			return 1;
+		}
+		lines++;
+	}
+	if (n < 0) {
+		eprintf("cecho: no more input after %d lines\n", lines);
+		return 1;
+	}
+	put(me, "bye\n", 4);
+	eprintf("cecho: %d lines echoed\n", lines);
+	eprintf("utest console: ok\n");
+	return 0;
+}

@@ -1,0 +1,174 @@
+#include "dev.h"
+#include "uk.h"
+#include "ulib.h"
+
+#define MMIO_VA         0x100000000ull  /* the device's register page */
+#define DMA_VA          0x100001000ull  /* rx queue, tx queue, rx bufs, tx */
+#define DMA_PAGES       4
+#define QUEUE_SIZE      16
+#define RX_Q            0
+#define TX_Q            1
+#define RX_OFF          (2 * UK_PAGE_SIZE)
+#define TX_OFF          (3 * UK_PAGE_SIZE)
+#define TX_SPINS        100000  /* yields while the device holds output */
+
+static int fail(struct cons_dev *d, const char *why)
+{
+	if (d->dev.regs)
+		virtio_fail(&d->dev);
+	eprintf("console: %s\n", why);
+	return -1;
+}
+
+static volatile void *map_regs(void)
+{
+	uint64_t pages, phys;
+
+	if (uk_mem_info(UK_SLOT_DEV_MMIO, &pages, &phys) != UK_OK ||
+	    (phys & 0xfff) > UK_PAGE_SIZE - VIRTIO_MMIO_SIZE ||
+	    uk_mem_map(UK_SELF, UK_SLOT_DEV_MMIO, MMIO_VA,
+		       UK_R_READ | UK_R_WRITE) != UK_OK)
+		return NULL;
+	return (volatile uint8_t *)(uintptr_t)MMIO_VA + (phys & 0xfff);
+}
+
+/* Queue index over page page of the DMA block. */
+static int queue(struct cons_dev *d, struct virtq *q, unsigned index,
+		 unsigned page)
+{
+	unsigned size = virtio_queue_max(&d->dev, index, QUEUE_SIZE);
+
+	if (size < DEV_RX_BUFS || virtq_bytes(size) > UK_PAGE_SIZE ||
+	    virtq_init(q, (void *)(uintptr_t)(DMA_VA + page * UK_PAGE_SIZE),
+		       d->dma_phys + page * UK_PAGE_SIZE, size) < 0)
+		return -1;
+	return virtio_queue(&d->dev, index, q) == VIRTIO_OK ? 0 : -1;
+}
+
+static int setup_dma(struct cons_dev *d)
+{
+	uint64_t slot = uk_slot_alloc(), pages;
+
+	d->ntfn = uk_slot_alloc();
+	if (slot == UK_NO_CAP || uk_mem_alloc(slot, DMA_PAGES) != UK_OK ||
+	    uk_mem_map(UK_SELF, slot, DMA_VA, UK_R_READ | UK_R_WRITE) != UK_OK ||
+	    uk_mem_info(slot, &pages, &d->dma_phys) != UK_OK ||
+	    d->ntfn == UK_NO_CAP || uk_obj_create(d->ntfn, UK_CAP_NTFN) != UK_OK ||
+	    uk_irq_bind(UK_SLOT_DEV_IRQ, d->ntfn, 1) != UK_OK)
+		return -1;
+	d->dma = (volatile uint8_t *)(uintptr_t)DMA_VA;
+	return 0;
+}
+
+/* Offers receive buffer i to the device. */
+static void post_rx(struct cons_dev *d, unsigned i)
+{
+	struct virtq_buf b = { .phys = d->dma_phys + RX_OFF + i * DEV_RX_BYTES,
+			       .len = DEV_RX_BYTES, .device_writes = 1 };
+
+	d->rx_head[i] = virtq_add(&d->rx, &b, 1);
+}
+
+int dev_init(struct cons_dev *d)
+{
+	volatile void *regs = map_regs();
+	uint32_t id = 0, version = 0;
+	enum virtio_err e;
+
+	*d = (struct cons_dev){ .ntfn = UK_NO_CAP };
+	if (!regs)
+		return fail(d, "no device register page (UK_SLOT_DEV_MMIO)");
+	e = virtio_probe(regs, &id, &version);
+	if (e != VIRTIO_OK || id != VIRTIO_ID_CONSOLE)
+		return fail(d, e != VIRTIO_OK ? virtio_strerror(e) :
+			    "the device is not virtio-console");
+	if (setup_dma(d) < 0)
+		return fail(d, "cannot get DMA memory or bind the interrupt");
+	e = virtio_begin(&d->dev, regs, 0);
+	if (e != VIRTIO_OK)
+		return fail(d, virtio_strerror(e));
+	if (queue(d, &d->rx, RX_Q, 0) < 0 || queue(d, &d->tx, TX_Q, 1) < 0)
+		return fail(d, "cannot set up the queues");
+	for (unsigned i = 0; i < DEV_RX_BUFS; i++)
+		post_rx(d, i);
+	virtio_irq_ack(&d->dev);
+	virtio_driver_ok(&d->dev);
+	virtio_notify(&d->dev, RX_Q);
+	return 0;
+}
+
+static void broken(struct cons_dev *d, const char *why)
+{
+	if (!d->broken)
+		eprintf("console: the device broke the protocol: %s\n", why);
+	d->broken = 1;
+}
+
+void dev_poll(struct cons_dev *d)
+{
+	int reposted = 0, head;
+	uint32_t len;
+
+	if (d->broken)
+		return;
+	if ((virtio_irq_ack(&d->dev) & VIRTIO_INT_CONFIG) &&
+	    virtio_broken(&d->dev))
+		broken(d, "it needs a reset");
+	while (!d->broken && DEV_IN_BYTES - d->in_len >= DEV_RX_BYTES &&
+	       (head = virtq_get(&d->rx, &len)) != -1) {
+		unsigned i;
+
+		for (i = 0; i < DEV_RX_BUFS && d->rx_head[i] != head; i++)
+			;
+		if (head < 0 || i == DEV_RX_BUFS || len > DEV_RX_BYTES) {
+			broken(d, "bad used entry in the receive queue");
+			break;
+		}
+		for (uint32_t k = 0; k < len; k++)
+			d->in[(d->in_head + d->in_len++) % DEV_IN_BYTES] =
+				d->dma[RX_OFF + i * DEV_RX_BYTES + k];
+		post_rx(d, i);
+		reposted = 1;
+	}
+	if (reposted)
+		virtio_notify(&d->dev, RX_Q);
+}
+
+int dev_write(struct cons_dev *d, const void *buf, size_t n)
+{
+	struct virtq_buf b = { .phys = d->dma_phys + TX_OFF, .len = (uint32_t)n };
+	uint32_t len;
+	int head, got = -1;
+
+	if (d->broken || n == 0 || n > UK_PAGE_SIZE)
+		return d->broken ? -1 : 0;
+	memcpy((void *)(uintptr_t)(d->dma + TX_OFF), buf, n);
+	head = virtq_add(&d->tx, &b, 1);
+	if (head < 0) {
+		broken(d, "the transmit queue is stuck");
+		return -1;
+	}
+	virtio_notify(&d->dev, TX_Q);
+	for (int i = 0; i < TX_SPINS && (got = virtq_get(&d->tx, &len)) == -1;
+	     i++)
+		uk_yield();
+	if (got != head) {
+		broken(d, got == -1 ? "output not taken" : "bad used entry");
+		return -1;
+	}
+	return 0;
+}
+
+size_t dev_read(struct cons_dev *d, void *buf, size_t n)
+{
+	uint8_t *out = buf;
+	size_t k = 0;
+
+	for (; k < n && d->in_len; k++, d->in_len--) {
+		out[k] = d->in[d->in_head];
+		d->in_head = (d->in_head + 1) % DEV_IN_BYTES;
+	}
+	if (k)
+		dev_poll(d);    /* room again: take what waits */
+	return k;
+}

@@ -1,0 +1,56 @@
+/*
+ * The console service's protocol (the server registers "console"): the
+ * virtio-console's output and input. Bytes travel in the four message
+ * words (up to CONS_BYTES_MAX, little-endian in w0..w3); the count in
+ * bits 16..23 of the label. Request label: enum cons_op | count << 16.
+ * Reply label: enum cons_err | count << 16, words as listed.
+ *
+ * WRITE on the registry's copy of the endpoint writes the bytes as they
+ * are. OPEN(name) answers a capability badged for a session: lines
+ * written on it go out whole, each prefixed with "[name] ", so that the
+ * lines of several writers do not mix (a line is cut at CONS_LINE_MAX).
+ *
+ * Input is one stream shared by every reader, first come first served.
+ * READ never blocks: the server is one thread and can answer only its
+ * current caller, so it replies count 0 when nothing has arrived and the
+ * client retries (after uk_yield, or later). The server takes in what
+ * the device received when its interrupt arrives (a bound notification
+ * ends its receive) and on every request.
+ */
+#ifndef PROTO_CONSOLE_H
+#define PROTO_CONSOLE_H
+
+#include <stdint.h>
+
+#define CONS_BYTES_MAX          32u     /* bytes in one message */
+#define CONS_NAME_MAX           32u     /* OPEN: packed like registry names */
+#define CONS_LINE_MAX           120u    /* a session's line, prefix excluded */
+#define CONS_SESSIONS_MAX       8u
+
+#define CONS_LABEL(op, n)       ((uint64_t)(op) | (uint64_t)(n) << 16)
+#define CONS_OP(label)          ((label) & 0xffffu)
+#define CONS_COUNT(label)       (((label) >> 16) & 0xffu)
+
+enum cons_op {
+	CONS_OP_NONE = 0,       /* reserved: CONS_E_BAD_REQUEST */
+	CONS_OP_WRITE,          /* count bytes in w0..w3 -> OK */
+	CONS_OP_READ,           /* count: room (1..32) -> count bytes of
+	                           input in w0..w3 (0: nothing yet) */
+	CONS_OP_OPEN,           /* name in w0..w3 -> cap = a session
+	                           endpoint whose lines carry "[name] " */
+	CONS_OP_CLOSE,          /* on a session: writes out a partial
+	                           line, ends the session */
+	CONS_OP_MAX
+};
+
+enum cons_err {
+	CONS_OK = 0,
+	CONS_E_BAD_REQUEST,     /* unknown op, count over CONS_BYTES_MAX */
+	CONS_E_BAD_NAME,        /* OPEN: empty or not NUL-padded */
+	CONS_E_FULL,            /* OPEN: CONS_SESSIONS_MAX are open */
+	CONS_E_NO_SESSION,      /* CLOSE outside a session */
+	CONS_E_IO,              /* the device is broken */
+	CONS_E_MAX
+};
+
+#endif
