@@ -10,7 +10,6 @@
 #define TX_Q            1
 #define RX_OFF          (2 * UK_PAGE_SIZE)
 #define TX_OFF          (3 * UK_PAGE_SIZE)
-#define TX_SPINS        100000  /* yields while the device holds output */
 
 static int fail(struct cons_dev *d, const char *why)
 {
@@ -138,7 +137,8 @@ int dev_write(struct cons_dev *d, const void *buf, size_t n)
 {
 	struct virtq_buf b = { .phys = d->dma_phys + TX_OFF, .len = (uint32_t)n };
 	uint32_t len;
-	int head, got = -1;
+	uint64_t bits;
+	int head, got;
 
 	if (d->broken || n == 0 || n > UK_PAGE_SIZE)
 		return d->broken ? -1 : 0;
@@ -149,13 +149,20 @@ int dev_write(struct cons_dev *d, const void *buf, size_t n)
 		return -1;
 	}
 	virtio_notify(&d->dev, TX_Q);
-	for (int i = 0; i < TX_SPINS && (got = virtq_get(&d->tx, &len)) == -1;
-	     i++)
-		uk_yield();
+	/* The device may hold output while its host side is busy: wait for
+	 * its interrupt (input arriving meanwhile is taken in below). */
+	while ((got = virtq_get(&d->tx, &len)) == -1) {
+		if (uk_wait(d->ntfn, &bits) != UK_OK) {
+			broken(d, "interrupt notification gone");
+			return -1;
+		}
+		virtio_irq_ack(&d->dev);
+	}
 	if (got != head) {
-		broken(d, got == -1 ? "output not taken" : "bad used entry");
+		broken(d, "bad used entry in the transmit queue");
 		return -1;
 	}
+	dev_poll(d);
 	return 0;
 }
 

@@ -35,8 +35,9 @@ int dev_init(struct cons_dev *d);
 /* Takes in what the device received (acknowledges its interrupt). */
 void dev_poll(struct cons_dev *d);
 
-/* Writes n bytes (<= 4096) and waits until the device has taken them.
- * 0, or -1 when the device is broken. */
+/* Writes n bytes (<= 4096) and waits (on the interrupt) until the device
+ * has taken them; takes in input too. 0, or -1 when the device is
+ * broken. */
 int dev_write(struct cons_dev *d, const void *buf, size_t n);
 
 /* Moves up to n bytes of input to buf; returns how many. */

@@ -74,6 +74,18 @@ for plat in qemu-kvm qemu-tcg; do
 	check "$plat: input that arrives later, a line of 150 bytes" \
 		'^echo: late$' "^echo: $long\$"
 
+	# More input than the server's ring and the device's buffers hold:
+	# flow control, nothing lost, nothing reordered.
+	seq -f 'line %04g' 1 1000 >"$TMP/in"; echo quit >>"$TMP/in"
+	boot_console $plat "quiet services=console run=cecho" "$TMP/in"
+	if [ "$RC" = 0 ] && [ "$(grep '^echo: ' "$OUT")" = \
+	     "$(seq -f 'echo: line %04g' 1 1000)" ]; then
+		ok "$plat: 1000 lines (11 KB) fed at once come back in order"
+	else
+		bad "$plat: 1000 lines fed at once (status $RC, $(grep -c '^echo: ' "$OUT") echoed)"
+		sed 's/^/#   /' "$LOG" | tail -5
+	fi
+
 	boot $plat "services=console bootonly" \
 		-global virtio-mmio.force-legacy=false
 	expect "$plat: no virtio-console: console is not started" 1 \
