@@ -65,7 +65,8 @@ UNIT_USER   := $(B)/tests/unit-user
 USER_PURE   := $(wildcard guest-servers/lib/alloc.c guest-servers/lib/elf.c \
                  guest-servers/lib/regname.c guest-servers/init/archive.c \
                  guest-servers/init/opts.c guest-servers/registry/table.c \
-                 guest-servers/lib/virtq.c guest-servers/blk/session.c)
+                 guest-servers/lib/virtq.c guest-servers/blk/session.c \
+                 guest-servers/fs/layout.c)
 
 .PHONY: all run test bench bench-boot bench-ipc deps clean help
 all: vmm kernel.elf

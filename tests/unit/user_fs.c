@@ -1,7 +1,5 @@
 /* The file service's on-disk layout (guest-servers/fs/layout.c): names,
- * mount checks of hostile metadata, first-fit allocation.
- * Pending: move to tests/unit/ once guest-servers/fs/layout.c is in the
- * Makefile's USER_PURE (it does not link before). */
+ * mount checks of hostile metadata, first-fit allocation. */
 #include <criterion/criterion.h>
 #include <string.h>
 
