@@ -1,0 +1,194 @@
+#include <proto/net.h>
+#include "service.h"
+#include "socket.h"
+#include "uk.h"
+#include "ulib.h"
+
+#define SOCK_VA         0x200000000ull  /* socket i's buffer: + i MiB */
+#define SOCK_SPAN       0x100000ull
+#define SOCK_PAGES_MAX  (SOCK_SPAN / UK_PAGE_SIZE)
+
+static uint64_t ep;             /* my endpoint */
+static uint64_t rcv;            /* empty slot for a client's capability */
+static uint64_t out;            /* a capability on its way out */
+static int out_used;
+static struct netif *nif;
+
+void service_init(uint64_t e, struct netif *n)
+{
+	ep = e;
+	nif = n;
+	rcv = uk_slot_alloc();
+	out = uk_slot_alloc();
+}
+
+uint64_t service_rcv(void)
+{
+	return rcv;
+}
+
+void service_sent(void)
+{
+	if (out_used)
+		uk_cap_delete(out);     /* the client has its copy */
+	out_used = 0;
+}
+
+static unsigned index_of(const struct net_socket *s)
+{
+	return (unsigned)(s - sockets);
+}
+
+/* BIND: the buffer arrived in rcv; the socket keeps it there. */
+static enum net_err bind(struct uk_msg *m, uint64_t port)
+{
+	uint64_t type, rights, badge, pages, phys, va;
+	uint64_t need = UK_R_READ | UK_R_WRITE;
+	struct net_socket *s;
+	enum net_err err;
+
+	if (port == 0 || port > 0xffff)
+		return NET_E_BAD_REQUEST;
+	if (uk_cap_info(rcv, &type, &rights, &badge) != UK_OK ||
+	    type != UK_CAP_MEMORY || (rights & need) != need ||
+	    uk_mem_info(rcv, &pages, &phys) != UK_OK ||
+	    pages * UK_PAGE_SIZE < NET_PAYLOAD_MAX || pages > SOCK_PAGES_MAX)
+		return NET_E_BAD_BUFFER;
+	badge = sock_open((uint16_t)port, &err);
+	if (badge == 0)
+		return err;
+	s = sock_find(badge);
+	va = SOCK_VA + index_of(s) * SOCK_SPAN;
+	if (uk_mem_map(UK_SELF, rcv, va, need) != UK_OK) {
+		sock_close(s);
+		return NET_E_BAD_BUFFER;
+	}
+	if (uk_cap_mint(ep, out, UK_R_SEND, badge) != UK_OK) {
+		uk_mem_unmap(UK_SELF, va, pages);
+		sock_close(s);
+		return NET_E_FULL;
+	}
+	s->mem = rcv;
+	s->buf = (uint8_t *)(uintptr_t)va;
+	s->bytes = pages * UK_PAGE_SIZE;
+	s->ntfn = UK_NO_CAP;
+	out_used = 1;
+	m->cap = out;
+	m->w[0] = s->bytes;
+	rcv = uk_slot_alloc();  /* UK_NO_CAP: no more capabilities taken */
+	return NET_OK;
+}
+
+static enum net_err send(struct net_socket *s, const struct uk_msg *in)
+{
+	uint64_t dst = in->w[0], port = in->w[1], len = in->w[2];
+
+	if (dst == 0 || dst >= 0xffffffffull || port == 0 || port > 0xffff ||
+	    len > NET_PAYLOAD_MAX)
+		return NET_E_BAD_REQUEST;
+	switch (udp_output(nif, s->port, (uint32_t)dst, (uint16_t)port,
+			   s->buf, len)) {
+	case 0:
+		return NET_OK;
+	case -2:
+		return NET_E_IO;
+	default:
+		return NET_E_UNREACHABLE;
+	}
+}
+
+static enum net_err recv(struct net_socket *s, struct uk_msg *m)
+{
+	const struct dgram *d = sock_peek(s);
+
+	if (!d)
+		return NET_E_AGAIN;
+	memcpy(s->buf, d->data, d->len);        /* bytes >= NET_PAYLOAD_MAX */
+	m->w[0] = d->src;
+	m->w[1] = d->sport;
+	m->w[2] = d->len;
+	sock_pop(s);
+	return NET_OK;
+}
+
+/* A notification the server signals; the client gets the wait right. */
+static enum net_err notifier(struct net_socket *s, struct uk_msg *m)
+{
+	if (s->ntfn == UK_NO_CAP) {
+		uint64_t slot = uk_slot_alloc();
+
+		if (slot == UK_NO_CAP)
+			return NET_E_FULL;
+		if (uk_obj_create(slot, UK_CAP_NTFN) != UK_OK) {
+			uk_slot_free(slot);
+			return NET_E_FULL;
+		}
+		s->ntfn = slot;
+	}
+	if (uk_cap_copy(s->ntfn, out, UK_R_RECV) != UK_OK)
+		return NET_E_FULL;
+	if (s->count)
+		uk_signal(s->ntfn, NET_NOTIFY_RX);
+	out_used = 1;
+	m->cap = out;
+	return NET_OK;
+}
+
+static void close(struct net_socket *s)
+{
+	uk_mem_unmap(UK_SELF, (uint64_t)(uintptr_t)s->buf,
+		     s->bytes / UK_PAGE_SIZE);
+	uk_cap_delete(s->mem);
+	uk_slot_free(s->mem);
+	if (s->ntfn != UK_NO_CAP) {
+		uk_cap_delete(s->ntfn);
+		uk_slot_free(s->ntfn);
+	}
+	sock_close(s);
+}
+
+void service_serve(struct uk_msg *m)
+{
+	uint64_t label = m->label, got = m->cap;
+	struct net_socket *s = sock_find(m->badge);
+	struct uk_msg in = *m;
+	enum net_err err;
+
+	*m = (struct uk_msg){ .cap = UK_NO_CAP };
+	if (!s && label >= NET_OP_SEND && label <= NET_OP_CLOSE &&
+	    label != NET_OP_INFO)
+		err = NET_E_NO_SOCKET;
+	else switch (label) {
+	case NET_OP_BIND:
+		err = got == UK_NO_CAP ? NET_E_BAD_BUFFER : bind(m, in.w[0]);
+		if (err == NET_OK)
+			got = UK_NO_CAP;        /* the socket keeps it */
+		break;
+	case NET_OP_SEND:
+		err = send(s, &in);
+		break;
+	case NET_OP_RECV:
+		err = recv(s, m);
+		break;
+	case NET_OP_NOTIFIER:
+		err = notifier(s, m);
+		break;
+	case NET_OP_INFO:
+		m->w[0] = nif->ip;
+		m->w[1] = nif->prefix;
+		for (unsigned i = 0; i < 6; i++)
+			m->w[2] = m->w[2] << 8 | nif->mac[i];
+		err = NET_OK;
+		break;
+	case NET_OP_CLOSE:
+		close(s);
+		err = NET_OK;
+		break;
+	default:
+		err = NET_E_BAD_REQUEST;
+		break;
+	}
+	m->label = err;
+	if (got != UK_NO_CAP)
+		uk_cap_delete(got);     /* keep nothing else a client sent */
+}

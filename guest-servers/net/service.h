@@ -1,0 +1,31 @@
+/*
+ * The net server's requests (proto/net.h): receive, check, do, reply.
+ * main.c owns the loop; this file owns the capabilities clients send
+ * and the ones it hands out.
+ */
+#ifndef NET_SERVICE_H
+#define NET_SERVICE_H
+
+#include <stdint.h>
+#include <ukern/abi.h>
+#include "stack.h"
+
+/* The badge of the endpoint capability registered as "net": never 0
+ * (the kernel's notification messages) and never a socket's. */
+#define SERVICE_PUBLIC  (1ull << 63)
+
+/* Serves on ep (the unbadged endpoint) for the interface nif. */
+void service_init(uint64_t ep, struct netif *nif);
+
+/* The empty slot where a client's capability lands (UK_NO_CAP: my table
+ * is full; then none is accepted). */
+uint64_t service_rcv(void);
+
+/* Handles request m (a capability it carried is in its m->cap slot);
+ * the reply replaces it. */
+void service_serve(struct uk_msg *m);
+
+/* After the reply went out: drops the temporary capability it carried. */
+void service_sent(void);
+
+#endif
