@@ -30,7 +30,7 @@ struct proc *proc_create(const char *name, uint8_t prio,
 		}
 	}
 	if (!t || !t->kstack_top || !(p->pml4 = vm_create()) ||
-	    vm_map(p->pml4, UK_ENTRY_VA, proc_entry_page, VM_X) < 0) {
+	    vm_map_range(p->pml4, UK_ENTRY_VA, proc_entry_page, 1, VM_X) < 0) {
 		if (t)
 			t->state = T_FREE;
 		if (p->pml4)

@@ -70,17 +70,6 @@ static uint64_t *walk(uint64_t pml4, uint64_t va, int create)
 	return &t[(va >> 12) & 511];
 }
 
-int vm_map(uint64_t pml4, uint64_t va, uint64_t phys, unsigned flags)
-{
-	uint64_t *pte = walk(pml4, va, 1);
-
-	if (!pte)
-		return -1;
-	*pte = phys | PTE_P | PTE_U | (flags & VM_W ? PTE_W : 0) |
-	       (flags & VM_X ? 0 : PTE_NX);
-	return 0;
-}
-
 /* Walk once per page table, not once per page. */
 int vm_map_range(uint64_t pml4, uint64_t va, uint64_t phys, uint64_t n,
 		 unsigned flags)

@@ -18,11 +18,8 @@ uint64_t vm_create(void);
 /* Free the user half's page tables and the PML4 (not the mapped frames,
  * which regions own). */
 void vm_destroy(uint64_t pml4);
-/* Map user page va to phys; 0, or -1 when out of memory for a table.
- * va must be page-aligned and in the user half. */
-int vm_map(uint64_t pml4, uint64_t va, uint64_t phys, unsigned flags);
-/* Map n pages from va to phys.. contiguously; on -1 (no memory for a
- * table) nothing stays mapped. */
+/* Map n user pages from va (page-aligned, user half) to phys..
+ * contiguously; 0, or -1 (no memory for a table) with nothing mapped. */
 int vm_map_range(uint64_t pml4, uint64_t va, uint64_t phys, uint64_t n,
 		 unsigned flags);
 void vm_unmap_range(uint64_t pml4, uint64_t va, uint64_t n);
