@@ -111,7 +111,7 @@ static void setup(const char *cmdline)
 	const char *run, *v;
 	uint64_t pages, phys, arg;
 	char name[BOOTFS_NAME_MAX];
-	size_t len, pos = 0;
+	size_t len, len2, pos = 0;
 	struct child *reg;
 	int r;
 
@@ -149,6 +149,10 @@ static void setup(const char *cmdline)
 				printf("init: %s=: bad item\n", key);
 			else if (c && !list)
 				c->is_service = 1;
+			if (c && c->arg == 0 && strcmp(name, "net") == 0 &&
+			    (v = opt_value(cmdline, "ip", &len2)) &&
+			    opt_ipv4(v, len2, &c->arg) < 0)
+				printf("init: ip=: not A.B.C.D/N\n");
 		}
 	}
 }

@@ -94,3 +94,29 @@ int opt_run_next(const char *s, size_t len, size_t *pos,
 	name[n] = '\0';
 	return 1;
 }
+
+int opt_ipv4(const char *s, size_t len, uint64_t *packed)
+{
+	uint64_t v = 0, part, prefix;
+	size_t i = 0, start;
+
+	for (unsigned k = 0; k < 5; k++) {
+		for (start = i; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i - start > 3 || opt_num(s + start, i - start, &part) < 0 ||
+		    part > (k < 4 ? 255u : 32u))
+			return -1;
+		if (k == 4) {
+			prefix = part;
+			break;
+		}
+		v = v << 8 | part;
+		if (i == len || s[i] != (k < 3 ? '.' : '/'))
+			return -1;
+		i++;
+	}
+	if (i != len || v == 0 || prefix == 0)
+		return -1;
+	*packed = v << 8 | prefix;
+	return 0;
+}

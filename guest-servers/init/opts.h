@@ -10,6 +10,8 @@
  *   bootonly            end the machine (status 0) as soon as every boot
  *                       server has registered, before run= starts
  *   restarts=N          restarts of a faulting child (default 3)
+ *   ip=A.B.C.D/N        the net server's address: its argument word
+ *                       when its item has no ARG (opt_ipv4)
  */
 #ifndef OPTS_H
 #define OPTS_H
@@ -40,5 +42,9 @@ int opt_num(const char *s, size_t len, uint64_t *v);
  */
 int opt_run_next(const char *s, size_t len, size_t *pos,
 		 char name[BOOTFS_NAME_MAX], uint64_t *arg);
+
+/* Packs `A.B.C.D/N` (len bytes at s; N 1..32, address not 0) as
+ * A.B.C.D << 8 | N into *packed: 0, or -1 if s is not one. */
+int opt_ipv4(const char *s, size_t len, uint64_t *packed);
 
 #endif

@@ -88,3 +88,19 @@ Test(user_opts, run_names_up_to_31_bytes)
 	cr_assert_eq(opt_run_next(bad, strlen(bad), &pos, name, &arg), -1);
 	cr_assert_eq(pos, strlen(bad));
 }
+
+Test(user_opts, ipv4_address_and_prefix)
+{
+	const char *bad[] = { "", "10.0.2.15", "10.0.2/24", "10.0.2.256/24",
+			      "10.0.2.15/33", "10.0.2.15/0", "0.0.0.0/8",
+			      "10.0.2.15/24x", "1000.0.2.15/24", "10..2.15/24" };
+	uint64_t v = 7;
+
+	cr_assert_eq(opt_ipv4("10.0.2.15/24", 12, &v), 0);
+	cr_assert_eq(v, 0x0a00020f18ull);
+	cr_assert_eq(opt_ipv4("192.168.1.1/32", 14, &v), 0);
+	cr_assert_eq(v, 0xc0a8010120ull);
+	for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		cr_assert_eq(opt_ipv4(bad[i], strlen(bad[i]), &v), -1, "%s",
+			     bad[i]);
+}
