@@ -40,7 +40,7 @@ static unsigned index_of(const struct net_socket *s)
 }
 
 /* BIND: the buffer arrived in rcv; the socket keeps it there. */
-static enum net_err bind(struct uk_msg *m, uint64_t port)
+static enum net_err op_bind(struct uk_msg *m, uint64_t port)
 {
 	uint64_t type, rights, badge, pages, phys, va;
 	uint64_t need = UK_R_READ | UK_R_WRITE;
@@ -79,7 +79,7 @@ static enum net_err bind(struct uk_msg *m, uint64_t port)
 	return NET_OK;
 }
 
-static enum net_err send(struct net_socket *s, const struct uk_msg *in)
+static enum net_err op_send(struct net_socket *s, const struct uk_msg *in)
 {
 	uint64_t dst = in->w[0], port = in->w[1], len = in->w[2];
 
@@ -97,7 +97,7 @@ static enum net_err send(struct net_socket *s, const struct uk_msg *in)
 	}
 }
 
-static enum net_err recv(struct net_socket *s, struct uk_msg *m)
+static enum net_err op_recv(struct net_socket *s, struct uk_msg *m)
 {
 	const struct dgram *d = sock_peek(s);
 
@@ -134,7 +134,7 @@ static enum net_err notifier(struct net_socket *s, struct uk_msg *m)
 	return NET_OK;
 }
 
-static void close(struct net_socket *s)
+static void op_close(struct net_socket *s)
 {
 	uk_mem_unmap(UK_SELF, (uint64_t)(uintptr_t)s->buf,
 		     s->bytes / UK_PAGE_SIZE);
@@ -160,15 +160,15 @@ void service_serve(struct uk_msg *m)
 		err = NET_E_NO_SOCKET;
 	else switch (label) {
 	case NET_OP_BIND:
-		err = got == UK_NO_CAP ? NET_E_BAD_BUFFER : bind(m, in.w[0]);
+		err = got == UK_NO_CAP ? NET_E_BAD_BUFFER : op_bind(m, in.w[0]);
 		if (err == NET_OK)
 			got = UK_NO_CAP;        /* the socket keeps it */
 		break;
 	case NET_OP_SEND:
-		err = send(s, &in);
+		err = op_send(s, &in);
 		break;
 	case NET_OP_RECV:
-		err = recv(s, m);
+		err = op_recv(s, m);
 		break;
 	case NET_OP_NOTIFIER:
 		err = notifier(s, m);
@@ -181,7 +181,7 @@ void service_serve(struct uk_msg *m)
 		err = NET_OK;
 		break;
 	case NET_OP_CLOSE:
-		close(s);
+		op_close(s);
 		err = NET_OK;
 		break;
 	default:
