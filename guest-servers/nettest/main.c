@@ -1,7 +1,8 @@
 /*
  * nettest: a UDP echo server on the net service (proto/net.h). Binds
  * port 7 and sends every datagram back to its sender, arg times (0: 5),
- * then prints `nettest: echoed N datagrams` and `utest net: ok`. Waits
+ * then prints `nettest: echoed N datagrams` and `utest net: ok`. First
+ * checks the service's answers to bad requests (errors()). Waits
  * on the socket's notification between RECVs, so it never spins.
  */
 #include <proto/net.h>
@@ -51,6 +52,46 @@ static uint64_t echo_back(uint64_t ip, uint64_t port, uint64_t len)
 	return r;
 }
 
+/* Bad requests get their codes and change nothing (the socket on port
+ * 7 is bound; buf is its buffer). 0, or -1 after reporting. */
+static int errors(uint64_t buf)
+{
+	uint64_t copy = uk_slot_alloc(), r;
+	struct uk_msg m;
+
+	r = call(net, NET_OP_RECV, 0, 0, 0, UK_NO_CAP, UK_NO_CAP, &m);
+	if (r != NET_E_NO_SOCKET)
+		return fail("RECV outside a socket", r);
+	r = call(net, NET_OP_BIND, 9, 0, 0, UK_NO_CAP, UK_NO_CAP, &m);
+	if (r != NET_E_BAD_BUFFER)
+		return fail("BIND without a buffer", r);
+	if (uk_cap_copy(buf, copy, UK_R_READ | UK_R_WRITE) != UK_OK)
+		return fail("copy", 0);
+	r = call(net, NET_OP_BIND, 0, 0, 0, copy, UK_NO_CAP, &m);
+	if (r != NET_E_BAD_REQUEST)
+		return fail("BIND port 0", r);
+	r = call(net, NET_OP_BIND, ECHO_PORT, 0, 0, copy, UK_NO_CAP, &m);
+	if (r != NET_E_PORT_IN_USE)
+		return fail("BIND a bound port", r);
+	r = call(sock, NET_OP_SEND, 0x0a000202, 9, NET_PAYLOAD_MAX + 1,
+		 UK_NO_CAP, UK_NO_CAP, &m);
+	if (r != NET_E_BAD_REQUEST)
+		return fail("SEND too long", r);
+	r = call(sock, NET_OP_SEND, 0x0b000001, 9, 1, UK_NO_CAP, UK_NO_CAP,
+		 &m);
+	if (r != NET_E_UNREACHABLE)
+		return fail("SEND off the subnet", r);
+	r = call(net, NET_OP_INFO, 0, 0, 0, UK_NO_CAP, UK_NO_CAP, &m);
+	if (r != NET_OK || m.w[1] == 0 || m.w[1] > 32 ||
+	    m.w[2] >> 48 != 0 || m.w[2] == 0)
+		return fail("INFO", r);
+	printf("nettest: I am %lu.%lu.%lu.%lu/%lu\n", m.w[0] >> 24,
+	       m.w[0] >> 16 & 0xff, m.w[0] >> 8 & 0xff, m.w[0] & 0xff, m.w[1]);
+	uk_cap_delete(copy);
+	uk_slot_free(copy);
+	return 0;
+}
+
 int main(uint64_t arg)
 {
 	uint64_t n = arg ? arg : 5, buf = uk_slot_alloc(), r, bits;
@@ -72,9 +113,8 @@ int main(uint64_t arg)
 	r = call(sock, NET_OP_NOTIFIER, 0, 0, 0, UK_NO_CAP, ntfn, &m);
 	if (r != NET_OK || m.cap != ntfn)
 		return fail("NOTIFIER", r);
-	r = call(net, NET_OP_RECV, 0, 0, 0, UK_NO_CAP, UK_NO_CAP, &m);
-	if (r != NET_E_NO_SOCKET)
-		return fail("RECV outside a socket", r);
+	if (errors(buf) < 0)
+		return 1;
 	printf("nettest: echoing %lu datagrams on port %u\n", n, ECHO_PORT);
 	for (uint64_t done = 0; done < n; ) {
 		r = call(sock, NET_OP_RECV, 0, 0, 0, UK_NO_CAP, UK_NO_CAP, &m);

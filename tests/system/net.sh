@@ -127,7 +127,7 @@ for plat in vmm qemu-kvm qemu-tcg; do
 		bad "$plat: nettest (10.0.2.77) never got ready"
 	fi
 	wait_net
-	expect "$plat: net at 10.0.2.77/24" 0 \
+	expect "$plat: net at 10.0.2.77/24" 0 '^nettest: I am 10\.0\.2\.77/24$' \
 		"^net: virtio-net $MAC, 10\\.0\\.2\\.77/24\$" '^utest net: ok$'
 done
 
