@@ -34,6 +34,11 @@ static int nif_tx(struct netif *unused, const void *frame, size_t len)
 	return nic_tx(&nic, frame, len);
 }
 
+static int tx_sent(void)
+{
+	return nic_tx_idle(&nic);
+}
+
 static void input(const uint8_t *frame, size_t len, void *ctx)
 {
 	eth_input(ctx, frame, len);
@@ -92,7 +97,7 @@ int main(uint64_t arg)
 	       nif.mac[0], nif.mac[1], nif.mac[2], nif.mac[3], nif.mac[4],
 	       nif.mac[5], nif.ip >> 24, nif.ip >> 16 & 0xff,
 	       nif.ip >> 8 & 0xff, nif.ip & 0xff, nif.prefix);
-	service_init(ep, &nif);
+	service_init(ep, &nif, tx_sent);
 	device();                       /* anything that came already */
 	uk_recv_rcv(ep, &m, service_rcv());
 	for (;;) {

@@ -183,6 +183,17 @@ void nic_poll(struct nic *n, void (*input)(const uint8_t *, size_t, void *),
 	reap_tx(n);
 }
 
+int nic_tx_idle(struct nic *n)
+{
+	if (n->broken)
+		return 1;
+	reap_tx(n);
+	for (unsigned i = 0; i < NIC_BUFS; i++)
+		if (n->tx_busy[i])
+			return n->broken;
+	return 1;
+}
+
 int nic_tx(struct nic *n, const void *frame, size_t len)
 {
 	unsigned i;

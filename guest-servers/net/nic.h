@@ -46,6 +46,10 @@ int nic_init(struct nic *n);
 void nic_poll(struct nic *n, void (*input)(const uint8_t *, size_t, void *),
 	      void *ctx);
 
+/* Whether every frame given to nic_tx has been sent (finished ones are
+ * collected first); a broken device counts as idle. */
+int nic_tx_idle(struct nic *n);
+
 /* Sends one Ethernet frame (<= NIC_BUF_SIZE - 12 bytes). 0, or -1 when
  * every transmit buffer is in flight or the device is broken. */
 int nic_tx(struct nic *n, const void *frame, size_t len);

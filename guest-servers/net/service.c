@@ -12,12 +12,16 @@ static uint64_t ep;             /* my endpoint */
 static uint64_t rcv;            /* empty slot for a client's capability */
 static uint64_t out;            /* a capability on its way out */
 static int out_used;
-static struct netif *nif;
+#define SEND_SPINS      100000  /* yields while a frame goes out */
 
-void service_init(uint64_t e, struct netif *n)
+static struct netif *nif;
+static int (*tx_sent)(void);
+
+void service_init(uint64_t e, struct netif *n, int (*sent)(void))
 {
 	ep = e;
 	nif = n;
+	tx_sent = sent;
 	rcv = uk_slot_alloc();
 	out = uk_slot_alloc();
 }
@@ -89,6 +93,11 @@ static enum net_err op_send(struct net_socket *s, const struct uk_msg *in)
 	switch (udp_output(nif, s->port, (uint32_t)dst, (uint16_t)port,
 			   s->buf, len)) {
 	case 0:
+		/* Answer once the device has sent it (QEMU sends later, from
+		 * its main loop): a client that ends the machine right after
+		 * its last SEND must not lose that datagram. Bounded. */
+		for (unsigned i = 0; i < SEND_SPINS && !tx_sent(); i++)
+			uk_yield();
 		return NET_OK;
 	case -2:
 		return NET_E_IO;

@@ -14,8 +14,9 @@
  * (the kernel's notification messages) and never a socket's. */
 #define SERVICE_PUBLIC  (1ull << 63)
 
-/* Serves on ep (the unbadged endpoint) for the interface nif. */
-void service_init(uint64_t ep, struct netif *nif);
+/* Serves on ep (the unbadged endpoint) for the interface nif; sent()
+ * says whether the device has sent every frame handed to it. */
+void service_init(uint64_t ep, struct netif *nif, int (*sent)(void));
 
 /* The empty slot where a client's capability lands (UK_NO_CAP: my table
  * is full; then none is accepted). */

@@ -4,7 +4,7 @@
  *   netprobe ping ADDR COUNT    ICMP echo (raw socket: root); prints
  *                               "N/COUNT replies", exit 0 when N == COUNT
  *   netprobe udp ADDR PORT MSG  sends MSG, prints what comes back
- *                               (2 s timeout, 5 tries), exit 0 when equal
+ *                               (5 s timeout, 3 tries), exit 0 when equal
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -34,7 +34,7 @@ static unsigned short csum(const void *buf, size_t len)
 static int open_socket(int type, int proto, struct sockaddr_in *a,
 		       const char *addr)
 {
-	struct timeval tv = { 2, 0 };
+	struct timeval tv = { 5, 0 };
 	int fd = socket(AF_INET, type, proto);
 
 	if (fd < 0 || inet_pton(AF_INET, addr, &a->sin_addr) != 1) {
@@ -91,7 +91,7 @@ static int udp(const char *addr, int port, const char *msg)
 	char in[1500];
 
 	a.sin_port = htons((unsigned short)port);
-	for (int tries = 0; tries < 5; tries++) {
+	for (int tries = 0; tries < 3; tries++) {
 		ssize_t n;
 
 		sendto(fd, msg, strlen(msg), 0, (struct sockaddr *)&a, sizeof a);

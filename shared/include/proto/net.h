@@ -41,7 +41,8 @@ enum net_op {
 	                           endpoint, w0 = buffer bytes */
 	NET_OP_SEND,            /* on a socket: w0 destination IPv4, w1
 	                           destination port, w2 length (<=
-	                           NET_PAYLOAD_MAX): buffer[0..w2) goes out */
+	                           NET_PAYLOAD_MAX): buffer[0..w2) goes out;
+	                           answered once the device sent it */
 	NET_OP_RECV,            /* on a socket: the oldest queued datagram
 	                           into buffer[0..) -> w0 source IPv4, w1
 	                           source port, w2 length; NET_E_AGAIN when
