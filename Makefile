@@ -66,7 +66,9 @@ USER_PURE   := $(wildcard guest-servers/lib/alloc.c guest-servers/lib/elf.c \
                  guest-servers/lib/regname.c guest-servers/init/archive.c \
                  guest-servers/init/opts.c guest-servers/registry/table.c \
                  guest-servers/lib/virtq.c guest-servers/blk/session.c \
-                 guest-servers/fs/layout.c)
+                 guest-servers/fs/layout.c guest-servers/net/eth.c \
+                 guest-servers/net/arp.c guest-servers/net/ip.c \
+                 guest-servers/net/udp.c guest-servers/net/socket.c)
 
 .PHONY: all run test bench bench-boot bench-ipc deps clean help
 all: vmm kernel.elf

@@ -1,12 +1,11 @@
 /* The net server's IPv4 stack and sockets (guest-servers/net: eth.c,
  * arp.c, ip.c, udp.c, socket.c): frames in, frames out through a
- * capturing tx hook. To join the unit suite: move to tests/unit/ and add
- * those five files to USER_PURE. */
+ * capturing tx hook. */
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "../../../guest-servers/net/socket.h"
-#include "../../../guest-servers/net/stack.h"
+#include "../../guest-servers/net/socket.h"
+#include "../../guest-servers/net/stack.h"
 
 #define US      0x0a00020fu     /* 10.0.2.15 */
 #define HOST    0x0a000202u     /* 10.0.2.2 */
