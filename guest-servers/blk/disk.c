@@ -19,28 +19,6 @@ static int fail(struct disk *d, const char *why)
 	return -1;
 }
 
-/* Maps the register page; the registers' address, or NULL. */
-static volatile void *map_regs(void)
-{
-	uint64_t pages, phys;
-
-	if (uk_mem_info(UK_SLOT_DEV_MMIO, &pages, &phys) != UK_OK ||
-	    (phys & 0xfff) > UK_PAGE_SIZE - VIRTIO_MMIO_SIZE ||
-	    uk_mem_map(UK_SELF, UK_SLOT_DEV_MMIO, MMIO_VA,
-		       UK_R_READ | UK_R_WRITE) != UK_OK)
-		return NULL;
-	return (volatile uint8_t *)(uintptr_t)MMIO_VA + (phys & 0xfff);
-}
-
-/* The interrupt, bound to a new notification in d->ntfn. */
-static int bind_irq(struct disk *d)
-{
-	d->ntfn = uk_slot_alloc();
-	return d->ntfn != UK_NO_CAP &&
-	       uk_obj_create(d->ntfn, UK_CAP_NTFN) == UK_OK &&
-	       uk_irq_bind(UK_SLOT_DEV_IRQ, d->ntfn, 1) == UK_OK ? 0 : -1;
-}
-
 /* Two pages of DMA memory: the queue, then the request headers. */
 static int setup_queue(struct disk *d)
 {
@@ -81,7 +59,7 @@ static void read_config(struct disk *d)
 
 int disk_init(struct disk *d)
 {
-	volatile void *regs = map_regs();
+	volatile void *regs = virtio_map_regs(MMIO_VA);
 	uint32_t id = 0, version = 0;
 	enum virtio_err e;
 
@@ -92,7 +70,7 @@ int disk_init(struct disk *d)
 	if (e != VIRTIO_OK || id != VIRTIO_ID_BLOCK)
 		return fail(d, e != VIRTIO_OK ? virtio_strerror(e) :
 			    "the device is not virtio-blk");
-	if (bind_irq(d) < 0)
+	if ((d->ntfn = virtio_bind_irq()) == UK_NO_CAP)
 		return fail(d, "cannot bind the device interrupt");
 	e = virtio_begin(&d->dev, regs, VIRTIO_BLK_F_RO | VIRTIO_BLK_F_FLUSH |
 			 VIRTIO_BLK_F_BLK_SIZE | VIRTIO_BLK_F_SIZE_MAX);

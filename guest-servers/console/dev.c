@@ -19,18 +19,6 @@ static int fail(struct cons_dev *d, const char *why)
 	return -1;
 }
 
-static volatile void *map_regs(void)
-{
-	uint64_t pages, phys;
-
-	if (uk_mem_info(UK_SLOT_DEV_MMIO, &pages, &phys) != UK_OK ||
-	    (phys & 0xfff) > UK_PAGE_SIZE - VIRTIO_MMIO_SIZE ||
-	    uk_mem_map(UK_SELF, UK_SLOT_DEV_MMIO, MMIO_VA,
-		       UK_R_READ | UK_R_WRITE) != UK_OK)
-		return NULL;
-	return (volatile uint8_t *)(uintptr_t)MMIO_VA + (phys & 0xfff);
-}
-
 /* Queue index over page page of the DMA block. */
 static int queue(struct cons_dev *d, struct virtq *q, unsigned index,
 		 unsigned page)
@@ -48,12 +36,10 @@ static int setup_dma(struct cons_dev *d)
 {
 	uint64_t slot = uk_slot_alloc(), pages;
 
-	d->ntfn = uk_slot_alloc();
 	if (slot == UK_NO_CAP || uk_mem_alloc(slot, DMA_PAGES) != UK_OK ||
 	    uk_mem_map(UK_SELF, slot, DMA_VA, UK_R_READ | UK_R_WRITE) != UK_OK ||
 	    uk_mem_info(slot, &pages, &d->dma_phys) != UK_OK ||
-	    d->ntfn == UK_NO_CAP || uk_obj_create(d->ntfn, UK_CAP_NTFN) != UK_OK ||
-	    uk_irq_bind(UK_SLOT_DEV_IRQ, d->ntfn, 1) != UK_OK)
+	    (d->ntfn = virtio_bind_irq()) == UK_NO_CAP)
 		return -1;
 	d->dma = (volatile uint8_t *)(uintptr_t)DMA_VA;
 	return 0;
@@ -70,7 +56,7 @@ static void post_rx(struct cons_dev *d, unsigned i)
 
 int dev_init(struct cons_dev *d)
 {
-	volatile void *regs = map_regs();
+	volatile void *regs = virtio_map_regs(MMIO_VA);
 	uint32_t id = 0, version = 0;
 	enum virtio_err e;
 

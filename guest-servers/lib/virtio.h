@@ -123,4 +123,11 @@ uint64_t virtio_cfg64(struct virtio_dev *d, unsigned off);
 /* "VIRTIO_E_VERSION" and so on. */
 const char *virtio_strerror(enum virtio_err e);
 
+/* virtio_dev.c: map my device's register page (UK_SLOT_DEV_MMIO) at va;
+ * the registers' address in it, or NULL. */
+volatile void *virtio_map_regs(uint64_t va);
+/* A new notification that my device's interrupt (UK_SLOT_DEV_IRQ)
+ * signals with bit 0; its slot, or UK_NO_CAP. */
+uint64_t virtio_bind_irq(void);
+
 #endif

@@ -30,26 +30,6 @@ static void broken(struct nic *n, const char *why)
 	virtio_reset(n->dev.regs);
 }
 
-static volatile void *map_regs(void)
-{
-	uint64_t pages, phys;
-
-	if (uk_mem_info(UK_SLOT_DEV_MMIO, &pages, &phys) != UK_OK ||
-	    (phys & 0xfff) > UK_PAGE_SIZE - VIRTIO_MMIO_SIZE ||
-	    uk_mem_map(UK_SELF, UK_SLOT_DEV_MMIO, MMIO_VA,
-		       UK_R_READ | UK_R_WRITE) != UK_OK)
-		return NULL;
-	return (volatile uint8_t *)(uintptr_t)MMIO_VA + (phys & 0xfff);
-}
-
-static int bind_irq(struct nic *n)
-{
-	n->ntfn = uk_slot_alloc();
-	return n->ntfn != UK_NO_CAP &&
-	       uk_obj_create(n->ntfn, UK_CAP_NTFN) == UK_OK &&
-	       uk_irq_bind(UK_SLOT_DEV_IRQ, n->ntfn, 1) == UK_OK ? 0 : -1;
-}
-
 /* Offers rx buffer i to the device. */
 static int rx_give(struct nic *n, unsigned i)
 {
@@ -107,7 +87,7 @@ static void read_mac(struct nic *n)
 
 int nic_init(struct nic *n)
 {
-	volatile void *regs = map_regs();
+	volatile void *regs = virtio_map_regs(MMIO_VA);
 	uint32_t id = 0, version = 0;
 	enum virtio_err e;
 
@@ -119,7 +99,7 @@ int nic_init(struct nic *n)
 	if (e != VIRTIO_OK || id != VIRTIO_ID_NET)
 		return fail(n, e != VIRTIO_OK ? virtio_strerror(e) :
 			    "the device is not virtio-net");
-	if (bind_irq(n) < 0)
+	if ((n->ntfn = virtio_bind_irq()) == UK_NO_CAP)
 		return fail(n, "cannot bind the device interrupt");
 	e = virtio_begin(&n->dev, regs, VIRTIO_NET_F_MAC);
 	if (e != VIRTIO_OK)
