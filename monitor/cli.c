@@ -17,6 +17,7 @@ enum {
 	OPT_TIMEOUT,
 	OPT_KVM,
 	OPT_STATS,
+	OPT_DISK,
 	OPT_VERSION,
 };
 
@@ -25,6 +26,7 @@ static const struct option cli_options[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "kvm",     required_argument, NULL, OPT_KVM },
 	{ "stats",   no_argument,       NULL, OPT_STATS },
+	{ "disk",    required_argument, NULL, OPT_DISK },
 	{ "verbose", no_argument,       NULL, 'v' },
 	{ "help",    no_argument,       NULL, 'h' },
 	{ "version", no_argument,       NULL, OPT_VERSION },
@@ -265,6 +267,13 @@ int cli_parse(struct cli *c, int argc, char **argv, struct errmsg *err)
 		case OPT_STATS:
 			c->stats = true;
 			break;
+		case OPT_DISK:
+			if (c->disk) {
+				errmsg_set(err, "--disk: only one disk");
+				return -EINVAL;
+			}
+			c->disk = optarg;
+			break;
 		case 'h':
 			c->action = CLI_HELP;
 			return 0;
@@ -315,6 +324,8 @@ void cli_usage(FILE *out)
 "  -v, --verbose      report each distinct VM exit reason, unclaimed\n"
 "                     port and MMIO address once, on stderr\n"
 "  --kvm PATH         the KVM device (default $VMM_KVM, else /dev/kvm)\n"
+"  --disk PATH[,ro]   a raw image as a virtio-blk device (read-only with\n"
+"                     ,ro); announced on the kernel command line\n"
 "  --stats            when the guest stops, for whatever reason, print\n"
 "                     one line on stderr (folded here):\n"
 "                       vmm: stats: exits=N io_exits=N mmio_exits=N\n"

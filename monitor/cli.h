@@ -35,6 +35,7 @@ struct cli {
 	bool verbose;
 	bool stats;                     /* --stats: one line of costs at the end */
 	const char *kvm_path;           /* --kvm, else $VMM_KVM, else default */
+	const char *disk;               /* --disk PATH[,ro], or NULL */
 	char cmdline[CLI_CMDLINE_MAX + 1];      /* words after --, joined */
 };
 

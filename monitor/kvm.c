@@ -597,3 +597,16 @@ void kvm_close(struct kvm_vm *vm)
 		close(vm->sys_fd);
 	kvm_init(vm);
 }
+
+void kvm_irq_pulse(void *ctx, unsigned gsi)
+{
+	struct kvm_vm *vm = ctx;
+	struct kvm_irq_level l = { .irq = gsi, .level = 1 };
+
+	/* A failure leaves the guest without this interrupt; it can only
+	 * mean the VM is gone, which the run loop reports. */
+	if (ioctl(vm->vm_fd, KVM_IRQ_LINE, &l) == 0) {
+		l.level = 0;
+		(void)!ioctl(vm->vm_fd, KVM_IRQ_LINE, &l);
+	}
+}

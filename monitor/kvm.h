@@ -71,6 +71,10 @@ int kvm_run_vcpu(struct kvm_vm *vm, struct machine *m, double timeout,
 /* Print the vCPU's registers (after a death). */
 void kvm_dump_regs(struct kvm_vm *vm, FILE *out);
 
+/* Pulse interrupt line gsi (an edge) on the in-kernel IOAPIC; for a
+ * device's irq callback (ctx is the struct kvm_vm). */
+void kvm_irq_pulse(void *ctx, unsigned gsi);
+
 /* Release the vCPU, VM and device; safe after kvm_init. */
 void kvm_close(struct kvm_vm *vm);
 

@@ -28,6 +28,7 @@ enum log_kind {
 	LOG_PORT_WRITE,
 	LOG_MMIO_READ,          /* value: unclaimed guest physical address */
 	LOG_MMIO_WRITE,
+	LOG_DEVICE_BROKEN,      /* value: the device's MMIO window */
 	LOG_KIND_MAX
 };
 

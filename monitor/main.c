@@ -25,6 +25,7 @@
 #include "mem.h"
 #include "stats.h"
 #include "uart.h"
+#include "virtio_blk.h"
 
 #define EXIT_DIED       1
 #define EXIT_USAGE      2
@@ -68,6 +69,28 @@ static void die_of_signal(int sig)
 	raise(sig);
 }
 
+/* --disk: open the image (before KVM, so a bad path is a usage error)
+ * and announce the device on the kernel command line as QEMU does. */
+static int add_disk(struct vblk *b, struct cli *c, const struct mem *m,
+		    struct errmsg *err)
+{
+	char path[4096], dev[64];
+	size_t n = strlen(c->cmdline);
+	bool ro;
+
+	if (vblk_parse(c->disk, path, sizeof path, &ro, err) < 0 ||
+	    vblk_open(b, path, ro, m, err) < 0)
+		return -1;
+	virtio_announce(0, dev, sizeof dev);
+	if (n + 1 + strlen(dev) > CLI_CMDLINE_MAX) {
+		errmsg_set(err, "kernel command line too long for the disk");
+		return -1;
+	}
+	snprintf(c->cmdline + n, sizeof c->cmdline - n, "%s%s", n ? " " : "",
+		 dev);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct loader_image img = { .fd = -1 };
@@ -77,6 +100,7 @@ int main(int argc, char **argv)
 	struct exitdev exitdev;
 	struct mem mem = { 0 };
 	struct uart uart;
+	struct vblk blk = { .fd = -1 };
 	struct kvm_vm vm;
 	struct cli cli;
 	gpa_t entry, start_info;
@@ -105,6 +129,8 @@ int main(int argc, char **argv)
 	status = EXIT_USAGE;
 	if (loader_open(&img, cli.kernel, cli.mem_size, &err) < 0)
 		goto report;
+	if (cli.disk && add_disk(&blk, &cli, &mem, &err) < 0)
+		goto report;
 	if (kvm_open(&vm, cli.kvm_path, &err) < 0)
 		goto report;
 
@@ -126,6 +152,11 @@ int main(int argc, char **argv)
 	r = uart_register(&uart, &machine.pio);
 	if (r == 0)
 		r = exitdev_register(&exitdev, &machine);
+	if (r == 0 && cli.disk) {
+		blk.dev.irq = kvm_irq_pulse;
+		blk.dev.irq_ctx = &vm;
+		r = virtio_register(&blk.dev, &machine.mmio, 0);
+	}
 	if (r < 0) {
 		errmsg_set(&err, "cannot register the devices: %s",
 			   strerror(-r));
@@ -167,6 +198,7 @@ report:
 done:
 	uart_flush(&uart);
 	kvm_close(&vm);
+	vblk_close(&blk);
 	mem_free(&mem);
 	loader_close(&img);
 	if (stop_signal)

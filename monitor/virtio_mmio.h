@@ -1,0 +1,63 @@
+/*
+ * The virtio-mmio transport, version 2 (modern only), as a device on the
+ * MMIO bus: one 0x200 window per device at PLAT_VIRTIO_MMIO_BASE +
+ * n * 0x200, interrupt GSI 5 + n, announced on the kernel command line
+ * as QEMU microvm does. VIRTIO_F_VERSION_1 is offered and required. A
+ * driver that breaks the rules gets DEVICE_NEEDS_RESET and nothing more;
+ * the monitor and other devices go on.
+ */
+#ifndef VMM_VIRTIO_MMIO_H
+#define VMM_VIRTIO_MMIO_H
+
+#include <stdint.h>
+#include "bus.h"
+#include "mem.h"
+#include "virtq.h"
+
+#define VIRTIO_QUEUES_MAX       2
+#define VIRTIO_F_VERSION_1      (1ull << 32)
+#define VIRTIO_STATUS_NEEDS_RESET 64
+
+struct virtio_dev;
+
+/* What a device type provides. */
+struct virtio_ops {
+	uint32_t device_id;
+	unsigned nqueues;
+	/* Config space byte off (0-based) for a read of size bytes. */
+	uint64_t (*config_read)(struct virtio_dev *d, uint64_t off,
+				unsigned size);
+	/* The driver notified queue q: process it. */
+	void (*notify)(struct virtio_dev *d, unsigned q);
+};
+
+struct virtio_dev {
+	const struct virtio_ops *ops;
+	void *opaque;                   /* the device type's state */
+	const struct mem *mem;
+	uint64_t features;              /* offered (VERSION_1 added) */
+	uint64_t driver_features;
+	uint32_t dev_feat_sel, drv_feat_sel, queue_sel;
+	uint32_t status, isr;
+	struct virtq q[VIRTIO_QUEUES_MAX];
+	/* Raise the interrupt (edge): set by the monitor. */
+	void (*irq)(void *ctx, unsigned gsi);
+	void *irq_ctx;
+	unsigned gsi;
+};
+
+/* Set up d for ops over guest RAM m, offering features. */
+void virtio_init(struct virtio_dev *d, const struct virtio_ops *ops,
+		 void *opaque, const struct mem *m, uint64_t features);
+/* Claim window n on the MMIO bus; 0 or -errno. */
+int virtio_register(struct virtio_dev *d, struct bus *mmio, unsigned n);
+/* The command-line announcement of window n into buf (QEMU's form). */
+int virtio_announce(unsigned n, char *buf, unsigned size);
+/* The driver broke the rules: DEVICE_NEEDS_RESET, tell it, log once. */
+void virtio_broken(struct virtio_dev *d, const char *why);
+/* Completed used buffers on a queue: set the ISR bit and interrupt. */
+void virtio_interrupt(struct virtio_dev *d);
+/* The bus ops (exported for the unit tests). */
+extern const struct bus_ops virtio_mmio_ops;
+
+#endif
