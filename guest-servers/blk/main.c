@@ -114,23 +114,15 @@ static void serve(struct uk_msg *m)
 int main(uint64_t arg)
 {
 	struct uk_msg m;
-	int r;
 
 	(void)arg;
 	if (disk_init(&disk) < 0)
 		return 1;
-	ep = uk_slot_alloc();
 	rcv = uk_slot_alloc();
 	minted = uk_slot_alloc();
-	if (uk_obj_create(ep, UK_CAP_ENDPOINT) != UK_OK) {
-		eprintf("blk: cannot create my endpoint\n");
+	ep = reg_serve("blk");
+	if (ep == UK_NO_CAP)
 		return 1;
-	}
-	r = reg_register("blk", ep);
-	if (r != REG_OK) {
-		eprintf("blk: register: %s\n", reg_strerror(r));
-		return 1;
-	}
 	printf("blk: virtio-blk, %lu sectors (%lu MiB)%s\n", disk.capacity,
 	       disk.capacity >> 11, disk.read_only ? ", read-only" : "");
 	uk_recv_rcv(ep, &m, rcv);

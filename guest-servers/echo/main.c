@@ -51,21 +51,13 @@ static void serve(struct uk_msg *m)
 int main(uint64_t arg)
 {
 	struct uk_msg m = { .cap = UK_NO_CAP };
-	int r;
 
 	(void)arg;
-	ep = uk_slot_alloc();
 	rcv = uk_slot_alloc();
 	minted = uk_slot_alloc();
-	if (uk_obj_create(ep, UK_CAP_ENDPOINT) != UK_OK) {
-		printf("echo: cannot create my endpoint\n");
+	ep = reg_serve("echo");
+	if (ep == UK_NO_CAP)
 		return 1;
-	}
-	r = reg_register("echo", ep);
-	if (r != REG_OK) {
-		printf("echo: register: %s\n", reg_strerror(r));
-		return 1;
-	}
 	printf("echo: registered, serving\n");
 	uk_recv_rcv(ep, &m, rcv);
 	for (;;) {

@@ -210,23 +210,15 @@ static void serve(struct uk_msg *m)
 int main(uint64_t arg)
 {
 	struct uk_msg m;
-	int r;
 
 	(void)arg;
 	if (store_open(&st) < 0)
 		return 1;
-	ep = uk_slot_alloc();
 	rcv = uk_slot_alloc();
 	minted = uk_slot_alloc();
-	if (uk_obj_create(ep, UK_CAP_ENDPOINT) != UK_OK) {
-		eprintf("fs: cannot create my endpoint\n");
+	ep = reg_serve("fs");
+	if (ep == UK_NO_CAP)
 		return 1;
-	}
-	r = reg_register("fs", ep);
-	if (r != REG_OK) {
-		eprintf("fs: register: %s\n", reg_strerror(r));
-		return 1;
-	}
 	uk_recv_rcv(ep, &m, rcv);
 	for (;;) {
 		uint64_t sent;

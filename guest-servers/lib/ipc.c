@@ -1,5 +1,6 @@
 #include "ipc.h"
 #include "uk.h"
+#include "ulib.h"
 
 /* One request to the registry; the reply's label mapped to a result. */
 static int reg_call(struct uk_msg *m, uint64_t rcv_slot)
@@ -20,6 +21,25 @@ int reg_register(const char *name, uint64_t ep_slot)
 	if (reg_name_pack(name, m.w) != REG_OK)
 		return REG_E_BAD_NAME;
 	return reg_call(&m, UK_NO_CAP);
+}
+
+uint64_t reg_serve(const char *name)
+{
+	uint64_t ep = uk_slot_alloc();
+	int r;
+
+	if (ep == UK_NO_CAP || uk_obj_create(ep, UK_CAP_ENDPOINT) != UK_OK) {
+		eprintf("%s: cannot create my endpoint\n", name);
+		return UK_NO_CAP;
+	}
+	r = reg_register(name, ep);
+	if (r != REG_OK) {
+		eprintf("%s: register: %s\n", name, reg_strerror(r));
+		uk_cap_delete(ep);
+		uk_slot_free(ep);
+		return UK_NO_CAP;
+	}
+	return ep;
 }
 
 int reg_lookup(const char *name, uint64_t dst_slot)

@@ -14,6 +14,9 @@
 
 /* Registers name for my endpoint in slot ep_slot (a copy is sent). */
 int reg_register(const char *name, uint64_t ep_slot);
+/* A server's start: a new endpoint, registered as name. Its slot, or
+ * UK_NO_CAP after printing why (as "name: ..."). */
+uint64_t reg_serve(const char *name);
 /* Looks name up; the endpoint arrives in my slot dst_slot, which must be
  * empty (else -UK_E_BUSY: found, but the capability could not land). */
 int reg_lookup(const char *name, uint64_t dst_slot);
