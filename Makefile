@@ -70,7 +70,7 @@ USER_PURE   := $(wildcard guest-servers/lib/alloc.c guest-servers/lib/elf.c \
                  guest-servers/net/arp.c guest-servers/net/ip.c \
                  guest-servers/net/udp.c guest-servers/net/socket.c)
 
-.PHONY: all run test bench bench-boot bench-ipc deps clean help
+.PHONY: all run test bench bench-boot bench-ipc bench-blk deps clean help
 all: vmm kernel.elf
 
 help:
@@ -80,6 +80,7 @@ help:
 	@echo "make bench      run every benchmark (bench/out/*.json)"
 	@echo "make bench-boot boot time and memory, vmm against QEMU microvm"
 	@echo "make bench-ipc  IPC round trip in the guest, against Linux pipes"
+	@echo "make bench-blk  block throughput in the guest, vmm against QEMU"
 
 vmm: $(VMM_OBJS)
 	$(HOSTCC) -o $@ $^ $(HOST_LIBS)
@@ -153,7 +154,7 @@ test: deps all $(UNIT_VMM) $(UNIT_KERNEL) $(UNIT_USER)
 run: deps all
 	@scripts/run-demo.sh
 
-bench: bench-boot bench-ipc
+bench: bench-boot bench-ipc bench-blk
 	@echo; echo "== all benchmarks"; bench/report.sh
 
 bench-boot: deps all
@@ -161,6 +162,9 @@ bench-boot: deps all
 
 bench-ipc: deps all
 	@bench/ipc.sh
+
+bench-blk: deps all
+	@bench/blk.sh
 
 clean:
 	rm -rf $(B) vmm kernel.elf bench/out

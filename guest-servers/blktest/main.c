@@ -13,7 +13,7 @@
  *      and FLUSH work; prints `utest blk-ro: ok`
  * Verdicts and failures go out with eprintf; the status is 0 or 1.
  */
-#include "client.h"
+#include "blkclient.h"
 #include "uk.h"
 #include "ulib.h"
 

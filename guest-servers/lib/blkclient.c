@@ -1,4 +1,4 @@
-#include "client.h"
+#include "blkclient.h"
 #include "ipc.h"
 #include "uk.h"
 #include "ulib.h"

@@ -1,8 +1,9 @@
 /*
- * blktest's side of proto/blk.h: the service, a shared buffer, calls.
+ * A client of proto/blk.h (blktest, blkbench): the service, a shared
+ * buffer, calls.
  */
-#ifndef BLKTEST_CLIENT_H
-#define BLKTEST_CLIENT_H
+#ifndef BLKCLIENT_H
+#define BLKCLIENT_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# make bench-blk: block throughput in the guest (blkbench through the blk
+# service and its virtio-blk driver) on ./vmm's device and QEMU microvm's,
+# same kernel.elf, same image size, same run; and, for ./vmm, VM exits
+# per block request (--stats).
+set -u
+cd "$(dirname "$0")/.." || exit 1
+. bench/lib.sh
+IMG=$(mktemp /tmp/ukern-blkbench.XXXXXX)
+trap 'rm -f "$IMG"' EXIT
+CMD="quiet services=echo,blk run=blkbench"
+
+# rows SYSTEM OUTPUT: the guest's bench lines as rows
+rows() {
+	local sys=$1 out=$2 line
+	if ! echo "$out" | grep -q '^bench seq_read'; then
+		row seq_read "$sys" MBps - - - 0 "failed"
+		echo "$out" | tail -5 >&2
+		return 1
+	fi
+	while read -r _ metric unit min med p99 n; do
+		row "$metric" "$sys" "$unit" "$min" "$med" "$p99" "$n"
+	done < <(echo "$out" | grep '^bench ')
+}
+
+fresh() { rm -f "$IMG"; truncate -s 16M "$IMG"; }
+
+if have_kvm; then
+	fresh
+	out=$(./vmm --stats --timeout 300 --disk "$IMG" kernel.elf -- $CMD 2>&1)
+	rows vmm "$out" && {
+		exits=$(echo "$out" | sed -n 's/.*stats: exits=\([0-9]*\).*/\1/p')
+		reqs=$(echo "$out" | awk '$1 == "bench" {s += $7} END {print s}')
+		[ -n "$exits" ] && [ "${reqs:-0}" -gt 0 ] &&
+			row vm_exits_per_request vmm exits $((exits / reqs)) \
+				$((exits / reqs)) $((exits / reqs)) "$reqs" \
+				"all exits of the run over its block requests"
+	}
+	fresh
+	rows qemu-kvm "$(timeout 300 "${QEMU_MICROVM[@]}" -enable-kvm \
+		-global virtio-mmio.force-legacy=false \
+		-device virtio-blk-device,drive=d0 \
+		-drive if=none,id=d0,file="$IMG",format=raw \
+		-kernel kernel.elf -append "$CMD" 2>&1)"
+else
+	row seq_read vmm MBps - - - 0 "skipped: no usable /dev/kvm"
+	row seq_read qemu-kvm MBps - - - 0 "skipped: no usable /dev/kvm"
+fi
+fresh
+rows qemu-tcg "$(timeout 300 "${QEMU_MICROVM[@]}" -accel tcg \
+	-global virtio-mmio.force-legacy=false \
+	-device virtio-blk-device,drive=d0 \
+	-drive if=none,id=d0,file="$IMG",format=raw \
+	-kernel kernel.elf -append "$CMD" 2>&1)"
+emit blk
