@@ -18,6 +18,7 @@ static const struct {
 	const char *what;
 } manifest[] = {
 	{ "blk", VIRTIO_ID_BLOCK, "virtio-blk" },
+	{ "vhostile", VIRTIO_ID_BLOCK, "virtio-blk" },  /* the hostile test */
 	{ "net", VIRTIO_ID_NET, "virtio-net" },
 	{ "console", VIRTIO_ID_CONSOLE, "virtio-console" },
 };
