@@ -255,6 +255,18 @@ static int kvm_run_step(void)
 			memcpy(&v, run->mmio.data, 4);
 			out_exit(v == 0xffffffff ? 0 : 98);
 		}
+	} else if (!strcmp(sc, "vmagic")) {    /* --disk: virtio-mmio there */
+		uint32_t v;
+		if (s == 0) {
+			run->exit_reason = KVM_EXIT_MMIO;
+			run->mmio.phys_addr = 0xfeb00000;
+			run->mmio.len = 4;
+			run->mmio.is_write = 0;
+			memset(run->mmio.data, 0, 8);
+		} else {
+			memcpy(&v, run->mmio.data, 4);
+			out_exit(v == 0x74726976 ? 0 : 98);
+		}
 	} else if (!strcmp(sc, "unclaimed")) {
 		uint8_t b = 1;
 		if (s < 3)
@@ -559,6 +571,13 @@ CMDLINE="console=ttyS0 a=b" fake "command line in guest RAM" exit0 0 "" "" \
 fake "UART string output, dword exit status" hello42 42 "hi" "" "$K"
 fake "port read of LSR" in_lsr 0 "" "" "$K"
 fake "unclaimed MMIO reads all ones" mmio 0 "" "" "$K"
+truncate -s 1M "$tmp/disk.img"
+CMDLINE="virtio_mmio.device=512@0xfeb00000:5" \
+	fake "--disk: virtio-mmio registers at 0xfeb00000" vmagic 0 "" "" \
+	--disk "$tmp/disk.img" "$K"
+CMDLINE="a=b virtio_mmio.device=512@0xfeb00000:5" \
+	fake "--disk: announced on the command line as QEMU does" exit0 0 "" "" \
+	--disk "$tmp/disk.img" "$K" -- a=b
 fake "unclaimed port reads all ones" unclaimed 0 "" "" "$K"
 fake "-v reports exits and ports once" unclaimed 0 "" \
 	"unclaimed port 0x80" -v "$K"
