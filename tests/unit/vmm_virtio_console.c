@@ -1,0 +1,278 @@
+/*
+ * virtio-console (virtio_console.c) behind the I/O thread: pipes stand
+ * in for stdin and stdout, a guest-style driver posts the buffers.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+
+#include "iothread.h"
+#include "virtio_console.h"
+#include "vmm_virtio_driver.h"
+
+#define WAIT_MS 5000
+#define RXB(i)  (BUF(0) + 0x100ull * (i))       /* receive buffer i */
+#define TXB     (BUF(0) + 0x2000ull)
+
+static struct mem m;
+static struct bus mmio;
+static struct iothread t;
+static struct vcons c;
+static struct gdrv g;
+static int in_pipe[2], out_pipe[2];
+
+static void setup(void)
+{
+	cr_assert_eq(mem_init(&m, TEST_RAM), 0);
+	bus_init(&mmio, BUS_MMIO);
+	cr_assert_eq(pipe2(in_pipe, O_CLOEXEC), 0);
+	cr_assert_eq(pipe2(out_pipe, O_CLOEXEC | O_NONBLOCK), 0);
+	vcons_init(&c, &m, in_pipe[0], out_pipe[1]);
+	cr_assert_eq(iothread_init(&t), 0);
+	cr_assert_eq(iothread_add(&t, &c.dev, &mmio, 0), 0);
+	cr_assert_eq(iothread_watch(&t, &c.dev, in_pipe[0], vcons_input), 0);
+	drv_attach(&g, &mmio, &m, 0, 0);
+}
+
+static void teardown(void)
+{
+	iothread_destroy(&t);
+	for (int i = 0; i < 2; i++) {
+		if (in_pipe[i] >= 0)
+			close(in_pipe[i]);
+		if (out_pipe[i] >= 0)
+			close(out_pipe[i]);
+	}
+	mem_free(&m);
+}
+
+TestSuite(console, .init = setup, .fini = teardown);
+
+static int irq_fd(void)
+{
+	struct iothread_irqfd ir[1];
+
+	cr_assert_eq(iothread_irqfds(&t, ir, 1), 1);
+	cr_assert_eq(ir[0].gsi, 5);
+	return ir[0].fd;
+}
+
+static int queue_fd(unsigned q)
+{
+	struct iothread_ioeventfd ev[2];
+
+	cr_assert_eq(iothread_ioeventfds(&t, ev, 2), 2);
+	cr_assert_eq(ev[q].datamatch, q);
+	return ev[q].fd;
+}
+
+/* Post receive buffer i (len bytes, descriptor i) on receiveq. */
+static void post_rx(unsigned i, uint32_t len)
+{
+	drv_desc(&g, VCONS_RX, i, RXB(i), len, D_WRITE, 0);
+	drv_post(&g, VCONS_RX, (uint16_t)i);
+}
+
+/* Everything the device wrote to out_fd so far (NUL-terminated). */
+static const char *output(void)
+{
+	static char buf[4096];
+	ssize_t n = read(out_pipe[0], buf, sizeof buf - 1);
+
+	buf[n > 0 ? n : 0] = '\0';
+	return buf;
+}
+
+static void feed(const char *s)
+{
+	cr_assert_eq(write(in_pipe[1], s, strlen(s)), (ssize_t)strlen(s));
+}
+
+/* Run the loop on this thread until it has nothing left within 20 ms;
+ * the number of events handled. */
+static int poll_all(void)
+{
+	int n = 0, r;
+
+	while ((r = iothread_poll(&t, 20)) > 0)
+		n += r;
+	cr_assert_geq(r, 0);
+	return n;
+}
+
+Test(console, header_and_config)
+{
+	cr_assert_eq(drv_rd(&g, R_MAGIC), 0x74726976);
+	cr_assert_eq(drv_rd(&g, R_VERSION), 2);
+	cr_assert_eq(drv_rd(&g, R_DEVICE_ID), 3);
+	drv_wr(&g, R_DEV_FEAT_SEL, 0);
+	cr_assert_eq(drv_rd(&g, R_DEV_FEAT), 0, "no MULTIPORT, SIZE, EMERG_WRITE");
+	drv_wr(&g, R_DEV_FEAT_SEL, 1);
+	cr_assert_eq(drv_rd(&g, R_DEV_FEAT), 1, "VERSION_1");
+	for (unsigned off = 0; off < 12; off += 4)
+		cr_assert_eq(drv_rd(&g, R_CONFIG + off), 0);
+	cr_assert_eq(drv_negotiate(&g, 1, 1) & S_FEATURES_OK, 0,
+		     "a feature not offered (SIZE)");
+	cr_assert_eq(drv_bringup(&g, 2, 16) & 0x4f, 0xf);
+	drv_wr(&g, R_QUEUE_SEL, 2);
+	cr_assert_eq(drv_rd(&g, R_QUEUE_NUM_MAX), 0, "only two queues");
+}
+
+Test(console, output_on_the_thread)
+{
+	uint32_t id;
+
+	cr_assert_eq(iothread_start(&t), 0);
+	cr_assert_eq(drv_bringup(&g, 2, 16) & 0x4f, 0xf);
+	memcpy(gptr(&m, TXB), "hel", 3);
+	memcpy(gptr(&m, TXB + 0x100), "lo\n", 3);
+	drv_desc(&g, VCONS_TX, 0, TXB, 3, D_NEXT, 1);
+	drv_desc(&g, VCONS_TX, 1, TXB + 0x100, 3, 0, 0);
+	drv_post(&g, VCONS_TX, 0);
+	signal_eventfd(queue_fd(VCONS_TX));
+	cr_assert_geq(wait_eventfd(irq_fd(), WAIT_MS), 1);
+	cr_assert_eq(drv_used_idx(&g, VCONS_TX), 1);
+	cr_assert_eq(drv_used(&g, VCONS_TX, 0, &id), 0);
+	cr_assert_eq(id, 0);
+	cr_assert_str_eq(output(), "hello\n");
+}
+
+Test(console, input_on_the_thread)
+{
+	uint32_t id;
+
+	cr_assert_eq(iothread_start(&t), 0);
+	cr_assert_eq(drv_bringup(&g, 2, 16) & 0x4f, 0xf);
+	for (unsigned i = 0; i < 4; i++)
+		post_rx(i, 8);
+	signal_eventfd(queue_fd(VCONS_RX));
+	feed("hello");
+	while (drv_used_idx(&g, VCONS_RX) < 1)
+		cr_assert_geq(wait_eventfd(irq_fd(), WAIT_MS), 1);
+	cr_assert_eq(drv_used(&g, VCONS_RX, 0, &id), 5);
+	cr_assert_eq(id, 0);
+	cr_assert_arr_eq(gptr(&m, RXB(0)), "hello", 5);
+}
+
+Test(console, input_waits_for_buffers_without_spinning)
+{
+	uint32_t id;
+
+	cr_assert_eq(drv_bringup(&g, 2, 16) & 0x4f, 0xf);
+	poll_all();
+	feed("abcdefghij");
+	cr_assert_eq(poll_all(), 1, "read once, then paused: no buffer");
+	cr_assert_not(t.dev[0].watch_armed);
+	cr_assert_eq(iothread_poll(&t, 50), 0, "no spinning while paused");
+	for (unsigned i = 0; i < 3; i++)
+		post_rx(i, 4);
+	drv_wr(&g, R_QUEUE_NOTIFY, VCONS_RX);
+	poll_all();
+	cr_assert_eq(drv_used_idx(&g, VCONS_RX), 3);
+	cr_assert_eq(drv_used(&g, VCONS_RX, 0, &id), 4);
+	cr_assert_eq(drv_used(&g, VCONS_RX, 1, &id), 4);
+	cr_assert_eq(drv_used(&g, VCONS_RX, 2, &id), 2);
+	cr_assert_eq(id, 2);
+	cr_assert_arr_eq(gptr(&m, RXB(0)), "abcd", 4);
+	cr_assert_arr_eq(gptr(&m, RXB(1)), "efgh", 4);
+	cr_assert_arr_eq(gptr(&m, RXB(2)), "ij", 2);
+	cr_assert(t.dev[0].watch_armed, "watching again");
+	cr_assert_geq(wait_eventfd(irq_fd(), 0), 1);
+}
+
+Test(console, input_before_driver_ok)
+{
+	feed("early");
+	cr_assert_eq(poll_all(), 1);
+	cr_assert_not(t.dev[0].watch_armed, "paused while the driver is not ready");
+	cr_assert_eq(drv_bringup(&g, 2, 16) & 0x4f, 0xf);
+	post_rx(0, 16);
+	drv_wr(&g, R_QUEUE_NOTIFY, VCONS_RX);
+	poll_all();
+	cr_assert_eq(drv_used_idx(&g, VCONS_RX), 1);
+	cr_assert_arr_eq(gptr(&m, RXB(0)), "early", 5);
+}
+
+Test(console, end_of_input)
+{
+	cr_assert_eq(drv_bringup(&g, 2, 16) & 0x4f, 0xf);
+	post_rx(0, 16);
+	drv_wr(&g, R_QUEUE_NOTIFY, VCONS_RX);
+	poll_all();
+	close(in_pipe[1]);
+	in_pipe[1] = -1;
+	poll_all();
+	cr_assert(c.in_done);
+	cr_assert_not(t.dev[0].watch_armed);
+	cr_assert_eq(iothread_poll(&t, 50), 0, "a hung-up pipe does not spin");
+	cr_assert_eq(drv_used_idx(&g, VCONS_RX), 0);
+	cr_assert_not(drv_broken(&g));
+}
+
+Test(console, output_to_a_closed_pipe)
+{
+	signal(SIGPIPE, SIG_IGN);       /* the I/O thread blocks it */
+	close(out_pipe[0]);
+	out_pipe[0] = -1;
+	cr_assert_eq(drv_bringup(&g, 2, 16) & 0x4f, 0xf);
+	memcpy(gptr(&m, TXB), "lost", 4);
+	drv_desc(&g, VCONS_TX, 0, TXB, 4, 0, 0);
+	drv_post(&g, VCONS_TX, 0);
+	drv_wr(&g, R_QUEUE_NOTIFY, VCONS_TX);
+	poll_all();
+	cr_assert(c.out_failed);
+	cr_assert_eq(drv_used_idx(&g, VCONS_TX), 1, "the buffer comes back");
+	cr_assert_not(drv_broken(&g));
+}
+
+/* Each hostile chain on queue q must break the device, and nothing else
+ * happens: no byte out, no used entry. */
+static void expect_broken(unsigned q)
+{
+	drv_post(&g, q, 0);
+	drv_wr(&g, R_QUEUE_NOTIFY, q);
+	poll_all();
+	cr_assert(drv_broken(&g));
+	cr_assert_eq(drv_used_idx(&g, q), 0);
+	cr_assert_str_eq(output(), "");
+	cr_assert_eq(drv_rd(&g, R_INT_STATUS) & 2, 2, "config interrupt");
+}
+
+Test(console, hostile_receive_buffer_readable)
+{
+	cr_assert_eq(drv_bringup(&g, 2, 16) & 0x4f, 0xf);
+	feed("x");
+	drv_desc(&g, VCONS_RX, 0, RXB(0), 16, 0, 0);
+	expect_broken(VCONS_RX);
+}
+
+Test(console, hostile_transmit_buffer_writable)
+{
+	cr_assert_eq(drv_bringup(&g, 2, 16) & 0x4f, 0xf);
+	drv_desc(&g, VCONS_TX, 0, TXB, 4, D_NEXT, 1);
+	drv_desc(&g, VCONS_TX, 1, TXB, 4, D_WRITE, 0);
+	expect_broken(VCONS_TX);
+}
+
+Test(console, hostile_transmit_outside_ram)
+{
+	cr_assert_eq(drv_bringup(&g, 2, 16) & 0x4f, 0xf);
+	drv_desc(&g, VCONS_TX, 0, TEST_RAM - 2, 4, 0, 0);
+	expect_broken(VCONS_TX);
+}
+
+Test(console, hostile_transmit_loop)
+{
+	cr_assert_eq(drv_bringup(&g, 2, 16) & 0x4f, 0xf);
+	drv_desc(&g, VCONS_TX, 0, TXB, 4, D_NEXT, 1);
+	drv_desc(&g, VCONS_TX, 1, TXB, 4, D_NEXT, 0);
+	expect_broken(VCONS_TX);
+}
+
+Test(console, hostile_receive_next_out_of_range)
+{
+	cr_assert_eq(drv_bringup(&g, 2, 16) & 0x4f, 0xf);
+	feed("x");
+	drv_desc(&g, VCONS_RX, 0, RXB(0), 16, D_WRITE | D_NEXT, 16);
+	expect_broken(VCONS_RX);
+}
