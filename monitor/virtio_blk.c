@@ -16,7 +16,7 @@
 #define S_IOERR         1
 #define S_UNSUPP        2
 #define SECTOR          512ull
-#define ID              "ukern-vmm-blk"
+#define ID              "ukern-vmm-blk"       /* 20 bytes, NUL-padded */
 
 struct req_hdr {
 	uint32_t type;
@@ -63,56 +63,110 @@ static int io(struct vblk *b, bool write, void *buf, uint64_t len, uint64_t off)
 	return 0;
 }
 
-/* Serve one chain: header (readable), data, status (writable). Returns
- * the bytes written into the chain, or -1 when the chain breaks the
- * rules (the device must then be reset). */
+/* Bytes of c in one direction (device-writable or not), in chain order. */
+static uint64_t total(const struct virtq_chain *c, bool write)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < c->n; i++)
+		if (c->seg[i].write == write)
+			n += c->seg[i].len;
+	return n;
+}
+
+/*
+ * Walk len bytes of c's segments of one direction, from byte skip of
+ * that direction's stream: copy them to or from buf (when buf is set), or
+ * move them between the guest and the image at off (when fd_off is set).
+ * Any layout of descriptors works (VERSION_1 implies it). 0, or -1 on a
+ * host I/O error.
+ */
+static int walk(struct vblk *b, const struct virtq_chain *c, bool write,
+		uint64_t skip, uint64_t len, uint8_t *buf, const uint64_t *fd_off)
+{
+	uint64_t off = fd_off ? *fd_off : 0;
+
+	for (unsigned i = 0; i < c->n && len; i++) {
+		const struct virtq_seg *s = &c->seg[i];
+		uint64_t n = s->len;
+		uint8_t *p;
+
+		if (s->write != write)
+			continue;
+		if (skip >= n) {
+			skip -= n;
+			continue;
+		}
+		p = (uint8_t *)mem_ptr(b->dev.mem, s->addr, s->len) + skip;
+		n -= skip;
+		skip = 0;
+		if (n > len)
+			n = len;
+		if (fd_off) {
+			if (io(b, !write, p, n, off) < 0)
+				return -1;
+			off += n;
+		} else if (write) {
+			memcpy(p, buf, n);
+			buf += n;
+		} else {
+			memcpy(buf, p, n);
+			buf += n;
+		}
+		len -= n;
+	}
+	return 0;
+}
+
+/* Serve one chain: the device-readable bytes are the 16-byte header then
+ * OUT data; the device-writable bytes are IN data then the status byte.
+ * Returns the bytes written into the chain, or -1 when the chain cannot
+ * be a request at all (the device must then be reset). */
 static int64_t serve(struct vblk *b, const struct virtq_chain *c)
 {
-	const struct mem *m = b->dev.mem;
-	const struct virtq_seg *st = &c->seg[c->n - 1];
+	uint64_t rd = total(c, false), wr = total(c, true);
+	uint64_t cap = b->sectors * SECTOR, off, len = 0;
+	uint8_t status = S_OK, id[20] = ID;
 	struct req_hdr h;
-	uint64_t off, done = 0, cap = b->sectors * SECTOR;
-	uint8_t status = S_OK;
 
-	if (c->n < 2 || c->seg[0].write || c->seg[0].len < sizeof h ||
-	    !st->write || st->len < 1)
+	if (rd < sizeof h || wr < 1)
 		return -1;
-	memcpy(&h, mem_ptr(m, c->seg[0].addr, sizeof h), sizeof h);
-	off = h.sector <= b->sectors ? h.sector * SECTOR : UINT64_MAX;
-	for (unsigned i = 1; i + 1 < c->n; i++) {
-		const struct virtq_seg *s = &c->seg[i];
-		bool in = h.type == T_IN || h.type == T_GET_ID;
-
-		if ((h.type == T_IN || h.type == T_OUT || h.type == T_GET_ID) &&
-		    s->write != in)
-			return -1;      /* data in the wrong direction */
-		if (status != S_OK)
-			continue;
-		if (h.type == T_GET_ID) {
-			uint8_t *p = mem_ptr(m, s->addr, s->len);
-			memset(p, 0, s->len);
-			memcpy(p, ID, s->len < sizeof ID ? s->len : sizeof ID);
-			done += s->len;
-		} else if (h.type == T_IN || h.type == T_OUT) {
-			if (s->len % SECTOR || off > cap || s->len > cap - off)
-				status = S_IOERR;       /* past the end */
-			else if (h.type == T_OUT && b->ro)
-				status = S_IOERR;
-			else if (io(b, h.type == T_OUT,
-				    mem_ptr(m, s->addr, s->len), s->len, off) < 0)
-				status = S_IOERR;
-			else
-				done += h.type == T_IN ? s->len : 0;
-			off += s->len;
-		}
+	walk(b, c, false, 0, sizeof h, (uint8_t *)&h, NULL);
+	/* Only OUT carries data the device reads; only IN and GET_ID carry
+	 * space the device writes besides the status byte. */
+	if (h.type == T_IN || h.type == T_OUT || h.type == T_FLUSH ||
+	    h.type == T_GET_ID) {
+		if ((h.type != T_OUT && rd != sizeof h) ||
+		    (h.type != T_IN && h.type != T_GET_ID && wr != 1))
+			return -1;
 	}
-	if (h.type == T_FLUSH && status == S_OK && fdatasync(b->fd) < 0)
-		status = S_IOERR;
-	else if (h.type != T_IN && h.type != T_OUT && h.type != T_FLUSH &&
-		 h.type != T_GET_ID)
+	off = h.sector <= b->sectors ? h.sector * SECTOR : UINT64_MAX;
+	switch (h.type) {
+	case T_IN:
+	case T_OUT:
+		len = h.type == T_IN ? wr - 1 : rd - sizeof h;
+		if (len % SECTOR || off > cap || len > cap - off)
+			status = S_IOERR;       /* not whole sectors, or past the end */
+		else if (h.type == T_OUT && b->ro)
+			status = S_IOERR;
+		else if (walk(b, c, h.type == T_IN, h.type == T_IN ? 0 : sizeof h,
+			      len, NULL, &off) < 0)
+			status = S_IOERR;
+		break;
+	case T_FLUSH:
+		if (fdatasync(b->fd) < 0)
+			status = S_IOERR;
+		break;
+	case T_GET_ID:
+		len = wr - 1 < sizeof id ? wr - 1 : sizeof id;
+		walk(b, c, true, 0, len, id, NULL);
+		break;
+	default:
 		status = S_UNSUPP;
-	*(uint8_t *)mem_ptr(m, st->addr + st->len - 1, 1) = status;
-	return (int64_t)done + 1;
+		break;
+	}
+	walk(b, c, true, wr - 1, 1, &status, NULL);
+	return (int64_t)(h.type == T_OUT ? 0 : len) + 1;
 }
 
 static void notify(struct virtio_dev *d, unsigned qi)

@@ -139,7 +139,9 @@ static void status_write(struct virtio_dev *d, uint32_t v)
 	    (!(d->driver_features & VIRTIO_F_VERSION_1) ||
 	     (d->driver_features & ~d->features)))
 		v &= ~S_FEATURES_OK;    /* refused: the driver sees it */
-	d->status = (d->status & VIRTIO_STATUS_NEEDS_RESET) | v;
+	/* NEEDS_RESET is the device's to set, never the driver's. */
+	d->status = (d->status & VIRTIO_STATUS_NEEDS_RESET) |
+		    (v & ~(uint32_t)VIRTIO_STATUS_NEEDS_RESET);
 }
 
 static void mmio_write(void *opaque, uint64_t off, unsigned size, uint64_t v)

@@ -35,6 +35,10 @@ int virtq_pop(struct virtq *q, const struct mem *m, struct virtq_chain *c,
 
 	if (!q->ready || !virtq_num_ok(q->num))
 		return 0;
+	if ((q->desc & 15) || (q->avail & 1) || (q->used & 3)) {
+		*why = "a misaligned ring";
+		return -1;
+	}
 	if (rings(q, m, &d, &avail, &used) < 0) {
 		*why = "a ring lies outside guest RAM";
 		return -1;
@@ -64,6 +68,11 @@ int virtq_pop(struct virtq *q, const struct mem *m, struct virtq_chain *c,
 		}
 		if (!mem_ptr(m, e.addr, e.len)) {
 			*why = "a buffer outside guest RAM";
+			return -1;
+		}
+		if (c->n && c->seg[c->n - 1].write &&
+		    !(e.flags & VRING_DESC_F_WRITE)) {
+			*why = "a device-readable buffer after a writable one";
 			return -1;
 		}
 		c->seg[c->n++] = (struct virtq_seg){
