@@ -1,4 +1,5 @@
 #include "kvm.h"
+#include "iothread.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -609,4 +610,39 @@ void kvm_irq_pulse(void *ctx, unsigned gsi)
 		l.level = 0;
 		(void)!ioctl(vm->vm_fd, KVM_IRQ_LINE, &l);
 	}
+}
+
+unsigned kvm_attach_iothread(struct kvm_vm *vm, struct iothread *io)
+{
+	struct iothread_ioeventfd ev[IOTHREAD_IOEVENTFDS_MAX];
+	struct iothread_irqfd ir[IOTHREAD_DEVS_MAX];
+	unsigned nev = iothread_ioeventfds(io, ev, IOTHREAD_IOEVENTFDS_MAX);
+	unsigned nir = iothread_irqfds(io, ir, IOTHREAD_DEVS_MAX);
+	bool has_ev = ioctl(vm->sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_IOEVENTFD) > 0;
+	bool has_ir = ioctl(vm->sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_IRQFD) > 0;
+	unsigned fallbacks = 0;
+
+	for (unsigned i = 0; i < nev; i++) {
+		struct kvm_ioeventfd k = {
+			.datamatch = ev[i].datamatch, .addr = ev[i].addr,
+			.len = ev[i].len, .fd = ev[i].fd,
+			.flags = KVM_IOEVENTFD_FLAG_DATAMATCH,
+		};
+		if (!has_ev || ioctl(vm->vm_fd, KVM_IOEVENTFD, &k) < 0)
+			fallbacks++;    /* the notify exits; the bus passes it on */
+	}
+	for (unsigned i = 0; i < nir; i++) {
+		struct kvm_irqfd k = { .fd = (uint32_t)ir[i].fd, .gsi = ir[i].gsi };
+
+		if (has_ir && ioctl(vm->vm_fd, KVM_IRQFD, &k) == 0)
+			continue;
+		fallbacks++;
+		for (unsigned d = 0; d < io->ndevs; d++) {
+			if (io->dev[d].irq_fd == ir[i].fd) {
+				io->dev[d].dev->irq = kvm_irq_pulse;
+				io->dev[d].dev->irq_ctx = vm;
+			}
+		}
+	}
+	return fallbacks;
 }

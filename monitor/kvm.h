@@ -71,6 +71,18 @@ int kvm_run_vcpu(struct kvm_vm *vm, struct machine *m, double timeout,
 /* Print the vCPU's registers (after a death). */
 void kvm_dump_regs(struct kvm_vm *vm, FILE *out);
 
+struct iothread;
+
+/*
+ * Give KVM the I/O thread's eventfds (call after kvm_setup): each queue's
+ * QueueNotify write signals its eventfd inside KVM (ioeventfd), and each
+ * device's interrupt eventfd injects its GSI (irqfd). Where KVM lacks
+ * either, the device still works: notifies reach the bus and are passed
+ * to the thread, and an interrupt falls back to kvm_irq_pulse. Returns
+ * how many registrations fell back.
+ */
+unsigned kvm_attach_iothread(struct kvm_vm *vm, struct iothread *io);
+
 /* Pulse interrupt line gsi (an edge) on the in-kernel IOAPIC; for a
  * device's irq callback (ctx is the struct kvm_vm). */
 void kvm_irq_pulse(void *ctx, unsigned gsi);

@@ -1,5 +1,7 @@
 #include "log.h"
 
+#include <pthread.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -66,17 +68,24 @@ static bool log_first_time(enum log_kind kind, uint64_t value)
 	return true;
 }
 
+/* The vCPU thread and the I/O thread both log. */
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+
 void log_once(enum log_kind kind, uint64_t value, const char *fmt, ...)
 {
 	FILE *out = log_out ? log_out : stderr;
 	va_list ap;
 
-	if (!log_on || !log_first_time(kind, value))
+	if (!log_on)
 		return;
-	fputs("vmm: ", out);
-	va_start(ap, fmt);
-	vfprintf(out, fmt, ap);
-	va_end(ap);
-	fputc('\n', out);
-	fflush(out);
+	pthread_mutex_lock(&log_lock);
+	if (log_first_time(kind, value)) {
+		fputs("vmm: ", out);
+		va_start(ap, fmt);
+		vfprintf(out, fmt, ap);
+		va_end(ap);
+		fputc('\n', out);
+		fflush(out);
+	}
+	pthread_mutex_unlock(&log_lock);
 }

@@ -18,6 +18,7 @@
 #include "bootinfo.h"
 #include "cli.h"
 #include "exitdev.h"
+#include "iothread.h"
 #include "kvm.h"
 #include "loader.h"
 #include "log.h"
@@ -101,6 +102,8 @@ int main(int argc, char **argv)
 	struct mem mem = { 0 };
 	struct uart uart;
 	struct vblk blk = { .fd = -1 };
+	/* Must not move (devices point into it); fds -1 until init. */
+	static struct iothread io = { .epoll_fd = -1, .stop_fd = -1 };
 	struct kvm_vm vm;
 	struct cli cli;
 	gpa_t entry, start_info;
@@ -149,14 +152,17 @@ int main(int argc, char **argv)
 		goto report;
 
 	machine_init(&machine);
+	r = iothread_init(&io);
+	if (r < 0) {
+		errmsg_set(&err, "cannot make the I/O thread: %s", strerror(-r));
+		goto report;
+	}
 	r = uart_register(&uart, &machine.pio);
 	if (r == 0)
 		r = exitdev_register(&exitdev, &machine);
-	if (r == 0 && cli.disk) {
-		blk.dev.irq = kvm_irq_pulse;
-		blk.dev.irq_ctx = &vm;
-		r = virtio_register(&blk.dev, &machine.mmio, 0);
-	}
+	/* The disk is served by the I/O thread (ioeventfd in, irqfd out). */
+	if (r == 0 && cli.disk)
+		r = iothread_add(&io, &blk.dev, &machine.mmio, 0);
 	if (r < 0) {
 		errmsg_set(&err, "cannot register the devices: %s",
 			   strerror(-r));
@@ -165,7 +171,18 @@ int main(int argc, char **argv)
 
 	if (kvm_setup(&vm, &mem, entry, start_info, &err) < 0)
 		goto report;
-	if (kvm_run_vcpu(&vm, &machine, cli.timeout, &outcome, &err) < 0)
+	if (io.ndevs) {
+		kvm_attach_iothread(&vm, &io);
+		r = iothread_start(&io);
+		if (r < 0) {
+			errmsg_set(&err, "cannot start the I/O thread: %s",
+				   strerror(-r));
+			goto report;
+		}
+	}
+	r = kvm_run_vcpu(&vm, &machine, cli.timeout, &outcome, &err);
+	iothread_stop(&io);
+	if (r < 0)
 		goto report;
 	/* The guest has stopped, whatever the reason: its output first. */
 	uart_flush(&uart);
@@ -197,7 +214,9 @@ report:
 	fprintf(stderr, "vmm: %s\n", err.text);
 done:
 	uart_flush(&uart);
+	iothread_stop(&io);
 	kvm_close(&vm);
+	iothread_destroy(&io);
 	vblk_close(&blk);
 	mem_free(&mem);
 	loader_close(&img);

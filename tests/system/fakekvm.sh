@@ -46,6 +46,7 @@ cat >"$tmp/fakekvm.c" <<'CEOF'
 
 static int sys_fd = -1, vm_fd = -1, vcpu_fd = -1;
 static int irqchip, pit, memslot, cpuid_set, sregs_set, regs_set, ident;
+static int ioeventfds, irqfds;          /* --disk: registered with KVM */
 static uint64_t misc_enable = 0x1800;   /* KVM: BTS, PEBS unavailable */
 static struct kvm_run *run;
 static uint8_t *ram;
@@ -255,7 +256,9 @@ static int kvm_run_step(void)
 			memset(run->mmio.data, 0, 8);
 		} else {
 			memcpy(&v, run->mmio.data, 4);
-			out_exit(v == want ? 0 : 98);
+			/* With --disk, the I/O thread's fds are KVM's too. */
+			out_exit(v != want ? 98 : sc[0] == 'v' &&
+				 (ioeventfds != 1 || irqfds != 1) ? 96 : 0);
 		}
 	} else if (!strcmp(sc, "unclaimed")) {
 		uint8_t b = 1;
@@ -378,6 +381,22 @@ int ioctl(int fd, unsigned long req, ...)
 		    !strcmp(sc, "amd"))
 			return bad("KVM_SET_TSS_ADDR");
 		return 0;
+	case KVM_IOEVENTFD: {                   /* --disk: QueueNotify */
+		const struct kvm_ioeventfd *e = (const void *)arg;
+		if (fd != vm_fd || e->addr != 0xfeb00050 || e->len != 4 ||
+		    e->datamatch != 0 || e->fd < 0 ||
+		    e->flags != KVM_IOEVENTFD_FLAG_DATAMATCH)
+			return bad("KVM_IOEVENTFD");
+		ioeventfds++;
+		return 0;
+	}
+	case KVM_IRQFD: {                       /* --disk: GSI 5 */
+		const struct kvm_irqfd *q = (const void *)arg;
+		if (fd != vm_fd || q->gsi != 5 || (int)q->fd < 0 || q->flags)
+			return bad("KVM_IRQFD");
+		irqfds++;
+		return 0;
+	}
 	case KVM_CREATE_IRQCHIP:
 		if (fd != vm_fd || vcpu_fd >= 0)
 			return bad("KVM_CREATE_IRQCHIP after the vCPU");
