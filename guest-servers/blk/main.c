@@ -113,8 +113,6 @@ static void serve(struct uk_msg *m)
 
 int main(uint64_t arg)
 {
-	struct uk_msg m;
-
 	(void)arg;
 	if (disk_init(&disk) < 0)
 		return 1;
@@ -125,16 +123,5 @@ int main(uint64_t arg)
 		return 1;
 	printf("blk: virtio-blk, %lu sectors (%lu MiB)%s\n", disk.capacity,
 	       disk.capacity >> 11, disk.read_only ? ", read-only" : "");
-	uk_recv_rcv(ep, &m, rcv);
-	for (;;) {
-		uint64_t sent;
-
-		serve(&m);
-		sent = m.cap;
-		if (uk_reply_recv_rcv(ep, &m, rcv) != UK_OK)
-			m = (struct uk_msg){ .label = BLK_OP_NONE,
-					     .cap = UK_NO_CAP };
-		if (sent == minted)
-			uk_cap_delete(minted);  /* the client has its copy */
-	}
+	reg_serve_loop(ep, &rcv, &minted, serve);
 }

@@ -209,8 +209,6 @@ static void serve(struct uk_msg *m)
 
 int main(uint64_t arg)
 {
-	struct uk_msg m;
-
 	(void)arg;
 	if (store_open(&st) < 0)
 		return 1;
@@ -219,16 +217,5 @@ int main(uint64_t arg)
 	ep = reg_serve("fs");
 	if (ep == UK_NO_CAP)
 		return 1;
-	uk_recv_rcv(ep, &m, rcv);
-	for (;;) {
-		uint64_t sent;
-
-		serve(&m);
-		sent = m.cap;
-		if (uk_reply_recv_rcv(ep, &m, rcv) != UK_OK)
-			m = (struct uk_msg){ .label = FS_OP_NONE,
-					     .cap = UK_NO_CAP };
-		if (sent == minted)
-			uk_cap_delete(minted);  /* the client has its copy */
-	}
+	reg_serve_loop(ep, &rcv, &minted, serve);
 }

@@ -42,6 +42,24 @@ uint64_t reg_serve(const char *name)
 	return ep;
 }
 
+void reg_serve_loop(uint64_t ep, const uint64_t *rcv, const uint64_t *minted,
+		    void (*serve)(struct uk_msg *m))
+{
+	struct uk_msg m;
+
+	uk_recv_rcv(ep, &m, *rcv);
+	for (;;) {
+		uint64_t sent;
+
+		serve(&m);
+		sent = m.cap;
+		if (uk_reply_recv_rcv(ep, &m, *rcv) != UK_OK)
+			m = (struct uk_msg){ .label = 0, .cap = UK_NO_CAP };
+		if (sent == *minted)
+			uk_cap_delete(*minted); /* the client has its copy */
+	}
+}
+
 int reg_lookup(const char *name, uint64_t dst_slot)
 {
 	struct uk_msg m = { .label = REG_OP_LOOKUP, .cap = UK_NO_CAP };

@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 #include <proto/registry.h>
+#include <ukern/abi.h>
 #include "regname.h"
 
 /* Registers name for my endpoint in slot ep_slot (a copy is sent). */
@@ -17,6 +18,16 @@ int reg_register(const char *name, uint64_t ep_slot);
 /* A server's start: a new endpoint, registered as name. Its slot, or
  * UK_NO_CAP after printing why (as "name: ..."). */
 uint64_t reg_serve(const char *name);
+/* A server's loop on ep, forever: receive (a capability a client sends
+ * lands in slot *rcv, read anew each time: serve may move it), serve(m)
+ * rewrites m into the reply, reply and receive the next. A reply that
+ * sent the capability in slot *minted deletes the server's copy
+ * afterwards; a failed receive is served as operation 0 (every
+ * protocol's "none": answered with an error). */
+__attribute__((noreturn)) void reg_serve_loop(uint64_t ep,
+					       const uint64_t *rcv,
+					       const uint64_t *minted,
+					       void (*serve)(struct uk_msg *m));
 /* Looks name up; the endpoint arrives in my slot dst_slot, which must be
  * empty (else -UK_E_BUSY: found, but the capability could not land). */
 int reg_lookup(const char *name, uint64_t dst_slot);
