@@ -70,7 +70,7 @@ USER_PURE   := $(wildcard guest-servers/lib/alloc.c guest-servers/lib/elf.c \
                  guest-servers/net/arp.c guest-servers/net/ip.c \
                  guest-servers/net/udp.c guest-servers/net/socket.c)
 
-.PHONY: all run test bench bench-boot bench-ipc bench-blk deps clean help
+.PHONY: all run test bench bench-boot bench-ipc bench-blk bench-net deps clean help
 all: vmm kernel.elf
 
 help:
@@ -81,6 +81,7 @@ help:
 	@echo "make bench-boot boot time and memory, vmm against QEMU microvm"
 	@echo "make bench-ipc  IPC round trip in the guest, against Linux pipes"
 	@echo "make bench-blk  block throughput in the guest, vmm against QEMU"
+	@echo "make bench-net  ping and UDP echo round trips, host to guest"
 
 vmm: $(VMM_OBJS)
 	$(HOSTCC) -o $@ $^ $(HOST_LIBS)
@@ -154,7 +155,7 @@ test: deps all $(UNIT_VMM) $(UNIT_KERNEL) $(UNIT_USER)
 run: deps all
 	@scripts/run-demo.sh
 
-bench: bench-boot bench-ipc bench-blk
+bench: bench-boot bench-ipc bench-blk bench-net
 	@echo; echo "== all benchmarks"; bench/report.sh
 
 bench-boot: deps all
@@ -165,6 +166,9 @@ bench-ipc: deps all
 
 bench-blk: deps all
 	@bench/blk.sh
+
+bench-net: deps all
+	@bench/net.sh
 
 clean:
 	rm -rf $(B) vmm kernel.elf bench/out
