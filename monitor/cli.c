@@ -18,6 +18,9 @@ enum {
 	OPT_KVM,
 	OPT_STATS,
 	OPT_DISK,
+	OPT_NET,
+	OPT_NO_CONSOLE,
+	OPT_SERIAL,
 	OPT_VERSION,
 };
 
@@ -27,6 +30,9 @@ static const struct option cli_options[] = {
 	{ "kvm",     required_argument, NULL, OPT_KVM },
 	{ "stats",   no_argument,       NULL, OPT_STATS },
 	{ "disk",    required_argument, NULL, OPT_DISK },
+	{ "net",     required_argument, NULL, OPT_NET },
+	{ "no-console", no_argument,    NULL, OPT_NO_CONSOLE },
+	{ "serial",  required_argument, NULL, OPT_SERIAL },
 	{ "verbose", no_argument,       NULL, 'v' },
 	{ "help",    no_argument,       NULL, 'h' },
 	{ "version", no_argument,       NULL, OPT_VERSION },
@@ -274,6 +280,23 @@ int cli_parse(struct cli *c, int argc, char **argv, struct errmsg *err)
 			}
 			c->disk = optarg;
 			break;
+		case OPT_NET:
+			if (c->net) {
+				errmsg_set(err, "--net: only one network device");
+				return -EINVAL;
+			}
+			c->net = optarg;
+			break;
+		case OPT_NO_CONSOLE:
+			c->no_console = true;
+			break;
+		case OPT_SERIAL:
+			if (!*optarg) {
+				errmsg_set(err, "--serial: empty file name");
+				return -EINVAL;
+			}
+			c->serial = optarg;
+			break;
 		case 'h':
 			c->action = CLI_HELP;
 			return 0;
@@ -326,6 +349,14 @@ void cli_usage(FILE *out)
 "  --kvm PATH         the KVM device (default $VMM_KVM, else /dev/kvm)\n"
 "  --disk PATH[,ro]   a raw image as a virtio-blk device (read-only with\n"
 "                     ,ro); announced on the kernel command line\n"
+"  --net tap=NAME[,mac=MAC]\n"
+"                     a virtio-net device on TAP device NAME (made if\n"
+"                     missing, which needs CAP_NET_ADMIN); the default\n"
+"                     MAC is 52:54:00:xx:xx:xx, the same for each NAME\n"
+"  --no-console       no virtio-console (by default one serves stdin and\n"
+"                     stdout; a terminal is put in character mode, ^C\n"
+"                     still stops the monitor, and restored at exit)\n"
+"  --serial FILE      the UART, the kernel's log, to FILE, not stdout\n"
 "  --stats            when the guest stops, for whatever reason, print\n"
 "                     one line on stderr (folded here):\n"
 "                       vmm: stats: exits=N io_exits=N mmio_exits=N\n"

@@ -36,6 +36,9 @@ struct cli {
 	bool stats;                     /* --stats: one line of costs at the end */
 	const char *kvm_path;           /* --kvm, else $VMM_KVM, else default */
 	const char *disk;               /* --disk PATH[,ro], or NULL */
+	const char *net;                /* --net tap=NAME[,mac=MAC], or NULL */
+	bool no_console;                /* --no-console */
+	const char *serial;             /* --serial FILE, or NULL: stdout */
 	char cmdline[CLI_CMDLINE_MAX + 1];      /* words after --, joined */
 };
 

@@ -29,6 +29,7 @@ enum log_kind {
 	LOG_MMIO_READ,          /* value: unclaimed guest physical address */
 	LOG_MMIO_WRITE,
 	LOG_DEVICE_BROKEN,      /* value: the device's MMIO window */
+	LOG_NET_DROP,           /* value: why virtio-net dropped a frame */
 	LOG_KIND_MAX
 };
 

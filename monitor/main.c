@@ -17,6 +17,7 @@
 
 #include "bootinfo.h"
 #include "cli.h"
+#include "devices.h"
 #include "exitdev.h"
 #include "iothread.h"
 #include "kvm.h"
@@ -25,8 +26,8 @@
 #include "machine.h"
 #include "mem.h"
 #include "stats.h"
+#include "term.h"
 #include "uart.h"
-#include "virtio_blk.h"
 
 #define EXIT_DIED       1
 #define EXIT_USAGE      2
@@ -70,28 +71,6 @@ static void die_of_signal(int sig)
 	raise(sig);
 }
 
-/* --disk: open the image (before KVM, so a bad path is a usage error)
- * and announce the device on the kernel command line as QEMU does. */
-static int add_disk(struct vblk *b, struct cli *c, const struct mem *m,
-		    struct errmsg *err)
-{
-	char path[4096], dev[64];
-	size_t n = strlen(c->cmdline);
-	bool ro;
-
-	if (vblk_parse(c->disk, path, sizeof path, &ro, err) < 0 ||
-	    vblk_open(b, path, ro, m, err) < 0)
-		return -1;
-	virtio_announce(0, dev, sizeof dev);
-	if (n + 1 + strlen(dev) > CLI_CMDLINE_MAX) {
-		errmsg_set(err, "kernel command line too long for the disk");
-		return -1;
-	}
-	snprintf(c->cmdline + n, sizeof c->cmdline - n, "%s%s", n ? " " : "",
-		 dev);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	struct loader_image img = { .fd = -1 };
@@ -101,7 +80,8 @@ int main(int argc, char **argv)
 	struct exitdev exitdev;
 	struct mem mem = { 0 };
 	struct uart uart;
-	struct vblk blk = { .fd = -1 };
+	/* Must not move (the I/O thread points into them). */
+	static struct devices devs;
 	/* Must not move (devices point into it); fds -1 until init. */
 	static struct iothread io = { .epoll_fd = -1, .stop_fd = -1 };
 	struct kvm_vm vm;
@@ -126,14 +106,16 @@ int main(int argc, char **argv)
 		start_us = stats_now_us();
 	log_setup(cli.verbose, stderr);
 	kvm_init(&vm);
+	devices_init(&devs);
 	uart_init(&uart, STDOUT_FILENO);
 
 	/* Check the kernel file and the KVM device before making anything. */
 	status = EXIT_USAGE;
 	if (loader_open(&img, cli.kernel, cli.mem_size, &err) < 0)
 		goto report;
-	if (cli.disk && add_disk(&blk, &cli, &mem, &err) < 0)
+	if (devices_open(&devs, &cli, &mem, &err) < 0)
 		goto report;
+	uart_init(&uart, devs.serial_fd);
 	if (kvm_open(&vm, cli.kvm_path, &err) < 0)
 		goto report;
 
@@ -160,14 +142,14 @@ int main(int argc, char **argv)
 	r = uart_register(&uart, &machine.pio);
 	if (r == 0)
 		r = exitdev_register(&exitdev, &machine);
-	/* The disk is served by the I/O thread (ioeventfd in, irqfd out). */
-	if (r == 0 && cli.disk)
-		r = iothread_add(&io, &blk.dev, &machine.mmio, 0);
 	if (r < 0) {
 		errmsg_set(&err, "cannot register the devices: %s",
 			   strerror(-r));
 		goto report;
 	}
+	/* virtio is served by the I/O thread (ioeventfd in, irqfd out). */
+	if (devices_attach(&devs, &io, &machine.mmio, &err) < 0)
+		goto report;
 
 	if (kvm_setup(&vm, &mem, entry, start_info, &err) < 0)
 		goto report;
@@ -180,8 +162,11 @@ int main(int argc, char **argv)
 			goto report;
 		}
 	}
+	if (devs.has_cons)
+		term_raw(STDIN_FILENO);
 	r = kvm_run_vcpu(&vm, &machine, cli.timeout, &outcome, &err);
 	iothread_stop(&io);
+	term_restore();
 	if (r < 0)
 		goto report;
 	/* The guest has stopped, whatever the reason: its output first. */
@@ -215,9 +200,10 @@ report:
 done:
 	uart_flush(&uart);
 	iothread_stop(&io);
+	term_restore();
 	kvm_close(&vm);
 	iothread_destroy(&io);
-	vblk_close(&blk);
+	devices_close(&devs);
 	mem_free(&mem);
 	loader_close(&img);
 	if (stop_signal)

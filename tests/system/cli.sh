@@ -145,6 +145,38 @@ if [[ -e ./kernel.elf ]]; then
 else
 	skip "no KVM device (./kernel.elf)" "no ./kernel.elf"
 fi
+# --net and --serial are checked before KVM is opened.
+expect "--net without tap=" 2 "expected tap=NAME" --net eth0 "$tmp/ok.elf"
+expect "--net with an empty TAP name" 2 "a TAP name is 1 to 15" \
+	--net tap= "$tmp/ok.elf"
+expect "--net with a 16-character TAP name" 2 "a TAP name is 1 to 15" \
+	--net tap=abcdefghijklmnop "$tmp/ok.elf"
+expect "--net with a '/' in the name" 2 "a TAP name" --net tap=a/b "$tmp/ok.elf"
+expect "--net with a multicast MAC" 2 "mac= wants a unicast address" \
+	--net tap=t0,mac=01:00:5e:00:00:01 "$tmp/ok.elf"
+expect "--net with a short MAC" 2 "mac= wants a unicast address" \
+	--net tap=t0,mac=52:54:00:12:34 "$tmp/ok.elf"
+expect "--net with an unknown option" 2 "unknown option 'vhost=on'" \
+	--net tap=t0,vhost=on "$tmp/ok.elf"
+expect "--net twice" 2 "only one network device" \
+	--net tap=t0 --net tap=t1 "$tmp/ok.elf"
+expect "--serial into a missing directory" 2 "--serial $tmp/none/log:" \
+	--serial "$tmp/none/log" "$tmp/ok.elf"
+if [[ ! -c /dev/net/tun ]]; then
+	skip "--net: a TAP the user may not make" "no /dev/net/tun"
+elif [[ $(id -u) = 0 ]] && command -v setpriv >/dev/null; then
+	chmod 755 "$tmp"        # nobody reads the kernel in it
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		"$VMM" --net tap=uknoperm0 "$tmp/ok.elf" >"$tmp/out" 2>"$tmp/err" </dev/null
+	if [[ $? = 2 ]] && grep -qi '^vmm: --net: .*permission denied' "$tmp/err"; then
+		pass "--net: a TAP the user may not make"
+	else
+		fail "--net: a TAP the user may not make" "$(cat "$tmp/err")"
+	fi
+else
+	expect "--net: a TAP the user may not make" 2 "ermission denied" \
+		--net tap=uknoperm0 "$tmp/ok.elf"
+fi
 expect_stdout "--help" "usage: vmm" --help
 expect_stdout "-h" "usage: vmm" -h
 expect_stdout "--version" "vmm " --version

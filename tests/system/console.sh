@@ -1,21 +1,27 @@
 #!/usr/bin/env bash
 # Whole-system tests of the virtio-console driver and console service
 # (guest-servers/console), with cecho in the guest: lines fed on the
-# console's input (QEMU's virtconsole on stdio) come back as
-# "echo: LINE"; a session's lines carry its name. The UART (kernel log)
-# goes to a file. QEMU TCG (and KVM when usable); ./vmm has no
-# virtio-console yet, so its variant is skipped.
+# console's input come back as "echo: LINE"; a session's lines carry its
+# name. The console is ./vmm's own on stdio, or QEMU's virtconsole on
+# stdio; the UART (the kernel's log) goes to a file (--serial, -serial
+# file:). ./vmm and QEMU with KVM when usable, QEMU TCG always.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/system/lib.sh
 
 LOG=$TMP/log
 
 # boot_console PLATFORM "CMDLINE" INPUT: boots with a virtio-console on
-# stdio, INPUT (a file or a FIFO) its input; sets OUT (console output), LOG (the
-# kernel's log), ERR and RC like boot.
+# stdio, INPUT (a file or a FIFO) its input; sets OUT (console output),
+# LOG (the kernel's log), ERR and RC like boot.
 boot_console() {
-	local accel=tcg; [ "$1" = qemu-kvm ] && accel=kvm
 	OUT=$TMP/out ERR=$TMP/err
+	if [ "$1" = vmm ]; then
+		./vmm --timeout 60 --serial "$LOG" "$KERNEL" -- $2 \
+			<"$3" >"$OUT" 2>"$ERR"
+		RC=$?
+		return
+	fi
+	local accel=tcg; [ "$1" = qemu-kvm ] && accel=kvm
 	timeout 60 qemu-system-x86_64 -M microvm,acpi=off -nodefaults \
 		-no-user-config -display none -serial file:"$LOG" \
 		-device isa-debug-exit,iobase=0xf4,iosize=4 -accel $accel \
@@ -50,9 +56,8 @@ check() {
 	ok "$name"
 }
 
-skip "vmm: console tests (./vmm has no virtio-console yet)"
 long=$(printf 'x%.0s' $(seq 1 150))
-for plat in qemu-kvm qemu-tcg; do
+for plat in vmm qemu-kvm qemu-tcg; do
 	why=$(missing $plat)
 	if [ -n "$why" ]; then
 		skip "$plat: console tests ($why)"
@@ -86,8 +91,12 @@ for plat in qemu-kvm qemu-tcg; do
 		sed 's/^/#   /' "$LOG" | tail -5
 	fi
 
-	boot $plat "services=console bootonly" \
-		-global virtio-mmio.force-legacy=false
+	if [ $plat = vmm ]; then
+		boot vmm "services=console bootonly" --no-console
+	else
+		boot $plat "services=console bootonly" \
+			-global virtio-mmio.force-legacy=false
+	fi
 	expect "$plat: no virtio-console: console is not started" 1 \
 		'^init: console: no free virtio-console device, not started$'
 done

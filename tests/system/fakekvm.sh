@@ -244,21 +244,27 @@ static int kvm_run_step(void)
 			io(KVM_EXIT_IO_IN, 0x3fd, 1, 1, NULL);
 		else
 			out_exit(((uint8_t *)run)[PIO_OFF] == 0x60 ? 0 : 99);
-	} else if (!strcmp(sc, "mmio") || !strcmp(sc, "vmagic")) {
-		/* A dword read at 0xfeb00000: all ones unclaimed, the
-		 * virtio-mmio magic with --disk (vmagic). */
-		uint32_t v, want = sc[0] == 'v' ? 0x74726976 : 0xffffffff;
+	} else if (!strcmp(sc, "mmio") || !strcmp(sc, "vid")) {
+		/* A dword read at 0xfeb00000: all ones unclaimed. vid: the
+		 * device ID of window FAKEKVM_WINDOW is FAKEKVM_DEVID, and
+		 * the I/O thread's fds were given to KVM (FAKEKVM_NIOEV
+		 * queue ioeventfds, FAKEKVM_NIRQ irqfds). */
+		int vid = sc[0] == 'v';
+		uint32_t v, want = vid ? atoi(env("FAKEKVM_DEVID", "0")) :
+				   0xffffffff;
 		if (s == 0) {
 			run->exit_reason = KVM_EXIT_MMIO;
-			run->mmio.phys_addr = 0xfeb00000;
+			run->mmio.phys_addr = 0xfeb00000 + (vid ? 8 +
+				0x200 * atoi(env("FAKEKVM_WINDOW", "0")) : 0);
 			run->mmio.len = 4;
 			run->mmio.is_write = 0;
 			memset(run->mmio.data, 0, 8);
 		} else {
 			memcpy(&v, run->mmio.data, 4);
-			/* With --disk, the I/O thread's fds are KVM's too. */
-			out_exit(v != want ? 98 : sc[0] == 'v' &&
-				 (ioeventfds != 1 || irqfds != 1) ? 96 : 0);
+			out_exit(v != want ? 98 : vid &&
+				 (ioeventfds != atoi(env("FAKEKVM_NIOEV", "0")) ||
+				  irqfds != atoi(env("FAKEKVM_NIRQ", "0"))) ?
+				 96 : 0);
 		}
 	} else if (!strcmp(sc, "unclaimed")) {
 		uint8_t b = 1;
@@ -381,18 +387,21 @@ int ioctl(int fd, unsigned long req, ...)
 		    !strcmp(sc, "amd"))
 			return bad("KVM_SET_TSS_ADDR");
 		return 0;
-	case KVM_IOEVENTFD: {                   /* --disk: QueueNotify */
+	case KVM_IOEVENTFD: {   /* QueueNotify of window n, queue 0 or 1 */
 		const struct kvm_ioeventfd *e = (const void *)arg;
-		if (fd != vm_fd || e->addr != 0xfeb00050 || e->len != 4 ||
-		    e->datamatch != 0 || e->fd < 0 ||
+		uint64_t n = (e->addr - 0xfeb00050) / 0x200;
+		if (fd != vm_fd || e->addr < 0xfeb00050 || n >= 8 ||
+		    e->addr != 0xfeb00050 + 0x200 * n || e->len != 4 ||
+		    e->datamatch > 1 || e->fd < 0 ||
 		    e->flags != KVM_IOEVENTFD_FLAG_DATAMATCH)
 			return bad("KVM_IOEVENTFD");
 		ioeventfds++;
 		return 0;
 	}
-	case KVM_IRQFD: {                       /* --disk: GSI 5 */
+	case KVM_IRQFD: {       /* window n: GSI 5 + n */
 		const struct kvm_irqfd *q = (const void *)arg;
-		if (fd != vm_fd || q->gsi != 5 || (int)q->fd < 0 || q->flags)
+		if (fd != vm_fd || q->gsi < 5 || q->gsi >= 13 ||
+		    (int)q->fd < 0 || q->flags)
 			return bad("KVM_IRQFD");
 		irqfds++;
 		return 0;
@@ -556,8 +565,8 @@ fake() {
 	done
 	FAKEKVM_PATH=$tmp/kvm FAKEKVM_SCENARIO=$sc FAKEKVM_ENTRY=$ENTRY \
 	FAKEKVM_MEM=$mem FAKEKVM_CMDLINE=${CMDLINE:-} \
-	LD_PRELOAD=$tmp/fakekvm.so "$VMM" --kvm "$tmp/kvm" "$@" \
-		>"$tmp/out" 2>"$tmp/err" </dev/null
+	LD_PRELOAD=$tmp/fakekvm.so ${NETNS:+unshare -n} "$VMM" --kvm "$tmp/kvm" \
+		${CONS:---no-console} "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
 	status=$?
 	if [[ $status -ne $want ]]; then
 		fail "$name" "exit $status, wanted $want" "$(head -12 "$tmp/err")"
@@ -581,12 +590,39 @@ fake "UART string output, dword exit status" hello42 42 "hi" "" "$K"
 fake "port read of LSR" in_lsr 0 "" "" "$K"
 fake "unclaimed MMIO reads all ones" mmio 0 "" "" "$K"
 truncate -s 1M "$tmp/disk.img"
-CMDLINE="virtio_mmio.device=512@0xfeb00000:5" \
-	fake "--disk: virtio-mmio registers at 0xfeb00000" vmagic 0 "" "" \
+W0="virtio_mmio.device=512@0xfeb00000:5"
+W1="virtio_mmio.device=512@0xfeb00200:6"
+W2="virtio_mmio.device=512@0xfeb00400:7"
+# devid NAME WINDOW ID NIOEV NIRQ ARGS...: window WINDOW holds device ID.
+devid() {
+	local name=$1
+	FAKEKVM_WINDOW=$2 FAKEKVM_DEVID=$3 FAKEKVM_NIOEV=$4 FAKEKVM_NIRQ=$5 \
+		fake "$name" vid 0 "" "" "${@:6}"
+}
+CMDLINE=$W0 devid "--disk: virtio-blk at 0xfeb00000" 0 2 1 1 \
 	--disk "$tmp/disk.img" "$K"
-CMDLINE="a=b virtio_mmio.device=512@0xfeb00000:5" \
+CMDLINE="a=b $W0" \
 	fake "--disk: announced on the command line as QEMU does" exit0 0 "" "" \
 	--disk "$tmp/disk.img" "$K" -- a=b
+CONS=" " CMDLINE=$W0 devid "the console is device 0 by default" 0 3 2 1 "$K"
+CONS=" " CMDLINE="$W0 $W1" devid "--disk, then the console" 1 3 3 2 \
+	--disk "$tmp/disk.img" "$K"
+# --net: a TAP device made in a network namespace of the run's own.
+if [[ $(id -u) = 0 && -c /dev/net/tun ]] && unshare -n true 2>/dev/null; then
+	NETNS=1 CONS=" " CMDLINE="$W0 $W1 $W2" devid \
+		"--disk, --net, console: the net device" 1 1 5 3 \
+		--disk "$tmp/disk.img" --net tap=uk0 "$K"
+	NETNS=1 CMDLINE=$W0 devid "--net alone is device 0" 0 1 2 1 \
+		--net tap=uk0,mac=52:54:00:12:34:56 "$K"
+else
+	echo "skip - fake KVM: --net (not root, no /dev/net/tun or no unshare -n)"
+fi
+fake "--serial: the UART to a file" hello42 42 "" "" --serial "$tmp/log" "$K"
+if [[ $(cat "$tmp/log") == hi ]]; then
+	pass "--serial: the file holds the UART's output"
+else
+	fail "--serial: the file holds the UART's output" "$(cat "$tmp/log")"
+fi
 fake "unclaimed port reads all ones" unclaimed 0 "" "" "$K"
 fake "-v reports exits and ports once" unclaimed 0 "" \
 	"unclaimed port 0x80" -v "$K"
@@ -636,14 +672,16 @@ fake "timeout" spin 124 "" "^vmm: timeout after 0.3 s$" --timeout 0.3 "$K"
 fake "timeout writes out a partial line" partial_spin 124 "abc" \
 	"^vmm: timeout after 0.2 s$" --timeout 0.2 "$K"
 
-# signal CASE SIGNAL STATUS STDERR-PATTERN: run partial_spin, send the
-# signals (space-separated) once the guest spins, check status and output.
+# signal CASE SIGNAL STATUS STDERR-PATTERN: run partial_spin (with the
+# console, so the I/O thread runs), send the signals (space-separated)
+# once the guest spins, check status and output.
 signal_case() {
 	local name=$1 sigs=$2 want=$3 pat=$4 pid status i sig
 	rm -f "$tmp/ready"
 	FAKEKVM_PATH=$tmp/kvm FAKEKVM_SCENARIO=partial_spin \
 	FAKEKVM_ENTRY=$ENTRY FAKEKVM_MEM=$((128 << 20)) \
-	FAKEKVM_READY=$tmp/ready LD_PRELOAD=$tmp/fakekvm.so \
+	FAKEKVM_READY=$tmp/ready FAKEKVM_CMDLINE=$W0 \
+	LD_PRELOAD=$tmp/fakekvm.so \
 		"$VMM" --kvm "$tmp/kvm" --timeout 20 "$K" \
 		>"$tmp/out" 2>"$tmp/err" </dev/null &
 	pid=$!

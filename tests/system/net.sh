@@ -90,10 +90,6 @@ probe() {
 MAC='52:54:00(:[0-9a-f]{2}){3}'
 for plat in vmm qemu-kvm qemu-tcg; do
 	why=$(missing $plat)
-	if [ -z "$why" ] && [ $plat = vmm ] &&
-	   ! ./vmm --help 2>&1 | grep -q -- '--net'; then
-		why="./vmm has no --net yet"
-	fi
 	if [ -n "$why" ]; then
 		skip "$plat: virtio-net tests ($why)"
 		continue

@@ -156,6 +156,30 @@ Test(cli_parse, all_options)
 	cr_assert_str_eq(c.kernel, "k.elf");
 }
 
+Test(cli_parse, devices)
+{
+	char *a1[] = { "vmm", "k.elf", NULL };
+	char *a2[] = { "vmm", "--disk", "d.img,ro", "--net", "tap=t0",
+		       "--no-console", "--serial", "log", "k.elf", NULL };
+	char *a3[] = { "vmm", "--net=tap=a", "--net", "tap=b", "k.elf", NULL };
+	char *a4[] = { "vmm", "--serial=", "k.elf", NULL };
+	struct errmsg err;
+	struct cli c;
+
+	cr_assert_eq(parse(&c, &err, a1, ARGC(a1)), 0, "%s", err.text);
+	cr_assert(!c.disk && !c.net && !c.serial);
+	cr_assert(!c.no_console, "a console unless --no-console");
+	cr_assert_eq(parse(&c, &err, a2, ARGC(a2)), 0, "%s", err.text);
+	cr_assert_str_eq(c.disk, "d.img,ro");
+	cr_assert_str_eq(c.net, "tap=t0", "checked when the device opens");
+	cr_assert(c.no_console);
+	cr_assert_str_eq(c.serial, "log");
+	cr_assert_eq(parse(&c, &err, a3, ARGC(a3)), -EINVAL);
+	cr_assert(strstr(err.text, "only one network device"), "%s", err.text);
+	cr_assert_eq(parse(&c, &err, a4, ARGC(a4)), -EINVAL);
+	cr_assert(strstr(err.text, "--serial: empty"), "%s", err.text);
+}
+
 Test(cli_parse, mem_equals_form_and_options_after_kernel)
 {
 	char *argv[] = { "vmm", "k.elf", "--mem=4M", "--verbose", NULL };
@@ -393,6 +417,10 @@ Test(cli_usage, mentions_every_option)
 	cr_assert(strstr(buf, "--kvm"));
 	cr_assert(strstr(buf, "--version"));
 	cr_assert(strstr(buf, "--stats"));
+	cr_assert(strstr(buf, "--disk PATH[,ro]"));
+	cr_assert(strstr(buf, "--net tap=NAME[,mac=MAC]"));
+	cr_assert(strstr(buf, "--no-console"));
+	cr_assert(strstr(buf, "--serial FILE"));
 	cr_assert(strstr(buf, "vmm: stats: exits=N io_exits=N mmio_exits=N"));
 	cr_assert(strstr(buf, "own_kib=N"));
 	free(buf);
