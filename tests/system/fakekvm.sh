@@ -714,6 +714,51 @@ signal_case "SIGHUP likewise" HUP 129 "^vmm: stopped by SIGHUP$"
 signal_case "an ignored SIGINT stays ignored" "INT TERM" 143 \
 	"^vmm: stopped by SIGTERM$"
 
+# The terminal under the console: character mode (but ^C still a signal)
+# while the guest runs, the old settings back however the monitor ends.
+# In a pseudo-terminal of script(1); the inner script prints one word.
+cat >"$tmp/term.sh" <<'SHEOF'
+before=$(stty -g)
+"$VMM" --kvm "$tmp/kvm" --timeout "$2" "$tmp/k.elf" </dev/tty >/dev/null 2>&1 &
+pid=$!
+i=0
+while [ ! -e "$FAKEKVM_READY" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+sleep 0.2
+mode=$(stty -a)
+[ "$1" = none ] || kill -"$1" $pid
+wait $pid
+if ! echo "$mode" | grep -q -- '-icanon' || ! echo "$mode" | grep -q -- ' -echo ' ||
+   echo "$mode" | grep -q -- '-isig'; then
+	echo NOT-RAW
+elif [ "$(stty -g)" != "$before" ]; then
+	echo NOT-RESTORED
+else
+	echo FINE
+fi
+SHEOF
+# term_case NAME SIGNAL TIMEOUT
+term_case() {
+	local r
+	rm -f "$tmp/ready"
+	r=$(VMM=$VMM tmp=$tmp FAKEKVM_PATH=$tmp/kvm FAKEKVM_SCENARIO=partial_spin \
+	    FAKEKVM_ENTRY=$ENTRY FAKEKVM_MEM=$((128 << 20)) FAKEKVM_CMDLINE=$W0 \
+	    FAKEKVM_READY=$tmp/ready LD_PRELOAD=$tmp/fakekvm.so \
+	    script -qec "sh $tmp/term.sh $2 $3" /dev/null </dev/null 2>&1 | tr -d '\r' | tail -1)
+	if [[ $r == FINE ]]; then
+		pass "$1"
+	else
+		fail "$1" "$r"
+	fi
+}
+if command -v script >/dev/null && script -qec true /dev/null </dev/null >/dev/null 2>&1; then
+	term_case "terminal: character mode, restored after a timeout" none 1
+	term_case "terminal: restored when SIGTERM kills the monitor" TERM 5
+	term_case "terminal: restored when the monitor crashes (SIGSEGV)" SEGV 5
+	term_case "terminal: restored when the monitor aborts (SIGABRT)" ABRT 5
+else
+	echo "skip - fake KVM: terminal modes (no script(1) or no pseudo-terminal)"
+fi
+
 # --stats: one line, whatever ends the run; own = peak - guest.
 # stats NAME EXITS IO MMIO: check the stats line of the last run.
 stats() {
