@@ -1,3 +1,4 @@
+#include "conout.h"
 #include "uk.h"
 #include "ulib.h"
 
@@ -18,6 +19,13 @@ const char *uk_progname(void)
 	return progname;
 }
 
+/* Writes out what printf holds and ends my console session. */
+static void finish(void)
+{
+	uk_flush();
+	conout_close();
+}
+
 void uk_start(uint64_t arg, uint64_t sp)
 {
 	int status;
@@ -25,14 +33,14 @@ void uk_start(uint64_t arg, uint64_t sp)
 	if (sp == UK_START_SP)
 		take_name((const char *)(uintptr_t)sp);
 	status = main(arg);
-	uk_flush();
+	finish();
 	uk_exit(status);
 }
 
 void uk_abort(const char *what)
 {
 	printf("abort: %s\n", what);
-	uk_flush();
+	finish();
 	uk_exit(134);
 }
 
