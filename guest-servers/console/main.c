@@ -132,6 +132,7 @@ int main(uint64_t arg)
 	int r;
 
 	(void)arg;
+	printf_log_only();      /* my own lines: never a call to myself */
 	if (dev_init(&dev) < 0)
 		return 1;
 	ep = uk_slot_alloc();

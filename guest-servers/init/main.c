@@ -269,6 +269,7 @@ int main(uint64_t info)
 	struct child *c;
 	enum uk_err e;
 
+	printf_log_only();      /* never wait on a program I supervise */
 	read_cmdline(info, cmdline, sizeof cmdline);
 	setup(cmdline);
 	devices_probe();

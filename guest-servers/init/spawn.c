@@ -1,10 +1,14 @@
 #include "spawn.h"
+#include <ukern/bootfs.h>
 #include "elf.h"
 #include "uk.h"
 #include "ulib.h"
 
 #define PAGE            UK_PAGE_SIZE
 #define SCRATCH_VA      0x200000000ull  /* init's copy window */
+
+_Static_assert(BOOTFS_NAME_MAX <= UK_START_NAME_MAX,
+	       "a program's name fits above its first rsp");
 
 static uint64_t map_rights(uint32_t flags)
 {
@@ -106,12 +110,15 @@ static enum uk_err build(struct child *c, const struct elf_image *img,
 		if (e != UK_OK)
 			return e;
 	}
+	/* Its name at the top of its stack, rsp below it (uk.h). */
 	e = map_new(c, UK_STACK_TOP - UK_STACK_PAGES * PAGE, UK_STACK_PAGES,
-		    UK_R_READ | UK_R_WRITE, NULL, 0, 0);
+		    UK_R_READ | UK_R_WRITE, c->name,
+		    UK_STACK_PAGES * PAGE - UK_START_NAME_MAX,
+		    strlen(c->name) + 1);
 	if (e == UK_OK)
 		e = give_caps(c, registry_ep, tmp);
 	if (e == UK_OK)
-		e = uk_proc_start(c->proc, img->entry, UK_STACK_TOP, c->arg);
+		e = uk_proc_start(c->proc, img->entry, UK_START_SP, c->arg);
 	return e;
 }
 

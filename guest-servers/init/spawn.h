@@ -2,7 +2,8 @@
  * Starting a program from its ELF image in the boot archive: a process,
  * one memory region per PT_LOAD (filled through a scratch window of
  * init's, then mapped into the child and the capability dropped: the
- * mapping keeps the region), a stack, and the capabilities every process
+ * mapping keeps the region), a stack with the program's name at its top
+ * (uk.h, UK_START_SP), and the capabilities every process
  * starts with (registry, supervisor); a driver also gets its device's
  * register page and interrupt (UK_SLOT_DEV_MMIO, UK_SLOT_DEV_IRQ).
  */

@@ -1,19 +1,46 @@
+#include "conout.h"
 #include "uk.h"
 #include "ulib.h"
 
-/* main(arg), then the exit system call with its status. */
-void uk_start(uint64_t arg)
-{
-	int status = main(arg);
+static char progname[UK_START_NAME_MAX];
 
+/* Copies the name init left at sp (uk.h): NUL-terminated within
+ * UK_START_NAME_MAX bytes, else I stay nameless. */
+static void take_name(const char *sp)
+{
+	size_t n = strnlen(sp, UK_START_NAME_MAX);
+
+	if (n < UK_START_NAME_MAX)
+		memcpy(progname, sp, n + 1);
+}
+
+const char *uk_progname(void)
+{
+	return progname;
+}
+
+/* Writes out what printf holds and ends my console session. */
+static void finish(void)
+{
 	uk_flush();
+	conout_close();
+}
+
+void uk_start(uint64_t arg, uint64_t sp)
+{
+	int status;
+
+	if (sp == UK_START_SP)
+		take_name((const char *)(uintptr_t)sp);
+	status = main(arg);
+	finish();
 	uk_exit(status);
 }
 
 void uk_abort(const char *what)
 {
 	printf("abort: %s\n", what);
-	uk_flush();
+	finish();
 	uk_exit(134);
 }
 

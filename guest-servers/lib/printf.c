@@ -1,9 +1,12 @@
 /*
  * printf on top of the shared formatter (guest-kernel/fmt.c). Output is
- * held back until a newline, so that a line reaches the kernel log in one
- * UK_SYS_DEBUG_WRITE (at most UK_DEBUG_MAX bytes each; longer is split).
+ * held back until a newline, so that a line goes out whole: to my
+ * console session when there is a console service (conout.h), else to
+ * the kernel log in one UK_SYS_DEBUG_WRITE (at most UK_DEBUG_MAX bytes
+ * each; longer is split). eprintf always writes to the kernel log.
  */
 #include "ulib.h"
+#include "conout.h"
 #include "uk.h"
 #include "fmt.h"
 
@@ -16,6 +19,8 @@ static uint64_t always;         /* eprintf: shown even when quiet */
 
 static void write_all(const char *s, size_t n)
 {
+	if (!always && conout_write(s, n) == 0)
+		return;
 	while (n) {
 		size_t k = n < UK_DEBUG_MAX ? n : UK_DEBUG_MAX;
 

@@ -368,9 +368,20 @@ void uk_slot_free(uint64_t slot);
  * or -1 when it is out of range or taken already. */
 int uk_slot_reserve(uint64_t slot);
 
-/* The C entry (start.S calls it): main(arg), then uk_exit(its status). */
-__attribute__((noreturn)) void uk_start(uint64_t arg);
+/* init starts each program with its name (its boot archive entry,
+ * NUL-terminated) in the top UK_START_NAME_MAX bytes of its stack and
+ * rsp = UK_START_SP just below them. The kernel starts init itself at
+ * UK_STACK_TOP: no name. */
+#define UK_START_NAME_MAX       32
+#define UK_START_SP             (UK_STACK_TOP - UK_START_NAME_MAX)
+
+/* The C entry (start.S calls it with the rsp I started with): takes my
+ * name when sp is UK_START_SP, runs main(arg), then uk_exit(its status). */
+__attribute__((noreturn)) void uk_start(uint64_t arg, uint64_t sp);
 int main(uint64_t arg);
+
+/* My program name as init gave it ("hello"), or "" when it gave none. */
+const char *uk_progname(void);
 
 /* A readable name of e, "UK_E_CAP" and so on. */
 const char *uk_strerror(uint64_t e);

@@ -2,9 +2,11 @@
 # Whole-system tests of the virtio-console driver and console service
 # (guest-servers/console), with cecho in the guest: lines fed on the
 # console's input come back as "echo: LINE"; a session's lines carry its
-# name. The console is ./vmm's own on stdio, or QEMU's virtconsole on
-# stdio; the UART (the kernel's log) goes to a file (--serial, -serial
-# file:). ./vmm and QEMU with KVM when usable, QEMU TCG always.
+# name. Every program's printf goes through the console too, as
+# "[program] ..."; eprintf, init and the registry stay on the kernel log.
+# The console is ./vmm's own on stdio, or QEMU's virtconsole on stdio;
+# the UART (the kernel's log) goes to a file (--serial, -serial file:).
+# ./vmm and QEMU with KVM when usable, QEMU TCG always.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/system/lib.sh
 
@@ -56,6 +58,26 @@ check() {
 	ok "$name"
 }
 
+# on_log_only NAME PATTERN...: after check passed, each PATTERN matches
+# a line of the kernel log and none of the console output, and no line
+# of hello's is left on the kernel log.
+on_log_only() {
+	local name=$1 pat; shift
+	[ "$RC" = 0 ] || return         # check has said why
+	for pat in "$@"; do
+		if ! grep -Eq -- "$pat" "$LOG" || grep -Eq -- "$pat" "$OUT"; then
+			bad "$name (/$pat/ not on the kernel log alone)"
+			return
+		fi
+	done
+	if grep -q '^hello: ' "$LOG" || grep -Eq '^\[(init|registry|console)\]' "$OUT"; then
+		bad "$name (a line on the wrong side)"
+		sed 's/^/#   /' "$LOG" "$OUT" | tail -20
+		return
+	fi
+	ok "$name"
+}
+
 long=$(printf 'x%.0s' $(seq 1 150))
 for plat in vmm qemu-kvm qemu-tcg; do
 	why=$(missing $plat)
@@ -90,6 +112,16 @@ for plat in vmm qemu-kvm qemu-tcg; do
 		bad "$plat: 1000 lines fed at once (status $RC, $(grep -c '^echo: ' "$OUT") echoed)"
 		sed 's/^/#   /' "$LOG" | tail -5
 	fi
+
+	# hello is not a console client: libuk's printf finds the service.
+	printf 'quit\n' >"$TMP/in"
+	boot_console $plat "services=echo,console run=hello,cecho" "$TMP/in"
+	check "$plat: another program's printf: on the console as [hello]" \
+		'^\[hello\] hello: looked up "echo" in the registry$' \
+		'^\[hello\] hello: done$' '^\[cecho\] bye$'
+	on_log_only "$plat: printf leaves the kernel log; eprintf, init and the registry stay" \
+		'^cecho: 0 lines echoed$' '^init: started hello' \
+		'^registry: console registered' '^console: virtio-console, serving$'
 
 	if [ $plat = vmm ]; then
 		boot vmm "services=console bootonly" --no-console

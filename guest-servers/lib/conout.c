@@ -1,0 +1,103 @@
+#include "conout.h"
+#include <proto/console.h>
+#include "ipc.h"
+#include "uk.h"
+#include "ulib.h"
+
+enum conout_state {
+	CONOUT_UNKNOWN = 0,     /* not looked for yet */
+	CONOUT_OPEN,            /* session holds my session endpoint */
+	CONOUT_LOG,             /* the kernel log, for good */
+};
+
+static enum conout_state state;
+static uint64_t session = UK_NO_CAP;
+
+/* Opens my session on the console service in slot cons; its slot, or
+ * UK_NO_CAP. Only a capability that landed is ever deleted: the slot
+ * allocator may hand out a slot that raw system calls filled. */
+static uint64_t open_on(uint64_t cons, const char *name)
+{
+	struct uk_msg m = { .label = CONS_OP_OPEN, .cap = UK_NO_CAP };
+	uint64_t slot = uk_slot_alloc();
+	enum uk_err e;
+
+	if (slot == UK_NO_CAP || reg_name_pack(name, m.w) != REG_OK) {
+		uk_slot_free(slot);
+		return UK_NO_CAP;
+	}
+	e = uk_call_rcv(cons, &m, slot);
+	if (e == UK_OK && m.label == CONS_OK && m.cap == slot)
+		return slot;
+	if (e == UK_OK && m.cap == slot)
+		uk_cap_delete(slot);
+	uk_slot_free(slot);
+	return UK_NO_CAP;
+}
+
+/* Looks the console service up and opens my session: 0, or -1. */
+static int find_console(void)
+{
+	const char *name = uk_progname();
+	uint64_t cons;
+
+	if (!name[0])
+		return -1;              /* nameless (init): no session */
+	cons = uk_slot_alloc();
+	if (cons == UK_NO_CAP)
+		return -1;
+	if (reg_lookup("console", cons) == REG_OK) {
+		session = open_on(cons, name);
+		uk_cap_delete(cons);    /* the session is all I keep */
+	}
+	uk_slot_free(cons);
+	return session == UK_NO_CAP ? -1 : 0;
+}
+
+static void give_up(void)
+{
+	if (session != UK_NO_CAP) {
+		uk_cap_delete(session);
+		uk_slot_free(session);
+		session = UK_NO_CAP;
+	}
+	state = CONOUT_LOG;
+}
+
+int conout_write(const char *s, size_t n)
+{
+	if (n == 0)
+		return 0;               /* no reason to look for a console */
+	if (state == CONOUT_UNKNOWN)
+		state = find_console() == 0 ? CONOUT_OPEN : CONOUT_LOG;
+	if (state != CONOUT_OPEN)
+		return -1;
+	while (n) {
+		size_t k = n < CONS_BYTES_MAX ? n : CONS_BYTES_MAX;
+		struct uk_msg m = { .label = CONS_LABEL(CONS_OP_WRITE, k),
+				    .cap = UK_NO_CAP };
+
+		memcpy(m.w, s, k);
+		if (uk_call(session, &m) != UK_OK || m.label != CONS_OK) {
+			give_up();      /* the server died (UK_E_DEAD) or broke */
+			return -1;
+		}
+		s += k;
+		n -= k;
+	}
+	return 0;
+}
+
+void conout_close(void)
+{
+	struct uk_msg m = { .label = CONS_OP_CLOSE, .cap = UK_NO_CAP };
+
+	if (state == CONOUT_OPEN)
+		uk_call(session, &m);   /* nothing to do if it fails */
+	give_up();
+}
+
+void printf_log_only(void)
+{
+	conout_close();
+}
