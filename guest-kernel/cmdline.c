@@ -94,6 +94,17 @@ static bool parse_dev(const char *s, struct cmdline_dev *d)
 	return true;
 }
 
+/* Whether d's registers overlap a device already listed (the first
+ * entry for a window wins: two drivers must never share one). */
+static bool overlaps(const struct cmdline *cl, const struct cmdline_dev *d)
+{
+	for (unsigned i = 0; i < cl->ndev; i++)
+		if (d->base < cl->dev[i].base + cl->dev[i].size &&
+		    cl->dev[i].base < d->base + d->size)
+			return true;
+	return false;
+}
+
 static void add_dev(struct cmdline *cl, const char *val)
 {
 	struct cmdline_dev d;
@@ -101,6 +112,8 @@ static void add_dev(struct cmdline *cl, const char *val)
 	if (!parse_dev(val, &d)) {
 		if (!cl->devs_bad++)
 			cl->first_bad = val;
+	} else if (overlaps(cl, &d)) {
+		cl->devs_dup++;
 	} else if (cl->ndev == PLAT_VIRTIO_MMIO_MAX) {
 		cl->devs_dropped++;
 	} else {
@@ -128,7 +141,7 @@ void cmdline_parse(const char *line, struct cmdline *cl)
 	size_t i = 0, o = 0;    /* o <= i + 1: cl->buf never overflows */
 
 	cl->nopt = cl->ndev = 0;
-	cl->opts_dropped = cl->devs_dropped = cl->devs_bad = 0;
+	cl->opts_dropped = cl->devs_dropped = cl->devs_bad = cl->devs_dup = 0;
 	cl->first_bad = NULL;
 	while (i < CMDLINE_MAX - 1 && s[i]) {
 		char *key = &cl->buf[o], *val = NULL;

@@ -32,6 +32,7 @@ struct cmdline {
 	unsigned opts_dropped;  /* options beyond CMDLINE_OPTS_MAX */
 	unsigned devs_dropped;  /* good devices beyond PLAT_VIRTIO_MMIO_MAX */
 	unsigned devs_bad;      /* malformed virtio_mmio.device values */
+	unsigned devs_dup;      /* devices overlapping an earlier one */
 	const char *first_bad;  /* the first malformed value, or NULL */
 };
 

@@ -98,6 +98,9 @@ static void check_cmdline(bool truncated)
 	if (cl.devs_bad)
 		kerror("virtio-mmio: %u malformed entries ignored, first: %s\n",
 		       cl.devs_bad, cl.first_bad);
+	if (cl.devs_dup)
+		kerror("virtio-mmio: %u entries overlapping an earlier one "
+		       "ignored\n", cl.devs_dup);
 	if (cl.devs_dropped)
 		kerror("virtio-mmio: %u devices beyond %d ignored\n",
 		       cl.devs_dropped, PLAT_VIRTIO_MMIO_MAX);

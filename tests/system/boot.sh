@@ -45,6 +45,10 @@ for plat in vmm qemu-kvm qemu-tcg; do
 	expect "$plat: command-line virtio devices listed" 0 \
 		'virtio-mmio: 512@0xfeb00000 irq 5' \
 		'virtio-mmio: 512@0xfeb00200 irq 6'
+	boot $plat "virtio_mmio.device=512@0xfeb00600:9 virtio_mmio.device=512@0xfeb00600:10"
+	expect "$plat: a second entry for one window is ignored" 0 \
+		'virtio-mmio: 512@0xfeb00600 irq 9' \
+		'virtio-mmio: 1 entries overlapping an earlier one ignored'
 	boot $plat "virtio_mmio.device=garbage"
 	expect "$plat: malformed virtio entry reported, boot goes on" 0 \
 		'garbage' '^init: machine exit, status 0$'

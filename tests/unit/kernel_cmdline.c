@@ -48,8 +48,8 @@ Test(cmdline, last_value_wins_and_odd_equals)
 Test(cmdline, virtio_devices)
 {
 	parse("virtio_mmio.device=512@0xfeb00e00:12 x "
-	      "virtio_mmio.device=4K@0xfeb00000:5 "
-	      "virtio_mmio.device=1M@0xFEB00200:0 "
+	      "virtio_mmio.device=4K@0xfeb01000:5 "
+	      "virtio_mmio.device=1M@0xFEA00000:0 "
 	      "virtio_mmio.device=0x200@4273995776:255");
 	cr_assert_eq(cl.ndev, 4);
 	cr_assert_eq(cl.devs_bad, 0);
@@ -59,9 +59,9 @@ Test(cmdline, virtio_devices)
 	cr_assert_eq(cl.dev[0].base, 0xfeb00e00);
 	cr_assert_eq(cl.dev[0].irq, 12);
 	cr_assert_eq(cl.dev[1].size, 4096);
-	cr_assert_eq(cl.dev[1].base, 0xfeb00000);
+	cr_assert_eq(cl.dev[1].base, 0xfeb01000);
 	cr_assert_eq(cl.dev[2].size, 1 << 20);
-	cr_assert_eq(cl.dev[2].base, 0xfeb00200);
+	cr_assert_eq(cl.dev[2].base, 0xfea00000);
 	cr_assert_eq(cl.dev[2].irq, 0);
 	cr_assert_eq(cl.dev[3].size, 0x200);
 	cr_assert_eq(cl.dev[3].base, 0xfec00000);
@@ -112,6 +112,23 @@ Test(cmdline, too_many_devices_and_options)
 	cr_assert_eq(cl.opts_dropped, 5);
 	cr_assert_str_eq(cmdline_get(&cl, "o31"), "31");
 	cr_assert_null(cmdline_get(&cl, "o32"));
+}
+
+/* A user's entry and the monitor's for one window: the first wins. */
+Test(cmdline, overlapping_devices)
+{
+	parse("virtio_mmio.device=512@0xfeb00000:5 "
+	      "virtio_mmio.device=512@0xfeb00200:6 "
+	      "virtio_mmio.device=512@0xfeb00000:9 "
+	      "virtio_mmio.device=4K@0xfeb00000:7 "
+	      "virtio_mmio.device=512@0xfeb001ff:8 "
+	      "virtio_mmio.device=512@0xfeb00400:10");
+	cr_assert_eq(cl.ndev, 3);
+	cr_assert_eq(cl.devs_dup, 3);
+	cr_assert_eq(cl.dev[0].irq, 5);
+	cr_assert_eq(cl.dev[1].irq, 6);
+	cr_assert_eq(cl.dev[2].base, 0xfeb00400);
+	cr_assert_eq(cl.devs_bad, 0);
 }
 
 Test(cmdline, parse_reads_at_most_cmdline_max)
