@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.." || exit 1
 NS=ukern-bench-$$
 PEER=ukern-bench-peer-$$
 TAP=ukbtap0
-COUNT=${NET_COUNT:-2000}        # timed probes per metric and system
+COUNT=${NET_COUNT:-10000}       # timed probes per metric and system
 WARM=20                         # discarded first (ARP, caches)
 CMD="services=echo,net run=nettest:1000000000 ip=10.0.2.15/24"
 SYSTEMS="vmm qemu-kvm qemu-tcg linux-veth"
@@ -45,9 +45,12 @@ if [ "${1:-}" != --inside ]; then
 		exit 0
 	fi
 	TMP=$(mktemp -d /tmp/ukern-benchnet.XXXXXX)
-	ECHO_PID=""
-	trap '[ -n "$ECHO_PID" ] && kill "$ECHO_PID" 2>/dev/null
-	      ip netns del "$NS" 2>/dev/null; ip netns del "$PEER" 2>/dev/null
+	# On any exit: end what runs in our namespaces (the inner run, the
+	# guest, the probes, the echo server), then remove them.
+	trap 'for n in "$NS" "$PEER"; do
+	          kill $(ip netns pids "$n" 2>/dev/null) 2>/dev/null
+	          ip netns del "$n" 2>/dev/null
+	      done
 	      rm -rf "$TMP"' EXIT
 	trap 'exit 1' INT TERM HUP
 	if ! cc -O2 -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
@@ -70,8 +73,9 @@ if [ "${1:-}" != --inside ]; then
 		exit 1
 	fi
 	ip netns exec "$PEER" "$TMP/netrtt" echo 7 &
-	ECHO_PID=$!
-	NETRTT=$TMP/netrtt ip netns exec "$NS" "$0" --inside
+	# In the background, so that a signal reaches the trap at once.
+	NETRTT=$TMP/netrtt ip netns exec "$NS" "$0" --inside &
+	wait $!
 	exit $?
 fi
 
