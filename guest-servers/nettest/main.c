@@ -1,7 +1,9 @@
 /*
  * nettest: a UDP echo server on the net service (proto/net.h). Binds
  * port 7 and sends every datagram back to its sender, arg times (0: 5),
- * then prints `nettest: echoed N datagrams` and `utest net: ok`. First
+ * then prints `nettest: echoed N datagrams` and `utest net: ok`. A
+ * datagram reading exactly `stop` is echoed and ends the loop early
+ * (bench/net.sh runs it with a large arg and stops it so). First
  * checks the service's answers to bad requests (errors()). Waits
  * on the socket's notification between RECVs, so it never spins.
  */
@@ -12,6 +14,7 @@
 
 #define BUF_VA          0x100000000ull
 #define ECHO_PORT       7
+#define STOP            "stop"
 
 static uint64_t net, sock, ntfn;
 
@@ -94,9 +97,9 @@ static int errors(uint64_t buf)
 
 int main(uint64_t arg)
 {
-	uint64_t n = arg ? arg : 5, buf = uk_slot_alloc(), r, bits;
+	uint64_t n = arg ? arg : 5, buf = uk_slot_alloc(), r, bits, done;
 	struct uk_msg m;
-	int e;
+	int e, stop = 0;
 
 	net = uk_slot_alloc();
 	sock = uk_slot_alloc();
@@ -116,7 +119,7 @@ int main(uint64_t arg)
 	if (errors(buf) < 0)
 		return 1;
 	printf("nettest: echoing %lu datagrams on port %u\n", n, ECHO_PORT);
-	for (uint64_t done = 0; done < n; ) {
+	for (done = 0; done < n && !stop; ) {
 		r = call(sock, NET_OP_RECV, 0, 0, 0, UK_NO_CAP, UK_NO_CAP, &m);
 		if (r == NET_E_AGAIN) {
 			uk_wait(ntfn, &bits);
@@ -124,6 +127,8 @@ int main(uint64_t arg)
 		}
 		if (r != NET_OK || m.w[2] > NET_PAYLOAD_MAX)
 			return fail("RECV", r);
+		stop = m.w[2] == sizeof STOP - 1 &&
+		       memcmp((void *)BUF_VA, STOP, sizeof STOP - 1) == 0;
 		r = echo_back(m.w[0], m.w[1], m.w[2]);
 		if (r != NET_OK)
 			return fail("SEND", r);
@@ -132,7 +137,8 @@ int main(uint64_t arg)
 	r = call(sock, NET_OP_CLOSE, 0, 0, 0, UK_NO_CAP, UK_NO_CAP, &m);
 	if (r != NET_OK)
 		return fail("CLOSE", r);
-	printf("nettest: echoed %lu datagrams\n", n);
+	printf("nettest: echoed %lu datagrams%s\n", done,
+	       stop ? " (stopped)" : "");
 	eprintf("utest net: ok\n");
 	return 0;
 }

@@ -125,6 +125,17 @@ for plat in vmm qemu-kvm qemu-tcg; do
 	wait_net
 	expect "$plat: net at 10.0.2.77/24" 0 '^nettest: I am 10\.0\.2\.77/24$' \
 		"^net: virtio-net $MAC, 10\\.0\\.2\\.77/24\$" '^utest net: ok$'
+
+	# A "stop" datagram is echoed and ends nettest early (bench/net.sh).
+	boot_net $plat "services=net run=nettest:1000 ip=10.0.2.15/24"
+	if ready '^nettest: echoing 1000 datagrams'; then
+		probe "$plat: nettest echoes stop" udp 10.0.2.15 7 stop
+	else
+		bad "$plat: nettest (stop) never got ready"
+	fi
+	wait_net
+	expect "$plat: stop ends nettest" 0 \
+		'^nettest: echoed 1 datagrams \(stopped\)$' '^utest net: ok$'
 done
 
 # No network device: the driver is not started and the boot ends, failed.
