@@ -27,7 +27,8 @@ fresh() { rm -f "$IMG"; truncate -s 16M "$IMG"; }
 
 if have_kvm; then
 	fresh
-	out=$(./vmm --stats --timeout 300 --disk "$IMG" kernel.elf -- $CMD 2>&1)
+	out=$(./vmm --stats --timeout 300 --no-console --disk "$IMG" kernel.elf \
+		-- $CMD 2>&1 </dev/null)
 	rows vmm "$out" && {
 		exits=$(echo "$out" | sed -n 's/.*stats: exits=\([0-9]*\).*/\1/p')
 		reqs=$(echo "$out" | awk '$1 == "bench" {s += $7} END {print s}')

@@ -23,11 +23,11 @@ measure() {
 }
 
 if have_kvm; then
-	measure vmm 0 ./vmm kernel.elf -- $CMDLINE
+	measure vmm 0 ./vmm --no-console kernel.elf -- $CMDLINE
 	measure qemu-kvm 1 "${QEMU_MICROVM[@]}" -enable-kvm \
 		-kernel kernel.elf -append "$CMDLINE"
 	# The monitor's own memory: its peak RSS minus the guest RAM touched.
-	if st=$(./vmm --stats kernel.elf -- $CMDLINE 2>&1 >/dev/null | grep 'stats:'); then
+	if st=$(./vmm --stats --no-console kernel.elf -- $CMDLINE 2>&1 >/dev/null | grep 'stats:'); then
 		own=$(echo "$st" | sed -n 's/.*own_kib=\([0-9]*\).*/\1/p')
 		[ -n "$own" ] && row monitor_own_rss vmm KiB $own $own $own 1
 	fi

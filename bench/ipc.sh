@@ -44,7 +44,7 @@ guest() {
 CMD="quiet run=ipcbench:$ROUNDS"
 FLOOR_DONE=
 if have_kvm; then
-	guest vmm ./vmm --timeout 300 kernel.elf -- $CMD
+	guest vmm ./vmm --timeout 300 --no-console kernel.elf -- $CMD
 	guest qemu-kvm timeout 300 "${QEMU_MICROVM[@]}" -enable-kvm \
 		-kernel kernel.elf -append "$CMD"
 else

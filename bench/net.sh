@@ -142,11 +142,9 @@ command -v qemu-system-x86_64 >/dev/null 2>&1 || have_qemu=""
 if ! have_kvm; then
 	no_rows "skipped: no usable /dev/kvm" vmm qemu-kvm
 else
-	if ./vmm --help 2>&1 | grep -q -- '--net'; then
-		guest vmm ./vmm --timeout 120 --net tap=$TAP kernel.elf -- $CMD
-	else
-		no_rows "skipped: ./vmm has no --net yet" vmm
-	fi
+	# No console: the same devices as QEMU's command line.
+	guest vmm ./vmm --timeout 120 --no-console --net tap=$TAP kernel.elf \
+		-- $CMD
 	if [ -n "$have_qemu" ]; then
 		qemu kvm
 	else
