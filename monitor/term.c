@@ -68,8 +68,10 @@ bool term_raw(int fd)
 	sa.sa_handler = on_stop;
 	sigaction(SIGTSTP, &sa, NULL);
 	term_fd = fd;
-	if (tcsetattr(fd, TCSADRAIN, &raw) < 0)
+	if (tcsetattr(fd, TCSADRAIN, &raw) < 0) {
+		term_fd = -1;   /* and on_cont leaves it alone */
 		return false;
+	}
 	changed = 1;
 	return true;
 }
