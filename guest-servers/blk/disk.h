@@ -30,6 +30,14 @@ struct disk {
 	volatile struct disk_req *reqs; /* DISK_REQS of them */
 	uint64_t reqs_phys;
 	int head[DISK_REQS];            /* chain of request i, -1: free */
+	unsigned io[DISK_REQS];         /* the transfer request i is part of */
+};
+
+/* One transfer: count sectors from sector, to or from the physically
+ * contiguous memory at phys. */
+struct disk_io {
+	int write;                      /* memory to disk */
+	uint64_t sector, count, phys;
 };
 
 /* Brings up the device the server was given (UK_SLOT_DEV_MMIO and
@@ -44,6 +52,12 @@ int disk_init(struct disk *d);
  * device failed a request or is broken. */
 enum blk_err disk_rw(struct disk *d, int write, uint64_t sector,
 		     uint64_t count, uint64_t phys);
+
+/* The n transfers, checked by the caller, all in flight together (as
+ * many requests as the queue takes). BLK_OK, or BLK_E_IO with the index
+ * of the first transfer that failed (n if the device broke) in *bad. */
+enum blk_err disk_rwv(struct disk *d, const struct disk_io *io, unsigned n,
+		      unsigned *bad);
 
 /* Makes earlier writes durable (nothing to do when the device offers no
  * flush: it is write-through then). BLK_OK or BLK_E_IO. */

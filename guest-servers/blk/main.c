@@ -3,8 +3,10 @@
  * it its device (UK_SLOT_DEV_MMIO, UK_SLOT_DEV_IRQ); it brings the
  * device up (disk.c), registers "blk" and serves: receive, check, do,
  * reply. Clients' buffers are their own memory regions, which the device
- * reads and writes directly (the server never maps them). One request
- * at a time: the reply goes out when the device has finished it.
+ * reads and writes directly; the server maps one (read-only) only to
+ * read a BATCH table out of it. One request at a time: the reply goes
+ * out when the device has finished it (a BATCH is one request holding up
+ * to BLK_BATCH_MAX transfers).
  */
 #include <proto/blk.h>
 #include "disk.h"
@@ -12,6 +14,9 @@
 #include "ipc.h"
 #include "uk.h"
 #include "ulib.h"
+
+#define SESSION_VA      0x200000000ull  /* session i's buffer, for BATCH */
+#define SESSION_VA_MAX  0x40000000ull   /* at most 1 GiB each */
 
 static struct disk disk;
 static struct blk_sessions sessions;
@@ -59,12 +64,62 @@ static enum blk_err transfer(const struct uk_msg *m, uint64_t badge,
 	return err;
 }
 
+/* The session's buffer, mapped read-only on first use; NULL if it
+ * cannot be. */
+static const volatile uint8_t *session_map(struct blk_session *s)
+{
+	uint64_t va = SESSION_VA + (uint64_t)(s - sessions.s) * SESSION_VA_MAX;
+
+	if (!s->map && s->bytes <= SESSION_VA_MAX &&
+	    uk_mem_map(UK_SELF, s->slot, va, UK_R_READ) == UK_OK)
+		s->map = (const volatile uint8_t *)(uintptr_t)va;
+	return s->map;
+}
+
+/* BATCH: copy the table out of the buffer, check it all, then do it. */
+static enum blk_err batch(struct uk_msg *m, const struct uk_msg *in,
+			  uint64_t badge)
+{
+	struct blk_session *s = session_find(&sessions, badge);
+	struct blk_batch_entry e[BLK_BATCH_MAX];
+	struct disk_io io[BLK_BATCH_MAX];
+	const volatile uint8_t *buf;
+	unsigned n = (unsigned)in->w[0], bad = 0;
+	enum blk_err err;
+
+	if (!s)
+		return BLK_E_NO_BUFFER;
+	err = blk_check_batch(s->bytes, in->w[0], in->w[1]);
+	if (err != BLK_OK)
+		return err;
+	buf = session_map(s);
+	if (!buf)
+		return BLK_E_BAD_BUFFER;
+	/* The client may change the table meanwhile: use the copy only. */
+	for (size_t i = 0; i < n * sizeof e[0]; i++)
+		((uint8_t *)e)[i] = buf[in->w[1] + i];
+	err = blk_check_entries(disk.capacity, s->bytes, disk.read_only, e,
+				n, &bad);
+	if (err == BLK_OK) {
+		for (unsigned i = 0; i < n; i++)
+			io[i] = (struct disk_io){ e[i].write, e[i].sector,
+						  e[i].count,
+						  s->phys + e[i].offset };
+		err = disk_rwv(&disk, io, n, &bad);
+	}
+	m->w[0] = err == BLK_OK ? n : bad;
+	return err;
+}
+
 static enum blk_err end_session(uint64_t badge)
 {
 	struct blk_session *s = session_find(&sessions, badge);
 
 	if (!s)
 		return BLK_E_NO_BUFFER;
+	if (s->map)
+		uk_mem_unmap(UK_SELF, (uintptr_t)s->map,
+			     (s->bytes + UK_PAGE_SIZE - 1) / UK_PAGE_SIZE);
 	uk_cap_delete(s->slot);
 	uk_slot_free(s->slot);
 	session_close(s);
@@ -101,6 +156,9 @@ static void serve(struct uk_msg *m)
 		break;
 	case BLK_OP_CLOSE:
 		err = end_session(badge);
+		break;
+	case BLK_OP_BATCH:
+		err = batch(m, &in, badge);
 		break;
 	default:
 		err = BLK_E_BAD_REQUEST;

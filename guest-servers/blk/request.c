@@ -27,10 +27,11 @@ static void broken(struct disk *d, const char *why)
 		d->head[i] = -1;
 }
 
-/* Offers one request (data: bytes at phys, none when bytes is 0).
- * Returns 0, or -1 when no request slot or descriptors are free. */
+/* Offers one request of transfer io (data: bytes at phys, none when
+ * bytes is 0). Returns 0, or -1 when no request slot or descriptors are
+ * free. */
 static int submit(struct disk *d, uint32_t type, uint64_t sector,
-		  uint64_t phys, uint32_t bytes)
+		  uint64_t phys, uint32_t bytes, unsigned io)
 {
 	struct virtq_buf b[3];
 	unsigned i, n = 0;
@@ -55,6 +56,7 @@ static int submit(struct disk *d, uint32_t type, uint64_t sector,
 	if (head < 0)
 		return -1;
 	d->head[i] = head;
+	d->io[i] = io;
 	return 0;
 }
 
@@ -64,8 +66,9 @@ static void kick(struct disk *d)
 		virtio_notify(&d->dev, 0);
 }
 
-/* Collects finished requests; a failed one sets *err. Returns how many. */
-static unsigned drain(struct disk *d, enum blk_err *err)
+/* Collects finished requests; a failed one sets *err and lowers *bad to
+ * its transfer. Returns how many. */
+static unsigned drain(struct disk *d, enum blk_err *err, unsigned *bad)
 {
 	unsigned done = 0;
 	uint32_t len;
@@ -80,8 +83,11 @@ static unsigned drain(struct disk *d, enum blk_err *err)
 			broken(d, "completion of no request");
 			return done;
 		}
-		if (d->reqs[i].status != VIRTIO_BLK_S_OK)
+		if (d->reqs[i].status != VIRTIO_BLK_S_OK) {
 			*err = BLK_E_IO;
+			if (d->io[i] < *bad)
+				*bad = d->io[i];
+		}
 		d->head[i] = -1;
 		done++;
 	}
@@ -92,12 +98,12 @@ static unsigned drain(struct disk *d, enum blk_err *err)
 
 /* Waits until at least one request finished; returns how many did (0:
  * the device is broken). */
-static unsigned complete(struct disk *d, enum blk_err *err)
+static unsigned complete(struct disk *d, enum blk_err *err, unsigned *bad)
 {
 	unsigned done = 0;
 	uint64_t bits;
 
-	while (!d->broken && (done = drain(d, err)) == 0) {
+	while (!d->broken && (done = drain(d, err, bad)) == 0) {
 		if (uk_wait(d->ntfn, &bits) != UK_OK) {
 			broken(d, "interrupt notification gone");
 			break;
@@ -109,52 +115,85 @@ static unsigned complete(struct disk *d, enum blk_err *err)
 	return d->broken ? 0 : done;
 }
 
-enum blk_err disk_rw(struct disk *d, int write, uint64_t sector,
-		     uint64_t count, uint64_t phys)
+/*
+ * Offers the requests of transfers io[*t..n) that fit, from sector *next
+ * of transfer *t on, moving *t and *next along; the number offered.
+ */
+static unsigned offer(struct disk *d, const struct disk_io *io, unsigned n,
+		      unsigned *t, uint64_t *next)
 {
-	uint32_t type = write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN;
-	enum blk_err err = BLK_OK;
-	uint64_t next = 0;      /* sectors offered so far */
-	unsigned busy = 0;      /* requests in flight */
+	unsigned offered = 0;
 
-	while (!d->broken && (next < count || busy)) {
-		unsigned offered = 0;
+	while (*t < n) {
+		const struct disk_io *x = &io[*t];
+		uint64_t k = x->count - *next < d->chunk ? x->count - *next :
+			     d->chunk;
 
-		while (next < count && err == BLK_OK) {
-			uint64_t n = count - next < d->chunk ? count - next :
-				     d->chunk;
-
-			if (submit(d, type, sector + next,
-				   phys + next * BLK_SECTOR_SIZE,
-				   (uint32_t)(n * BLK_SECTOR_SIZE)) < 0)
-				break;
-			next += n;
-			offered++;
+		if (submit(d, x->write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN,
+			   x->sector + *next, x->phys + *next * BLK_SECTOR_SIZE,
+			   (uint32_t)(k * BLK_SECTOR_SIZE), *t) < 0)
+			break;
+		offered++;
+		*next += k;
+		if (*next == x->count) {
+			(*t)++;
+			*next = 0;
 		}
+	}
+	return offered;
+}
+
+enum blk_err disk_rwv(struct disk *d, const struct disk_io *io, unsigned n,
+		      unsigned *bad)
+{
+	enum blk_err err = BLK_OK;
+	uint64_t next = 0;      /* sectors of transfer t offered so far */
+	unsigned t = 0, busy = 0;       /* requests in flight */
+
+	*bad = n;
+	while (!d->broken && (t < n || busy)) {
+		unsigned offered = err == BLK_OK ? offer(d, io, n, &t, &next) : 0;
+
 		if (offered)
 			kick(d);
 		busy += offered;
-		if (!busy && next < count)
+		if (!busy && t < n && err == BLK_OK) {
+			*bad = t;
 			return BLK_E_IO;        /* nothing fits: cannot be */
+		}
 		if (err != BLK_OK)
-			next = count;   /* offer no more; wait for the rest */
+			t = n;  /* offer no more; wait for the rest */
 		if (busy)
-			busy -= complete(d, &err);
+			busy -= complete(d, &err, bad);
 	}
-	return d->broken ? BLK_E_IO : err;
+	if (d->broken) {
+		*bad = n;
+		return BLK_E_IO;
+	}
+	return err;
+}
+
+enum blk_err disk_rw(struct disk *d, int write, uint64_t sector,
+		     uint64_t count, uint64_t phys)
+{
+	struct disk_io io = { write, sector, count, phys };
+	unsigned bad;
+
+	return disk_rwv(d, &io, 1, &bad);
 }
 
 enum blk_err disk_flush(struct disk *d)
 {
 	enum blk_err err = BLK_OK;
+	unsigned bad;
 
 	if (d->broken)
 		return BLK_E_IO;
 	if (!d->can_flush)
 		return BLK_OK;
-	if (submit(d, VIRTIO_BLK_T_FLUSH, 0, 0, 0) < 0)
+	if (submit(d, VIRTIO_BLK_T_FLUSH, 0, 0, 0, 0) < 0)
 		return BLK_E_IO;        /* cannot happen: nothing in flight */
 	kick(d);
-	complete(d, &err);
+	complete(d, &err, &bad);
 	return d->broken ? BLK_E_IO : err;
 }

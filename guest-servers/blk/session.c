@@ -39,6 +39,7 @@ void session_close(struct blk_session *s)
 	s->slot = 0;
 	s->bytes = 0;
 	s->phys = 0;
+	s->map = 0;
 }
 
 enum blk_err blk_check_rw(uint64_t capacity, uint64_t buf_bytes,
@@ -51,5 +52,40 @@ enum blk_err blk_check_rw(uint64_t capacity, uint64_t buf_bytes,
 		return BLK_E_BAD_REQUEST;
 	if (sector > capacity || count > capacity - sector)
 		return BLK_E_RANGE;
+	return BLK_OK;
+}
+
+enum blk_err blk_check_batch(uint64_t buf_bytes, uint64_t n,
+			     uint64_t table_off)
+{
+	uint64_t size = n * sizeof(struct blk_batch_entry);
+
+	if (n == 0 || n > BLK_BATCH_MAX || table_off % 8 != 0)
+		return BLK_E_BAD_REQUEST;
+	/* n is small: size cannot overflow. */
+	if (table_off > buf_bytes || size > buf_bytes - table_off)
+		return BLK_E_BAD_REQUEST;
+	return BLK_OK;
+}
+
+enum blk_err blk_check_entries(uint64_t capacity, uint64_t buf_bytes,
+			       int read_only,
+			       const struct blk_batch_entry *e, unsigned n,
+			       unsigned *bad)
+{
+	for (unsigned i = 0; i < n; i++) {
+		enum blk_err err = blk_check_rw(capacity, buf_bytes,
+						e[i].sector, e[i].count,
+						e[i].offset);
+
+		if (err == BLK_OK && e[i].write > 1)
+			err = BLK_E_BAD_REQUEST;
+		if (err == BLK_OK && e[i].write && read_only)
+			err = BLK_E_READ_ONLY;
+		if (err != BLK_OK) {
+			*bad = i;
+			return err;
+		}
+	}
 	return BLK_OK;
 }

@@ -21,6 +21,7 @@ struct blk_session {
 	uint64_t slot;          /* the client's memory capability */
 	uint64_t bytes;         /* the buffer's size */
 	uint64_t phys;          /* its physical address (contiguous) */
+	const volatile uint8_t *map;    /* mapped read-only, for BATCH; or 0 */
 };
 
 struct blk_sessions {
@@ -48,5 +49,24 @@ void session_close(struct blk_session *s);
  */
 enum blk_err blk_check_rw(uint64_t capacity, uint64_t buf_bytes,
 			  uint64_t sector, uint64_t count, uint64_t offset);
+
+/*
+ * Checks a BATCH of n entries whose table is at byte table_off of the
+ * buffer: n in 1..BLK_BATCH_MAX, the table inside the buffer and 8-byte
+ * aligned. BLK_OK or BLK_E_BAD_REQUEST.
+ */
+enum blk_err blk_check_batch(uint64_t buf_bytes, uint64_t n,
+			     uint64_t table_off);
+
+/*
+ * Checks each of the n entries (the server's own copy of the table) as
+ * blk_check_rw does, and that write is 0 or 1 and is 0 on a read-only
+ * disk. Returns BLK_OK, or the first failure's error with its index in
+ * *bad.
+ */
+enum blk_err blk_check_entries(uint64_t capacity, uint64_t buf_bytes,
+			       int read_only,
+			       const struct blk_batch_entry *e, unsigned n,
+			       unsigned *bad);
 
 #endif

@@ -3,40 +3,23 @@
  * argument picks what it does:
  *   0  writes patterns (several sectors, the last one, a 1 MiB transfer
  *      split across many requests in flight), reads them back, flushes,
- *      and checks every error; prints `utest blk: ok` (the disk must be
- *      writable and hold at least 2,200 sectors)
+ *      does the same with BATCHes (batch.c), and checks every error;
+ *      prints `utest blk: ok` (the disk must be writable and hold at
+ *      least 2,200 sectors)
  *   1  reads the first sectors (up to 1 MiB) and prints their POSIX
  *      cksum, for the host to compare with the image
  *   2  writes "ukern-blk-test N" at the start of sectors N = 0..7 (the
  *      rest zero), flushes; the host then reads the image
- *   3  a read-only disk: INFO says so, WRITE gets BLK_E_READ_ONLY, READ
- *      and FLUSH work; prints `utest blk-ro: ok`
+ *   3  a read-only disk: INFO says so, WRITE (alone or in a BATCH) gets
+ *      BLK_E_READ_ONLY, READ and FLUSH work; prints `utest blk-ro: ok`
  * Verdicts and failures go out with eprintf; the status is 0 or 1.
  */
-#include "blkclient.h"
-#include "uk.h"
-#include "ulib.h"
+#include "blktest.h"
 
-static struct client c;
-static int failures;
+struct client c;
+int failures;
 
-#define CHECK(cond, ...) do {                                           \
-	if (!(cond)) {                                                  \
-		eprintf("blktest: FAIL line %d: ", __LINE__);            \
-		eprintf(__VA_ARGS__);                                   \
-		eprintf("\n");                                          \
-		failures++;                                             \
-	}                                                               \
-} while (0)
-
-/* CHECK that a call's label is want. */
-#define EXPECT(call, want) do {                                         \
-	uint64_t got_ = (call);                                         \
-	CHECK(got_ == (want), "%s: %s, want %s", #call,                 \
-	      client_strerror(got_), client_strerror(want));             \
-} while (0)
-
-static uint8_t pattern(uint64_t sector, uint64_t i)
+uint8_t pattern(uint64_t sector, uint64_t i)
 {
 	return (uint8_t)(sector * 131 + i * 7 + (i >> 9) + 1);
 }
@@ -128,7 +111,9 @@ static int full(void)
 	round_trip(100, BUF_SECTORS, 0, 0);     /* many requests at once */
 	EXPECT(client_call(c.session, BLK_OP_FLUSH, 0, 0, 0, NULL), BLK_OK);
 	EXPECT(client_call(c.ep, BLK_OP_FLUSH, 0, 0, 0, NULL), BLK_OK);
+	batch_round_trip();
 	errors();
+	batch_errors();
 	round_trip(c.capacity - 2, 2, 0, 0);    /* still serving */
 	if (failures)
 		return 1;
@@ -173,6 +158,7 @@ static int read_only(void)
 	EXPECT(client_rw(&c, BLK_OP_WRITE, 0, 1, 0), BLK_E_READ_ONLY);
 	EXPECT(client_rw(&c, BLK_OP_READ, 0, 8, 0), BLK_OK);
 	EXPECT(client_call(c.session, BLK_OP_FLUSH, 0, 0, 0, NULL), BLK_OK);
+	batch_read_only();
 	if (failures)
 		return 1;
 	eprintf("utest blk-ro: ok\n");

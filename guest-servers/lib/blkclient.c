@@ -75,6 +75,19 @@ uint64_t client_rw(struct client *c, uint64_t op, uint64_t sector,
 	return client_call(c->session, op, sector, count, offset, NULL);
 }
 
+uint64_t client_batch(struct client *c, const struct blk_batch_entry *e,
+		      unsigned n, uint64_t table_off, uint64_t *bad)
+{
+	uint64_t r[3] = { 0 }, label;
+
+	if (table_off <= BUF_BYTES && n * sizeof *e <= BUF_BYTES - table_off)
+		memcpy(c->buf + table_off, e, n * sizeof *e);
+	label = client_call(c->session, BLK_OP_BATCH, n, table_off, 0, r);
+	if (bad)
+		*bad = r[0];
+	return label;
+}
+
 static uint32_t crc_byte(uint32_t crc, uint8_t b)
 {
 	crc ^= (uint32_t)b << 24;

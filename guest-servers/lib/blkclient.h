@@ -42,6 +42,11 @@ uint64_t client_setup(struct client *c, uint64_t cap, uint64_t *session);
 uint64_t client_rw(struct client *c, uint64_t op, uint64_t sector,
 		   uint64_t count, uint64_t offset);
 
+/* BATCH of the n entries e (copied to the buffer at byte table_off):
+ * the reply's label; the entry it is about in *bad (may be NULL). */
+uint64_t client_batch(struct client *c, const struct blk_batch_entry *e,
+		      unsigned n, uint64_t table_off, uint64_t *bad);
+
 /* POSIX cksum (CRC-32, then the length) of n bytes: the number that
  * `cksum` prints first on the host. */
 uint32_t client_cksum(const uint8_t *p, size_t n);

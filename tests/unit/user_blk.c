@@ -84,3 +84,51 @@ Test(user_blk, garbage_badges)
 	cr_assert_null(session_find(&t, (b & ~0xffull) | 2), "not open");
 	cr_assert_null(session_find(&t, UINT64_MAX));
 }
+
+Test(user_blk, batch_tables)
+{
+	uint64_t b = 1 << 20, t = sizeof(struct blk_batch_entry);
+
+	cr_assert_eq(blk_check_batch(b, 1, 0), BLK_OK);
+	cr_assert_eq(blk_check_batch(b, BLK_BATCH_MAX, b - BLK_BATCH_MAX * t),
+		     BLK_OK, "the table ends at the buffer's end");
+	cr_assert_eq(blk_check_batch(b, 0, 0), BLK_E_BAD_REQUEST);
+	cr_assert_eq(blk_check_batch(b, BLK_BATCH_MAX + 1, 0), BLK_E_BAD_REQUEST);
+	cr_assert_eq(blk_check_batch(b, ~0ull, 0), BLK_E_BAD_REQUEST);
+	cr_assert_eq(blk_check_batch(b, 1, 4), BLK_E_BAD_REQUEST, "unaligned");
+	cr_assert_eq(blk_check_batch(b, 2, b - t), BLK_E_BAD_REQUEST);
+	cr_assert_eq(blk_check_batch(b, 1, b), BLK_E_BAD_REQUEST);
+	cr_assert_eq(blk_check_batch(b, 1, ~0ull - 7), BLK_E_BAD_REQUEST);
+	cr_assert_eq(blk_check_batch(8, 1, 0), BLK_E_BAD_REQUEST,
+		     "a buffer smaller than one entry");
+}
+
+Test(user_blk, batch_entries)
+{
+	struct blk_batch_entry e[4] = {
+		{ .sector = 0, .count = 8, .offset = 0 },
+		{ .sector = 100, .count = 1, .write = 1, .offset = 4096 },
+		{ .sector = 999, .count = 1, .offset = 8192 },
+		{ .sector = 50, .count = 16, .write = 1, .offset = 0 },
+	};
+	unsigned bad = 77;
+
+	cr_assert_eq(blk_check_entries(1000, 65536, 0, e, 4, &bad), BLK_OK);
+	cr_assert_eq(bad, 77, "untouched when all pass");
+	cr_assert_eq(blk_check_entries(1000, 65536, 1, e, 4, &bad),
+		     BLK_E_READ_ONLY);
+	cr_assert_eq(bad, 1);
+	e[2].sector = 1000;
+	cr_assert_eq(blk_check_entries(1000, 65536, 0, e, 4, &bad), BLK_E_RANGE);
+	cr_assert_eq(bad, 2);
+	e[2].sector = 0;
+	e[3].write = 3;
+	cr_assert_eq(blk_check_entries(1000, 65536, 0, e, 4, &bad),
+		     BLK_E_BAD_REQUEST);
+	cr_assert_eq(bad, 3);
+	e[3].write = 0;
+	e[0].offset = 65536 - 512 * 7;
+	cr_assert_eq(blk_check_entries(1000, 65536, 0, e, 4, &bad),
+		     BLK_E_BAD_REQUEST, "data past the buffer");
+	cr_assert_eq(bad, 0);
+}

@@ -12,6 +12,14 @@
  * capability (the registry's copy, a closed session's) gets
  * BLK_E_NO_BUFFER. INFO and FLUSH work on either.
  *
+ * BATCH puts up to BLK_BATCH_MAX reads and writes in flight at once (a
+ * queue depth the one-at-a-time READ and WRITE cannot reach): the client
+ * writes a table of struct blk_batch_entry into its buffer and sends its
+ * length and byte offset. The server copies the table before it looks
+ * at it, checks every entry as READ and WRITE are checked, and starts
+ * nothing unless all pass; then every entry's requests go to the device
+ * together, finishing in any order, and the reply comes when all have.
+ *
  * The server trusts nothing: sector, count and offset are checked
  * against the disk and the buffer, without overflow. A request is
  * answered only when the device has finished it.
@@ -23,6 +31,15 @@
 
 #define BLK_SECTOR_SIZE         512u
 #define BLK_SESSIONS_MAX        8       /* open sessions at a time */
+#define BLK_BATCH_MAX           16      /* entries in one BATCH */
+
+/* One entry of a BATCH table (in the client's buffer, 8-byte aligned). */
+struct blk_batch_entry {
+	uint64_t sector;
+	uint32_t count;         /* 512-byte sectors */
+	uint32_t write;         /* 0: disk -> buffer, 1: buffer -> disk */
+	uint64_t offset;        /* byte offset in the buffer */
+};
 
 enum blk_op {
 	BLK_OP_NONE = 0,        /* reserved: BLK_E_BAD_REQUEST */
@@ -36,6 +53,10 @@ enum blk_op {
 	BLK_OP_INFO,            /* -> w0 capacity in sectors, w1 flags
 	                           (BLK_INFO_*), w2 block size in bytes */
 	BLK_OP_CLOSE,           /* on a session cap: drop its buffer */
+	BLK_OP_BATCH,           /* w0 entries (1..BLK_BATCH_MAX), w1 byte
+	                           offset of the table in the buffer -> w0
+	                           the entry an error is about (the count
+	                           when all went well) */
 	BLK_OP_MAX
 };
 
@@ -45,7 +66,9 @@ enum blk_op {
 enum blk_err {
 	BLK_OK = 0,
 	BLK_E_BAD_REQUEST,      /* unknown label, count 0, buffer range
-	                           outside the buffer */
+	                           outside the buffer; BATCH: no entries or
+	                           too many, a table outside the buffer or
+	                           not 8-byte aligned, write not 0 or 1 */
 	BLK_E_RANGE,            /* sectors past the end of the disk */
 	BLK_E_IO,               /* the device reported an error */
 	BLK_E_READ_ONLY,        /* WRITE to a read-only disk */
