@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# ./vmm on a real KVM where this machine has none: scripts/nested-kvm.sh
+# boots Debian's Linux with kvm_amd in a QEMU TCG virtual machine that
+# emulates SVM, and tests/nested/checks.sh runs our monitor there (the
+# core, virtio-blk, the console, virtio-net on a TAP device, a hostile
+# driver). Slow and not for timing, but it is Linux's KVM: ioctls, exits,
+# ioeventfds and irqfds for real. Skipped where /dev/kvm is usable (the
+# other scripts run ./vmm on it) unless NESTED=1, and where the nested
+# machine cannot be built (no kernel image, no busybox-static).
+cd "$(dirname "$0")/../.." || exit 1
+. tests/system/lib.sh
+
+if have_kvm && [ "${NESTED:-}" != 1 ]; then
+	skip "vmm (nested KVM): /dev/kvm is usable, the other tests use it"
+	exit 0
+fi
+if ! cc -static -O2 -o "$TMP/netprobe" tests/system/netprobe.c 2>"$TMP/cc"; then
+	skip "vmm (nested KVM): no static C library for netprobe"
+	exit 0
+fi
+scripts/nested-kvm.sh --timeout 900 --file "$TMP/netprobe" --file /usr/bin/cksum \
+	--file tests/nested/checks.sh -- sh checks.sh >"$TMP/nested" 2>&1
+rc=$?
+if [ $rc = 77 ]; then
+	skip "vmm (nested KVM): $(tail -1 "$TMP/nested" | sed 's/^nested-kvm: //')"
+	exit 0
+fi
+grep -E '^(ok|not ok|skip) - |^#' "$TMP/nested"
+n=$(grep -c '^ok - ' "$TMP/nested")
+if [ $rc != 0 ] || [ "$n" -lt 20 ]; then
+	bad "vmm (nested KVM): the checks ended early (status $rc, $n passed)"
+	grep -Ev '^(ok|not ok|skip) - |^#' "$TMP/nested" | tail -15 | sed 's/^/#   /'
+fi
+grep -q '^not ok - ' "$TMP/nested" && failed=1
+exit $failed
