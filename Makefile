@@ -70,7 +70,7 @@ USER_PURE   := $(wildcard guest-servers/lib/alloc.c guest-servers/lib/elf.c \
                  guest-servers/net/arp.c guest-servers/net/ip.c \
                  guest-servers/net/udp.c guest-servers/net/socket.c)
 
-.PHONY: all run test bench bench-boot bench-ipc bench-blk bench-net deps clean help
+.PHONY: all run test bench bench-boot bench-ipc bench-blk bench-net bench-nested deps clean help
 all: vmm kernel.elf
 
 help:
@@ -82,6 +82,7 @@ help:
 	@echo "make bench-ipc  IPC round trip in the guest, against Linux pipes"
 	@echo "make bench-blk  block throughput in the guest, vmm against QEMU"
 	@echo "make bench-net  ping and UDP echo round trips, host to guest"
+	@echo "make bench-nested  vmm and QEMU on a nested KVM (no /dev/kvm here)"
 
 vmm: $(VMM_OBJS)
 	$(HOSTCC) -o $@ $^ $(HOST_LIBS)
@@ -155,7 +156,7 @@ test: deps all $(UNIT_VMM) $(UNIT_KERNEL) $(UNIT_USER)
 run: deps all
 	@scripts/run-demo.sh
 
-bench: bench-boot bench-ipc bench-blk bench-net
+bench: bench-boot bench-ipc bench-blk bench-net bench-nested
 	@echo; echo "== all benchmarks"; bench/report.sh
 
 bench-boot: deps all
@@ -169,6 +170,9 @@ bench-blk: deps all
 
 bench-net: deps all
 	@bench/net.sh
+
+bench-nested: deps all
+	@bench/nested.sh
 
 clean:
 	rm -rf $(B) vmm kernel.elf bench/out

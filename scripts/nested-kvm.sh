@@ -4,10 +4,11 @@
 # Debian's kernel and kvm_amd loaded. Slow, but it is Linux's own KVM: the
 # monitor's ioctls, exits, ioeventfds and irqfds all run for real.
 #
-#   scripts/nested-kvm.sh [--timeout S] [--file PATH]... -- CMD...
+#   scripts/nested-kvm.sh [--timeout S] [--qemu] [--file PATH]... -- CMD...
 #
 # The VM gets ./vmm, ./kernel.elf and each --file (by base name) in its
-# working directory /work, a TAP-capable kernel, `ip` from busybox, and
+# working directory /work (with --qemu also qemu-system-x86_64, for
+# comparisons on the same KVM), a TAP-capable kernel, `ip` from busybox, and
 # runs CMD there (under sh -c, words joined). CMD's output is printed
 # and its status is ours. Exit 77, with a line saying why, when this
 # cannot work here (no QEMU, no Debian kernel image, no busybox-static,
@@ -17,12 +18,14 @@ cd "$(dirname "$0")/.."
 
 timeout=300
 files=()
+qemu=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--timeout) timeout=$2; shift 2 ;;
 	--file) files+=("$2"); shift 2 ;;
+	--qemu) qemu=$(command -v qemu-system-x86_64); shift ;;
 	--) shift; break ;;
-	-h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "nested-kvm: unknown option $1 (try --help)" >&2; exit 2 ;;
 	esac
 done
@@ -50,11 +53,18 @@ for m in virt/lib/irqbypass arch/x86/kvm/kvm drivers/crypto/ccp/ccp \
 	 arch/x86/kvm/kvm-amd drivers/net/tun; do
 	[ -e "$MODS/$m.ko" ] && cp "$MODS/$m.ko" "$root/mods/"
 done
-# The monitor and the shared libraries it needs, at the same paths.
-for f in ./vmm $(ldd ./vmm | grep -o '/[^ ]*'); do
+# The programs and the shared libraries they need, at the same paths.
+for f in ./vmm $qemu $(ldd ./vmm $qemu | grep -v ':$' | grep -o '/[^ ]*' |
+		       sort -u); do
 	mkdir -p "$root/$(dirname "$f")"
 	cp -L "$f" "$root/$f"
 done
+if [ -n "$qemu" ]; then  # microvm's firmware and PVH option ROM
+	mkdir -p "$root/usr/share/qemu"
+	for f in qboot.rom bios-microvm.bin pvh.bin linuxboot_dma.bin kvmvapic.bin; do
+		cp -L "/usr/share/qemu/$f" "$root/usr/share/qemu/"
+	done
+fi
 cp ./vmm ./kernel.elf "$root/work/"
 for f in "${files[@]}"; do cp "$f" "$root/work/"; done
 printf '%s\n' "$*" >"$root/cmd"
