@@ -20,7 +20,10 @@ if have_kvm; then
 fi
 out=$(mktemp /tmp/ukern-nested.XXXXXX)
 trap 'rm -f "$out"' EXIT
+mkdir -p build/bench
+cc -O2 -Wall -Wextra -Werror -o build/bench/netrtt bench/netrtt.c || exit 1
 scripts/nested-kvm.sh --timeout 1500 --qemu --file "$RUNSTAT" \
+	--file build/bench/netrtt \
 	--file bench/nested/guest.sh -- sh guest.sh 20000 >"$out" 2>&1
 rc=$?
 if [ $rc != 0 ] || ! grep -q '^== end' "$out"; then
@@ -56,6 +59,16 @@ for sys in vmm qemu-kvm; do
 	else
 		row seq_read $sys-nested MBps - - - 0 "failed"
 	fi
+	for m in ping udp; do
+		r=$(part $sys net | sed -n "s/^$m //p")
+		metric=ping_rtt; [ $m = udp ] && metric=udp_echo_rtt
+		set -- $r
+		if [ $# -ge 5 ] && [ "$4" -gt 0 ]; then
+			row $metric $sys-nested us $1 $2 $3 $4 "$NOTE"
+		else
+			row $metric $sys-nested us - - - 0 "failed"
+		fi
+	done
 done
 # ./vmm's exits (returns from KVM_RUN) over the client's block requests.
 blk=$(part vmm blk)

@@ -25,4 +25,30 @@ dd if=/dev/zero of=d.img bs=1M count=16 2>/dev/null
 echo "== qemu-kvm blk"
 dd if=/dev/zero of=d.img bs=1M count=16 2>/dev/null
 $Q $QBLK -kernel kernel.elf -append "$BLK" </dev/null 2>&1
+# net SYSTEM CMD...: nettest on TAP ukt0 (made by the monitor), pinged
+# and UDP-echoed from the VM's side.
+NET="services=echo,net run=nettest:1000000000 ip=10.0.2.15/24"
+net() {
+	echo "== $1 net"
+	shift
+	"$@" </dev/null >net.out 2>&1 &
+	pid=$!
+	i=0
+	while ! ip link show ukt0 >/dev/null 2>&1 && [ $i -lt 100 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	ip addr add 10.0.2.2/24 dev ukt0; ip link set ukt0 up
+	i=0
+	while ! grep -q '^nettest: echoing' net.out && [ $i -lt 600 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	echo "ping $(./netrtt ping 10.0.2.15 2000 20)"
+	echo "udp $(./netrtt udp 10.0.2.15 7 2000 20)"
+	./netrtt stop 10.0.2.15 7 >/dev/null || kill $pid
+	wait $pid
+}
+net vmm ./vmm --timeout 300 --no-console --net tap=ukt0 kernel.elf -- $NET
+net qemu-kvm $Q -global virtio-mmio.force-legacy=false \
+	-netdev tap,id=n0,ifname=ukt0,script=no,downscript=no \
+	-device virtio-net-device,netdev=n0 -kernel kernel.elf -append "$NET"
 echo "== end"
