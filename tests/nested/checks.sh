@@ -187,3 +187,26 @@ net_boot tap=ukt0,mac=52:54:00:12:34:56 1
 ./netprobe udp 10.0.2.15 7 mac >/dev/null 2>&1
 net_wait
 expect "net: mac= sets the address" 0 '^net: virtio-net 52:54:00:12:34:56, '
+
+# --- the demo: fs and net found by name -----------------------------------
+dd if=/dev/zero of=demo.img bs=1M count=8 2>/dev/null
+vmm --disk demo.img kernel.elf -- services=echo,blk,fs run=demo
+./vmm --timeout 60 --disk demo.img --net tap=ukt0 kernel.elf -- \
+	services=echo,blk,fs,net run=demo ip=10.0.2.15/24 </dev/null >out 2>err &
+pid=$!
+i=0
+while ! ip link show ukt0 >/dev/null 2>&1 && [ $i -lt 100 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+ip addr add 10.0.2.2/24 dev ukt0 && ip link set ukt0 up
+i=0
+while ! grep -q 'demo: net: waiting' out && [ $i -lt 300 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+r=$(./netprobe udp 10.0.2.15 7 ping-the-demo 2>&1)
+wait $pid
+RC=$?
+expect "the demo: a second boot counts 2 in fs, answers UDP over net" 0 \
+	'demo: fs: this disk has booted the demo 2 times$' \
+	'demo: net: from 10\.0\.2\.2:[0-9]+: ping-the-demo$' \
+	'demo: net: answered 1 datagram$'

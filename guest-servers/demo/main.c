@@ -1,0 +1,217 @@
+/*
+ * demo: the architecture's own example, a client of two services it
+ * finds by name in the registry.
+ *
+ *  - fs (proto/fs.h): reads the blob "boots", a counter of the demo's
+ *    boots on this disk, adds one and writes it back; writes "greeting"
+ *    and reads it back.
+ *  - net (proto/net.h): binds UDP port 7 and answers the datagrams that
+ *    arrive ("guest got: ..."), arg of them (0: 1), or gives up after
+ *    WAIT_S seconds without one.
+ *
+ * Without a service it says so and goes on. Exits 0 unless a service
+ * that is there fails.
+ */
+#include <proto/fs.h>
+#include <proto/net.h>
+#include "ipc.h"
+#include "uk.h"
+#include "ulib.h"
+
+#define FS_VA           0x100000000ull  /* fs session buffer: 1 page */
+#define NET_VA          0x100100000ull  /* net socket buffer: 1 page */
+#define NAME_OFF        0
+#define DATA_OFF        64
+#define GREETING        "hello from the demo, kept by fs on the block device"
+#define REPLY           "guest got: "
+#define WAIT_S          15
+
+/* One call with words (and a capability: cap out, accepted into rcv);
+ * the reply in *m. The reply's label, or 100 + the kernel's error. */
+static uint64_t call(uint64_t ep, uint64_t label, uint64_t w0, uint64_t w1,
+		     uint64_t w2, uint64_t cap, uint64_t rcv, struct uk_msg *m)
+{
+	enum uk_err e;
+
+	*m = (struct uk_msg){ .label = label, .w = { w0, w1, w2 }, .cap = cap };
+	e = uk_call_rcv(ep, m, rcv);
+	return e != UK_OK ? 100 + e : m->label;
+}
+
+/* A fresh page mapped at va: its capability slot, or UK_NO_CAP. */
+static uint64_t page(uint64_t va)
+{
+	uint64_t slot = uk_slot_alloc();
+
+	if (slot == UK_NO_CAP || uk_mem_alloc(slot, 1) != UK_OK ||
+	    uk_mem_map(UK_SELF, slot, va, UK_R_READ | UK_R_WRITE) != UK_OK)
+		return UK_NO_CAP;
+	return slot;
+}
+
+/* The service called name in a new slot, or UK_NO_CAP (said why). */
+static uint64_t find(const char *name)
+{
+	uint64_t slot = uk_slot_alloc();
+	int e = reg_lookup(name, slot);
+
+	if (e == REG_OK)
+		return slot;
+	printf("demo: no \"%s\" service (%s): that part is skipped\n", name,
+	       reg_strerror(e));
+	uk_slot_free(slot);
+	return UK_NO_CAP;
+}
+
+static void fs_name(char *buf, const char *name)
+{
+	memset(buf + NAME_OFF, 0, FS_NAME_MAX);
+	memcpy(buf + NAME_OFF, name, strlen(name));
+}
+
+static int fs_part(void)
+{
+	uint64_t fs = find("fs"), buf = page(FS_VA), s = uk_slot_alloc(), r;
+	char *b = (char *)(uintptr_t)FS_VA;
+	unsigned long boots = 0;
+	struct uk_msg m;
+
+	if (fs == UK_NO_CAP)
+		return 0;
+	r = call(fs, FS_OP_SETUP, 0, 0, 0, buf, s, &m);
+	if (buf == UK_NO_CAP || r != FS_OK || m.cap != s) {
+		eprintf("demo: fs: SETUP failed (%lu)\n", r);
+		return -1;
+	}
+	fs_name(b, "boots");
+	r = call(s, FS_OP_READ, NAME_OFF, DATA_OFF, 32, UK_NO_CAP, UK_NO_CAP,
+		 &m);
+	if (r == FS_OK && m.w[0] < 32) {
+		b[DATA_OFF + m.w[0]] = '\0';
+		for (const char *p = b + DATA_OFF; *p >= '0' && *p <= '9'; p++)
+			boots = boots * 10 + (unsigned long)(*p - '0');
+	} else if (r != FS_E_NOT_FOUND) {
+		eprintf("demo: fs: READ boots failed (%lu)\n", r);
+		return -1;
+	}
+	boots++;
+	r = call(s, FS_OP_WRITE, NAME_OFF, DATA_OFF,
+		 (uint64_t)snprintf(b + DATA_OFF, 32, "%lu", boots),
+		 UK_NO_CAP, UK_NO_CAP, &m);
+	if (r != FS_OK) {
+		eprintf("demo: fs: WRITE boots failed (%lu)\n", r);
+		return -1;
+	}
+	printf("demo: fs: this disk has booted the demo %lu time%s\n", boots,
+	       boots == 1 ? "" : "s");
+	fs_name(b, "greeting");
+	memcpy(b + DATA_OFF, GREETING, sizeof GREETING - 1);
+	r = call(s, FS_OP_WRITE, NAME_OFF, DATA_OFF, sizeof GREETING - 1,
+		 UK_NO_CAP, UK_NO_CAP, &m);
+	memset(b + DATA_OFF, 0, sizeof GREETING);
+	if (r == FS_OK)
+		r = call(s, FS_OP_READ, NAME_OFF, DATA_OFF, 256, UK_NO_CAP,
+			 UK_NO_CAP, &m);
+	if (r != FS_OK || m.w[0] != sizeof GREETING - 1 ||
+	    memcmp(b + DATA_OFF, GREETING, sizeof GREETING - 1) != 0) {
+		eprintf("demo: fs: greeting did not come back (%lu)\n", r);
+		return -1;
+	}
+	printf("demo: fs: wrote \"greeting\" and read it back: %s\n",
+	       b + DATA_OFF);
+	return 0;
+}
+
+static uint64_t now_ms(uint64_t khz)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32 | lo) / khz;
+}
+
+/* How much of the n bytes at b to print: up to the first control
+ * character (a datagram's own newline, say), at most 200. */
+static int printable(const char *b, uint64_t n)
+{
+	int k = 0;
+
+	while ((uint64_t)k < n && k < 200 && b[k] >= ' ' && b[k] != 0x7f)
+		k++;
+	return k;
+}
+
+/* Answers one datagram (in the buffer, len bytes) to ip:port. */
+static uint64_t answer(uint64_t sock, char *b, uint64_t ip, uint64_t port,
+		       uint64_t len)
+{
+	size_t pre = sizeof REPLY - 1;
+	struct uk_msg m;
+	uint64_t r = NET_E_UNREACHABLE;
+
+	if (len > NET_PAYLOAD_MAX - pre)
+		len = NET_PAYLOAD_MAX - pre;
+	memmove(b + pre, b, len);
+	memcpy(b, REPLY, pre);
+	/* The sender's MAC may still be resolving: retry a while. */
+	for (int i = 0; i < 1000 && r == NET_E_UNREACHABLE; i++) {
+		r = call(sock, NET_OP_SEND, ip, port, pre + len, UK_NO_CAP,
+			 UK_NO_CAP, &m);
+		if (r == NET_E_UNREACHABLE)
+			uk_yield();
+	}
+	return r;
+}
+
+static int net_part(uint64_t want)
+{
+	uint64_t net = find("net"), buf = page(NET_VA), sock = uk_slot_alloc();
+	char *b = (char *)(uintptr_t)NET_VA, text[201];
+	uint64_t khz = 1, r, got = 0, end;
+	struct uk_msg m;
+
+	if (net == UK_NO_CAP)
+		return 0;
+	r = call(net, NET_OP_BIND, 7, 0, 0, buf, sock, &m);
+	if (buf == UK_NO_CAP || r != NET_OK || m.cap != sock ||
+	    uk_info(UK_INFO_TSC_KHZ, &khz) != UK_OK || !khz) {
+		eprintf("demo: net: BIND of UDP port 7 failed (%lu)\n", r);
+		return -1;
+	}
+	printf("demo: net: waiting on UDP port 7 for %lu datagram%s (%d s)\n",
+	       want, want == 1 ? "" : "s", WAIT_S);
+	end = now_ms(khz) + WAIT_S * 1000ull;
+	while (got < want && now_ms(khz) < end) {
+		r = call(sock, NET_OP_RECV, 0, 0, 0, UK_NO_CAP, UK_NO_CAP, &m);
+		if (r == NET_E_AGAIN) {
+			uk_yield();     /* no timed wait: yield until the end */
+			continue;
+		}
+		if (r != NET_OK || m.w[2] > NET_PAYLOAD_MAX)
+			break;
+		memcpy(text, b, (size_t)printable(b, m.w[2]));
+		text[printable(b, m.w[2])] = '\0';
+		printf("demo: net: from %lu.%lu.%lu.%lu:%lu: %s\n",
+		       m.w[0] >> 24, m.w[0] >> 16 & 0xff, m.w[0] >> 8 & 0xff,
+		       m.w[0] & 0xff, m.w[1], text);
+		r = answer(sock, b, m.w[0], m.w[1], m.w[2]);
+		if (r != NET_OK)
+			break;
+		got++;
+	}
+	if (r != NET_OK && r != NET_E_AGAIN) {
+		eprintf("demo: net: failed (%lu)\n", r);
+		return -1;
+	}
+	printf("demo: net: answered %lu datagram%s\n", got, got == 1 ? "" : "s");
+	return 0;
+}
+
+int main(uint64_t arg)
+{
+	int bad = fs_part() < 0;
+
+	bad |= net_part(arg ? arg : 1) < 0;
+	printf("demo: done\n");
+	return bad;
+}
