@@ -12,7 +12,7 @@ for f in bench/out/*.json; do
 			note=$(echo "$rest" | sed 's/.*"note": "\([^"]*\)".*/\1/')
 			printf '%-8s %-34s %-14s %-6s %s\n' "$b" "$m" "$s" "$u" "$note"
 		else
-			v() { echo "$rest" | sed "s/.*\"$1\": \([0-9-]*\).*/\1/"; }
+			v() { echo "$rest" | sed "s/.*\"$1\": \([0-9.-]*\).*/\1/"; }
 			note=$(echo "$rest" | sed -n 's/.*"note": "\([^"]*\)".*/\1/p')
 			printf '%-8s %-34s %-14s %-6s %12s %12s %12s %7s %s\n' "$b" "$m" \
 				"$s" "$u" "$(v min)" "$(v median)" "$(v p99)" "$(v n)" "$note"
