@@ -95,7 +95,7 @@ timeout "$timeout" qemu-system-x86_64 -accel tcg -cpu max -m 1G -smp 1 \
 # The console between the kernel's start and the end marker, cleaned of
 # the firmware's escapes.
 sed 's/\r$//; s/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' "$TMP/out" |
-	sed -n '/Booting from ROM/,$p' | sed '1d' |
+	sed -n '/Booting from ROM/,$p' | sed '1s/.*Booting from ROM\.*//; /^$/d' |
 	grep -v -e '^NESTED-' -e 'reboot: Power down' >"$TMP/clean" || true
 cat "$TMP/clean"
 if grep -q '^NESTED-NOKVM' "$TMP/out"; then
