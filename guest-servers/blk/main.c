@@ -98,8 +98,8 @@ static enum blk_err batch(struct uk_msg *m, const struct uk_msg *in,
 	/* The client may change the table meanwhile: use the copy only. */
 	for (size_t i = 0; i < n * sizeof e[0]; i++)
 		((uint8_t *)e)[i] = buf[in->w[1] + i];
-	err = blk_check_entries(disk.capacity, s->bytes, disk.read_only, e,
-				n, &bad);
+	err = blk_check_entries(disk.capacity, s->bytes, disk.read_only,
+				in->w[1], e, n, &bad);
 	if (err == BLK_OK) {
 		for (unsigned i = 0; i < n; i++)
 			io[i] = (struct disk_io){ e[i].write, e[i].sector,

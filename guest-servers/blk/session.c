@@ -68,8 +68,17 @@ enum blk_err blk_check_batch(uint64_t buf_bytes, uint64_t n,
 	return BLK_OK;
 }
 
+/* Whether count sectors at byte offset (inside the buffer) share a byte
+ * with the table of n entries at table_off (inside it too). */
+static int on_table(uint64_t offset, uint64_t count, uint64_t table_off,
+		    unsigned n)
+{
+	return offset < table_off + n * sizeof(struct blk_batch_entry) &&
+	       table_off < offset + count * BLK_SECTOR_SIZE;
+}
+
 enum blk_err blk_check_entries(uint64_t capacity, uint64_t buf_bytes,
-			       int read_only,
+			       int read_only, uint64_t table_off,
 			       const struct blk_batch_entry *e, unsigned n,
 			       unsigned *bad)
 {
@@ -78,7 +87,9 @@ enum blk_err blk_check_entries(uint64_t capacity, uint64_t buf_bytes,
 						e[i].sector, e[i].count,
 						e[i].offset);
 
-		if (err == BLK_OK && e[i].write > 1)
+		/* Both ranges are inside the buffer now: no overflow. */
+		if (err == BLK_OK && (e[i].write > 1 ||
+		    on_table(e[i].offset, e[i].count, table_off, n)))
 			err = BLK_E_BAD_REQUEST;
 		if (err == BLK_OK && e[i].write && read_only)
 			err = BLK_E_READ_ONLY;

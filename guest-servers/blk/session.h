@@ -59,13 +59,14 @@ enum blk_err blk_check_batch(uint64_t buf_bytes, uint64_t n,
 			     uint64_t table_off);
 
 /*
- * Checks each of the n entries (the server's own copy of the table) as
- * blk_check_rw does, and that write is 0 or 1 and is 0 on a read-only
- * disk. Returns BLK_OK, or the first failure's error with its index in
- * *bad.
+ * Checks each of the n entries (the server's own copy of the table, which
+ * sits at table_off and has passed blk_check_batch) as blk_check_rw does,
+ * that its data does not touch the table, and that write is 0 or 1 and
+ * is 0 on a read-only disk. Returns BLK_OK, or the first failure's error
+ * with its index in *bad.
  */
 enum blk_err blk_check_entries(uint64_t capacity, uint64_t buf_bytes,
-			       int read_only,
+			       int read_only, uint64_t table_off,
 			       const struct blk_batch_entry *e, unsigned n,
 			       unsigned *bad);
 

@@ -1,7 +1,8 @@
 /*
  * BLK_OP_BATCH: sixteen transfers in flight at once, written and read
  * back at scattered sectors and buffer offsets; every malformed batch is
- * refused whole, naming the entry, with nothing done.
+ * refused whole, naming the entry, with nothing done (an entry whose
+ * data would touch the table included).
  */
 #include "blktest.h"
 
@@ -103,13 +104,25 @@ void batch_errors(void)
 	e[3].sector = 3;
 	e[7].offset = BUF_BYTES - 256;
 	refused(e, 8, TABLE, BLK_E_BAD_REQUEST, 7);
+	e[7].offset = ~0ull - 511;              /* wraps around */
+	refused(e, 8, TABLE, BLK_E_BAD_REQUEST, 7);
 	e[7].offset = SLOT;
 	e[2].write = 2;
 	refused(e, 8, TABLE, BLK_E_BAD_REQUEST, 2);
 	e[2].write = 0;
+	/* Data on the table: a read into its last bytes, a write of its
+	 * first byte. */
+	e[6].offset = TABLE + 8 * sizeof(entry) - BLK_SECTOR_SIZE;
+	refused(e, 8, TABLE, BLK_E_BAD_REQUEST, 6);
+	e[6].offset = SLOT;
+	e[4] = (entry){ .sector = 4, .count = 1, .write = 1,
+			.offset = TABLE - BLK_SECTOR_SIZE + 1 };
+	refused(e, 8, TABLE, BLK_E_BAD_REQUEST, 4);
+	e[4] = (entry){ .sector = 4, .count = 1, .offset = SLOT };
 	EXPECT(client_call(c.ep, BLK_OP_BATCH, 1, TABLE, 0, NULL),
 	       BLK_E_NO_BUFFER);
 	e[0].write = 0;                         /* then all is well */
+	e[6].offset = TABLE + 8 * sizeof(entry);        /* right after it */
 	EXPECT(client_batch(&c, e, 8, TABLE, NULL), BLK_OK);
 }
 

@@ -103,6 +103,8 @@ Test(user_blk, batch_tables)
 		     "a buffer smaller than one entry");
 }
 
+#define T       16384ull        /* the table's offset in these tests */
+
 Test(user_blk, batch_entries)
 {
 	struct blk_batch_entry e[4] = {
@@ -113,22 +115,56 @@ Test(user_blk, batch_entries)
 	};
 	unsigned bad = 77;
 
-	cr_assert_eq(blk_check_entries(1000, 65536, 0, e, 4, &bad), BLK_OK);
+	cr_assert_eq(blk_check_entries(1000, 65536, 0, T, e, 4, &bad), BLK_OK);
 	cr_assert_eq(bad, 77, "untouched when all pass");
-	cr_assert_eq(blk_check_entries(1000, 65536, 1, e, 4, &bad),
+	cr_assert_eq(blk_check_entries(1000, 65536, 1, T, e, 4, &bad),
 		     BLK_E_READ_ONLY);
 	cr_assert_eq(bad, 1);
 	e[2].sector = 1000;
-	cr_assert_eq(blk_check_entries(1000, 65536, 0, e, 4, &bad), BLK_E_RANGE);
+	cr_assert_eq(blk_check_entries(1000, 65536, 0, T, e, 4, &bad), BLK_E_RANGE);
 	cr_assert_eq(bad, 2);
 	e[2].sector = 0;
 	e[3].write = 3;
-	cr_assert_eq(blk_check_entries(1000, 65536, 0, e, 4, &bad),
+	cr_assert_eq(blk_check_entries(1000, 65536, 0, T, e, 4, &bad),
 		     BLK_E_BAD_REQUEST);
 	cr_assert_eq(bad, 3);
 	e[3].write = 0;
 	e[0].offset = 65536 - 512 * 7;
-	cr_assert_eq(blk_check_entries(1000, 65536, 0, e, 4, &bad),
+	cr_assert_eq(blk_check_entries(1000, 65536, 0, T, e, 4, &bad),
 		     BLK_E_BAD_REQUEST, "data past the buffer");
 	cr_assert_eq(bad, 0);
+	e[0].offset = ~0ull - 511;
+	cr_assert_eq(blk_check_entries(1000, 65536, 0, T, e, 4, &bad),
+		     BLK_E_BAD_REQUEST, "an offset that wraps around");
+	cr_assert_eq(bad, 0);
+}
+
+/* The table of 4 entries is bytes T..T+96 of the buffer. */
+Test(user_blk, batch_entries_off_the_table)
+{
+	struct blk_batch_entry e[4] = {
+		{ .sector = 0, .count = 8, .offset = T - 4096 },
+		{ .sector = 8, .count = 1, .offset = T + 96 },
+		{ .sector = 9, .count = 1, .offset = 0 },
+		{ .sector = 10, .count = 1, .offset = 512 },
+	};
+	unsigned bad = 77;
+
+	cr_assert_eq(blk_check_entries(1000, 65536, 0, T, e, 4, &bad), BLK_OK,
+		     "data just before and just after the table");
+	e[2].offset = T + 95;
+	cr_assert_eq(blk_check_entries(1000, 65536, 0, T, e, 4, &bad),
+		     BLK_E_BAD_REQUEST, "a read over the table's last byte");
+	cr_assert_eq(bad, 2);
+	e[2].offset = 0;
+	e[3] = (struct blk_batch_entry){ .sector = 10, .count = 1,
+					 .write = 1, .offset = T - 511 };
+	cr_assert_eq(blk_check_entries(1000, 65536, 0, T, e, 4, &bad),
+		     BLK_E_BAD_REQUEST, "a write from the table's first byte");
+	cr_assert_eq(bad, 3);
+	e[3].offset = T - 4096 - 512;
+	e[3].count = 16;
+	cr_assert_eq(blk_check_entries(1000, 65536, 0, T, e, 4, &bad),
+		     BLK_E_BAD_REQUEST, "data all around the table");
+	cr_assert_eq(bad, 3);
 }

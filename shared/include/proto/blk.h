@@ -16,9 +16,13 @@
  * queue depth the one-at-a-time READ and WRITE cannot reach): the client
  * writes a table of struct blk_batch_entry into its buffer and sends its
  * length and byte offset. The server copies the table before it looks
- * at it, checks every entry as READ and WRITE are checked, and starts
- * nothing unless all pass; then every entry's requests go to the device
- * together, finishing in any order, and the reply comes when all have.
+ * at it, checks every entry as READ and WRITE are checked (and that its
+ * data does not touch the table), and starts nothing unless all pass;
+ * then every entry's requests go to the device together, finishing in
+ * any order, and the reply comes when all have. Entries are not ordered
+ * among themselves: a read of sectors another entry writes may see
+ * either contents. After BLK_E_IO the other entries may or may not have
+ * been done.
  *
  * The server trusts nothing: sector, count and offset are checked
  * against the disk and the buffer, without overflow. A request is
@@ -27,6 +31,7 @@
 #ifndef PROTO_BLK_H
 #define PROTO_BLK_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define BLK_SECTOR_SIZE         512u
@@ -40,6 +45,11 @@ struct blk_batch_entry {
 	uint32_t write;         /* 0: disk -> buffer, 1: buffer -> disk */
 	uint64_t offset;        /* byte offset in the buffer */
 };
+
+_Static_assert(sizeof(struct blk_batch_entry) == 24, "the table's stride");
+_Static_assert(offsetof(struct blk_batch_entry, count) == 8, "count");
+_Static_assert(offsetof(struct blk_batch_entry, write) == 12, "write");
+_Static_assert(offsetof(struct blk_batch_entry, offset) == 16, "offset");
 
 enum blk_op {
 	BLK_OP_NONE = 0,        /* reserved: BLK_E_BAD_REQUEST */
@@ -68,7 +78,8 @@ enum blk_err {
 	BLK_E_BAD_REQUEST,      /* unknown label, count 0, buffer range
 	                           outside the buffer; BATCH: no entries or
 	                           too many, a table outside the buffer or
-	                           not 8-byte aligned, write not 0 or 1 */
+	                           not 8-byte aligned, write not 0 or 1, an
+	                           entry's data on the table */
 	BLK_E_RANGE,            /* sectors past the end of the disk */
 	BLK_E_IO,               /* the device reported an error */
 	BLK_E_READ_ONLY,        /* WRITE to a read-only disk */
