@@ -157,10 +157,22 @@ static void setup(const char *cmdline)
 	}
 }
 
-/* The system is up when every boot server has registered; the run=
- * programs start after that (and bootonly ends there). */
+static void handle(const struct uk_msg *m);
+
+/*
+ * The system is up when every boot server has registered; the run=
+ * programs start after that (and bootonly ends there). While it waits,
+ * init still serves its supervisor endpoint: the registry's signal is
+ * bound to init's thread, so it ends the receive, and a boot server
+ * that dies before it registers is restarted (or, past restarts=, ends
+ * the boot) instead of being waited for forever.
+ */
 static void wait_services(void)
 {
+	if (uk_ntfn_bind(registered_ntfn) != UK_OK) {
+		eprintf("init: cannot bind the registry's notification\n");
+		halt(1);
+	}
 	for (unsigned i = 1; i < nkids; i++) {
 		struct child *c = &kids[i];
 
@@ -168,9 +180,14 @@ static void wait_services(void)
 			continue;
 		/* The services run below init's priority: block, do not spin. */
 		while (c->state == CHILD_RUNNING && !registered(c->name)) {
-			uint64_t bits;
+			struct uk_msg m;
 
-			uk_wait(registered_ntfn, &bits);
+			if (uk_recv(UK_SLOT_INIT_FAULT, &m) != UK_OK) {
+				eprintf("init: receive failed\n");
+				halt(1);
+			}
+			if (m.label != UK_LABEL_NOTIFY)
+				handle(&m);
 		}
 		if (c->state != CHILD_RUNNING) {
 			eprintf("init: boot server %s did not start\n",
@@ -178,6 +195,7 @@ static void wait_services(void)
 			halt(1);
 		}
 	}
+	uk_ntfn_bind(UK_NO_CAP);
 }
 
 /* Copies the command line out of the boot info page (NUL-terminated by
@@ -266,7 +284,6 @@ int main(uint64_t info)
 {
 	static char cmdline[CMDLINE_MAX];
 	struct uk_msg m;
-	struct child *c;
 	enum uk_err e;
 
 	printf_log_only();      /* never wait on a program I supervise */
@@ -301,21 +318,30 @@ int main(uint64_t info)
 			printf("init: receive: %s\n", uk_strerror(e));
 			halt(1);
 		}
-		if (m.badge & SPAWN_SUPERVISOR_BIT) {
-			struct uk_msg no = { .label = 1, .cap = UK_NO_CAP };
-
-			uk_reply(&no);
-			continue;
-		}
-		c = (m.badge & ~0xffffffull) == SPAWN_FAULT_BADGE ?
-		    by_id(m.badge & 0xffffff) : NULL;
-		if (!c || c->state != CHILD_RUNNING ||
-		    (m.label != UK_LABEL_FAULT && m.label != UK_LABEL_EXIT)) {
-			printf("init: unexpected message 0x%lx, badge 0x%lx\n",
-			       m.label, m.badge);
-			continue;
-		}
-		stopped(c, &m);
+		handle(&m);
 		maybe_done();
 	}
+}
+
+/* A message on the supervisor endpoint: a child's request (refused), or
+ * the kernel's word that a child stopped. */
+static void handle(const struct uk_msg *m)
+{
+	struct child *c;
+
+	if (m->badge & SPAWN_SUPERVISOR_BIT) {
+		struct uk_msg no = { .label = 1, .cap = UK_NO_CAP };
+
+		uk_reply(&no);
+		return;
+	}
+	c = (m->badge & ~0xffffffull) == SPAWN_FAULT_BADGE ?
+	    by_id(m->badge & 0xffffff) : NULL;
+	if (!c || c->state != CHILD_RUNNING ||
+	    (m->label != UK_LABEL_FAULT && m->label != UK_LABEL_EXIT)) {
+		printf("init: unexpected message 0x%lx, badge 0x%lx\n",
+		       m->label, m->badge);
+		return;
+	}
+	stopped(c, m);
 }

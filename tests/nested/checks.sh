@@ -48,6 +48,9 @@ expect "registry errors and libuk" 0 '^utest registry: ok$' '^utest libuk: ok$'
 vmm kernel.elf -- restarts=0 run=isolate:1,isolate:3,isolate:4,isolate:6,hello
 expect "isolation faults contained" 1 'fault: isol .*#PF' 'fault: isol .*#UD' \
 	'fault: isol .*#GP' '^hello: done$'
+vmm kernel.elf -- restarts=1 services=echo,isolate:4
+expect "a boot server that faults before registering ends the boot" 1 \
+	'^init: boot server isolate did not start$'
 vmm kernel.elf -- run=spin:300000000,hello
 if [ "$RC" = 0 ] && grep -n -e '^hello: done' -e '^spin: counted' out |
 	head -1 | grep -q hello; then

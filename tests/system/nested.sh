@@ -18,7 +18,7 @@ if ! cc -static -O2 -o "$TMP/netprobe" tests/system/netprobe.c 2>"$TMP/cc"; then
 	skip "vmm (nested KVM): no static C library for netprobe"
 	exit 0
 fi
-scripts/nested-kvm.sh --timeout 900 --file "$TMP/netprobe" --file /usr/bin/cksum \
+scripts/nested-kvm.sh --timeout 400 --file "$TMP/netprobe" --file /usr/bin/cksum \
 	--file tests/nested/checks.sh -- sh checks.sh >"$TMP/nested" 2>&1
 rc=$?
 if [ $rc = 77 ]; then

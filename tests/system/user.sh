@@ -34,6 +34,12 @@ for plat in vmm qemu-kvm qemu-tcg; do
 	fi
 	boot $plat "quiet run=regtest"
 	expect "$plat: registry errors" 0 '^utest registry: ok$'
+	# A boot server that dies before it registers: restarted, then the
+	# boot ends (it used to wait for it forever).
+	boot $plat "restarts=1 services=echo,isolate:4"
+	expect "$plat: a boot server that faults before registering ends the boot" 1 \
+		'^init: restarting isolate \(1 of 1\)$' \
+		'^init: boot server isolate did not start$'
 	boot $plat "quiet run=libtest"
 	expect "$plat: libuk in a process" 0 '^utest libuk: ok$'
 	# Each isolate faults as it must; hello, started last, still works.
