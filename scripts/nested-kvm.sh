@@ -4,11 +4,13 @@
 # Debian's kernel and kvm_amd loaded. Slow, but it is Linux's own KVM: the
 # monitor's ioctls, exits, ioeventfds and irqfds all run for real.
 #
-#   scripts/nested-kvm.sh [--timeout S] [--qemu] [--file PATH]... -- CMD...
+#   scripts/nested-kvm.sh [--timeout S] [--qemu] [--bin PROG]...
+#                         [--file PATH]... -- CMD...
 #
 # The VM gets ./vmm, ./kernel.elf and each --file (by base name) in its
 # working directory /work (with --qemu also qemu-system-x86_64, for
-# comparisons on the same KVM), a TAP-capable kernel, `ip` from busybox, and
+# comparisons on the same KVM; each --bin PROG, e.g. bash, at its own
+# path with its libraries), a TAP-capable kernel, `ip` from busybox, and
 # runs CMD there (under sh -c, words joined). CMD's output is printed
 # and its status is ours. Exit 77, with a line saying why, when this
 # cannot work here (no QEMU, no Debian kernel image, no busybox-static,
@@ -18,14 +20,16 @@ cd "$(dirname "$0")/.."
 
 timeout=300
 files=()
+bins=()
 qemu=""
 while [ $# -gt 0 ]; do
 	case $1 in
 	--timeout) timeout=$2; shift 2 ;;
 	--file) files+=("$2"); shift 2 ;;
-	--qemu) qemu=$(command -v qemu-system-x86_64); shift ;;
+	--qemu) bins+=("$(command -v qemu-system-x86_64)"); qemu=1; shift ;;
+	--bin) bins+=("$(command -v "$2")"); shift 2 ;;
 	--) shift; break ;;
-	-h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "nested-kvm: unknown option $1 (try --help)" >&2; exit 2 ;;
 	esac
 done
@@ -54,8 +58,8 @@ for m in virt/lib/irqbypass arch/x86/kvm/kvm drivers/crypto/ccp/ccp \
 	[ -e "$MODS/$m.ko" ] && cp "$MODS/$m.ko" "$root/mods/"
 done
 # The programs and the shared libraries they need, at the same paths.
-for f in ./vmm $qemu $(ldd ./vmm $qemu | grep -v ':$' | grep -o '/[^ ]*' |
-		       sort -u); do
+for f in ./vmm "${bins[@]}" $(ldd ./vmm "${bins[@]}" | grep -v ':$' |
+			       grep -o '/[^ ]*' | sort -u); do
 	mkdir -p "$root/$(dirname "$f")"
 	cp -L "$f" "$root/$f"
 done
@@ -71,6 +75,7 @@ printf '%s\n' "$*" >"$root/cmd"
 cat >"$root/init" <<'EOF'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
+mkdir -p /usr/bin; [ -e /usr/bin/env ] || ln -s /bin/busybox /usr/bin/env
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
 mount -t tmpfs tmp /tmp; mkdir -p /dev/net
 for m in irqbypass kvm ccp kvm-amd tun; do

@@ -95,7 +95,7 @@ else
 	bad "the image file holds '$got' (status $RC)"
 fi
 vmm --disk d.img kernel.elf -- quiet services=blk run=blktest:1
-want=$(head -c 1048576 d.img | ./cksum | cut -d' ' -f1)
+want=$(head -c 1048576 d.img | cksum | cut -d" " -f1)
 expect "what the guest reads is the image's bytes" 0 \
 	"^blktest: 2048 sectors, cksum $want\$"
 vmm --disk d.img,ro kernel.elf -- quiet services=blk run=blktest:3
