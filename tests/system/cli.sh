@@ -186,12 +186,15 @@ expect_stdout "--help documents --stats" \
 # Tiny guests: these need a usable KVM device.
 if [[ -c $KVM ]] && { exec 3<>"$KVM"; } 2>/dev/null; then
 	exec 3>&-
-	boot() {        # boot NAME STATUS STDOUT CODE [ARGS...]
-		local name=$1 want=$2 out=$3 code=$4 status
+	# boot NAME STATUS STDOUT CODE [OPTIONS...] [-- GUEST-CMDLINE...]
+	boot() {
+		local name=$1 want=$2 out=$3 code=$4 status opts=() args=()
 		shift 4
+		while [[ $# -gt 0 && $1 != -- ]]; do opts+=("$1"); shift; done
+		args=("$@")
 		make_elf "$tmp/g.elf" "$code"
-		"$VMM" --kvm "$KVM" --timeout 10 "$@" "$tmp/g.elf" \
-			>"$tmp/out" 2>"$tmp/err" </dev/null
+		"$VMM" --kvm "$KVM" --timeout 10 "${opts[@]}" "$tmp/g.elf" \
+			"${args[@]}" >"$tmp/out" 2>"$tmp/err" </dev/null
 		status=$?
 		if [[ $status -ne $want ]]; then
 			fail "$name" "exit $status, wanted $want" "$(head -12 "$tmp/err")"

@@ -32,7 +32,7 @@ boot_console() {
 		-device virtio-serial-device -chardev stdio,id=c0 \
 		-device virtconsole,chardev=c0 <"$3" >"$OUT" 2>"$ERR"
 	RC=$?
-	if [ $((RC & 1)) = 1 ] && ! grep -q '^qemu-system' "$ERR"; then
+	if [ $((RC & 1)) = 1 ] && ! qemu_failed "$ERR"; then
 		RC=$((RC >> 1))
 	else
 		RC="qemu:$RC"

@@ -24,6 +24,10 @@ missing() {
 	esac
 }
 
+# qemu_failed ERRFILE: QEMU itself said it failed (its warnings, such as
+# KVM PVM's "host doesn't support requested feature", do not count).
+qemu_failed() { grep -v '^qemu-system[^:]*: warning:' "$1" | grep -q '^qemu-system'; }
+
 QEMU_BASE=(-M microvm,acpi=off -nodefaults -no-user-config -nographic
 	-serial stdio -device isa-debug-exit,iobase=0xf4,iosize=4)
 
@@ -45,7 +49,7 @@ boot() {
 			>"$OUT" 2>"$ERR" </dev/null
 		RC=$?
 		# QEMU's own failures also exit 1, with a message on stderr.
-		if [ $((RC & 1)) = 1 ] && ! grep -q '^qemu-system' "$ERR"; then
+		if [ $((RC & 1)) = 1 ] && ! qemu_failed "$ERR"; then
 			RC=$((RC >> 1))
 		else
 			RC="qemu:$RC"
