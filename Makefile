@@ -16,7 +16,9 @@ GUEST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -MMD -MP -Ishared/include \
                 -ffreestanding -nostdlib -fno-stack-protector -fpie \
                 -fno-plt -mno-red-zone -mno-sse -mno-sse2 -mno-mmx \
                 -mno-avx -mgeneral-regs-only -fno-asynchronous-unwind-tables \
-                -fno-omit-frame-pointer -DKERNEL_VERSION='"$(VERSION)"'
+                -DKERNEL_VERSION='"$(VERSION)"'
+# No frame pointer (-O2 omits it): under KVM PVM every kernel instruction
+# is emulated (about 0.6 us), and nothing reads the kernel's frame chain.
 GUEST_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack \
                  --no-warn-rwx-segments --build-id=none
 

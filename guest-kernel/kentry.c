@@ -55,16 +55,34 @@ _Noreturn void user_trap(struct trap_frame *r)
 		sched_rotate();
 	} else if (r->vector - IRQ_VECTOR0 < IRQ_COUNT) {
 		irq_handle((unsigned)(r->vector - IRQ_VECTOR0));
-	} else if (r->vector == 3 && r->rip == UK_ENTRY_VA + 1 &&
-		   syscall_entry_mode == UK_ENTRY_TRAP) {
-		fastpath(t);
-		syscall_dispatch(t);
 	} else if (uentry_probing) {
 		uentry_probe_done(r);
 	} else {
 		user_fault(t, r);
 	}
 	kernel_exit();
+}
+
+/* Kept apart from trap_dispatch and user_trap: under KVM PVM each kernel
+ * instruction is emulated, and a system call should not pay for their
+ * vector tests. rip is just past the entry page's int3. */
+void trap_int3(struct trap_frame *r)
+{
+	struct thread *t = sched_cur;
+
+	if (r->rip == UK_ENTRY_VA + 1 && (r->cs & 3) &&
+	    syscall_entry_mode == UK_ENTRY_TRAP) {
+		fastpath(t);
+		syscall_dispatch(t);
+		/* Still t's turn (what sched_choose would say): return through
+		 * isr.S with r, which is t->regs. Its address space and kernel
+		 * stack are still loaded: only a dead process's are unloaded. */
+		if (sched_cur == t && t->state == T_READY && !t->proc->dead &&
+		    !sched_ready_at(t->prio + 1u))
+			return;
+		kernel_exit();
+	}
+	trap_dispatch(r);
 }
 
 _Noreturn void user_syscall(struct trap_frame *r)
