@@ -251,6 +251,13 @@ int kvm_setup(struct kvm_vm *vm, const struct mem *m, gpa_t entry,
 		return r;
 	vm->vm_fd = r;
 	/*
+	 * RAM first: on KVM PVM this call took 7 to 10 ms once the irqchip
+	 * and PIT existed, and 0.1 ms before them (a quarter of the boot).
+	 */
+	r = KVM_IOCTL(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region, err);
+	if (r < 0)
+		return r;
+	/*
 	 * Intel without unrestricted guest runs our paging-off protected
 	 * mode on an identity-map page table (one page) and needs three
 	 * pages for a real-mode TSS; both outside RAM, reserved in the
@@ -276,9 +283,6 @@ int kvm_setup(struct kvm_vm *vm, const struct mem *m, gpa_t entry,
 	if (r < 0)
 		return r;
 	r = KVM_IOCTL(vm->vm_fd, KVM_CREATE_PIT2, &pit, err);
-	if (r < 0)
-		return r;
-	r = KVM_IOCTL(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region, err);
 	if (r < 0)
 		return r;
 	r = KVM_IOCTL(vm->sys_fd, KVM_GET_VCPU_MMAP_SIZE, 0, err);
