@@ -32,10 +32,11 @@ if have_kvm; then
 	rows vmm "$out" && {
 		exits=$(echo "$out" | sed -n 's/.*stats: exits=\([0-9]*\).*/\1/p')
 		reqs=$(echo "$out" | awk '$1 == "bench" {s += $7} END {print s}')
-		[ -n "$exits" ] && [ "${reqs:-0}" -gt 0 ] &&
-			row vm_exits_per_request vmm exits $((exits / reqs)) \
-				$((exits / reqs)) $((exits / reqs)) "$reqs" \
-				"all exits of the run over its block requests"
+		if [ -n "$exits" ] && [ "${reqs:-0}" -gt 0 ]; then
+			per=$(awk "BEGIN {printf \"%.2f\", $exits / $reqs}")
+			row vm_exits_per_request vmm exits $per $per $per \
+				"$reqs" "all $exits exits of the run over its block requests"
+		fi
 	}
 	fresh
 	rows qemu-kvm "$(timeout 300 "${QEMU_MICROVM[@]}" -enable-kvm \
