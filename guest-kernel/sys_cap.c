@@ -172,7 +172,7 @@ void sys_proc_create(struct thread *t, struct trap_frame *r)
 		r->rax = (uint64_t)err;
 		return;
 	}
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < PROC_NAME_MAX - 1; i++)
 		name[i] = (char)(r->r8 >> (8 * i));
 	p = proc_create(name, (uint8_t)r->rdx, f->obj, f->badge);
 	if (!p) {

@@ -94,7 +94,7 @@ static enum uk_err build(struct child *c, const struct elf_image *img,
 	if (e != UK_OK)
 		return e;
 	e = uk_proc_create(c->proc, tmp, c->is_registry ? SPAWN_PRIO_SERVER :
-			   SPAWN_PRIO, uk_name4(c->name));
+			   SPAWN_PRIO, uk_name7(c->name));
 	uk_cap_delete(tmp);
 	if (e != UK_OK)
 		return e;

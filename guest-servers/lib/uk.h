@@ -275,22 +275,22 @@ static inline enum uk_err uk_mem_info(uint64_t region, uint64_t *pages,
 
 /* ---- processes ------------------------------------------------------ */
 
-/* Packs the first four bytes of name (the kernel log's process name). */
-static inline uint64_t uk_name4(const char *name)
+/* Packs the first seven bytes of name (the kernel log's process name). */
+static inline uint64_t uk_name7(const char *name)
 {
 	uint64_t v = 0;
 
-	for (int i = 0; i < 4 && name[i]; i++)
+	for (int i = 0; i < 7 && name[i]; i++)
 		v |= (uint64_t)(unsigned char)name[i] << (8 * i);
 	return v;
 }
 
 /* An empty process in slot dst; its faults go to my endpoint fault_ep. */
 static inline enum uk_err uk_proc_create(uint64_t dst, uint64_t fault_ep,
-					 uint64_t prio, uint64_t name4)
+					 uint64_t prio, uint64_t name7)
 {
 	return (enum uk_err)uk_syscall(UK_SYS_PROC_CREATE, dst, fault_ep, prio,
-				       name4, 0, 0);
+				       name7, 0, 0);
 }
 
 static inline enum uk_err uk_proc_start(uint64_t proc, uint64_t entry,

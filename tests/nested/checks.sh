@@ -46,8 +46,8 @@ expect "100,000 random system calls, then IPC works" 0 '^utest fuzz: ok$'
 vmm kernel.elf -- quiet run=regtest,libtest
 expect "registry errors and libuk" 0 '^utest registry: ok$' '^utest libuk: ok$'
 vmm kernel.elf -- restarts=0 run=isolate:1,isolate:3,isolate:4,isolate:6,hello
-expect "isolation faults contained" 1 'fault: isol .*#PF' 'fault: isol .*#UD' \
-	'fault: isol .*#GP' '^hello: done$'
+expect "isolation faults contained" 1 'fault: isolate .*#PF' 'fault: isolate .*#UD' \
+	'fault: isolate .*#GP' '^hello: done$'
 vmm kernel.elf -- restarts=1 services=echo,isolate:4
 expect "a boot server that faults before registering ends the boot" 1 \
 	'^init: boot server isolate did not start$'

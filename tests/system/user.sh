@@ -45,12 +45,12 @@ for plat in vmm qemu-kvm qemu-tcg; do
 	# Each isolate faults as it must; hello, started last, still works.
 	boot $plat "restarts=0 run=$ISOLATE,hello"
 	expect "$plat: isolation faults contained" 1 \
-		'fault: isol .*#PF .*addr 0xffff800000100000 error 0x[45]$' \
-		'fault: isol .*#PF .*addr 0xffff800000100000 error 0x[67]$' \
-		'fault: isol .*#PF .*addr 0x10000000 error 0x4$' \
-		'fault: isol .*#UD' 'fault: isol .*#DE' 'fault: isol .*#GP' \
-		'fault: isol .*#PF .*addr 0x7ffffff00000 error 0x7$' \
-		'fault: isol .*#PF page fault at rip 0xffff800000100000' \
+		'fault: isolate .*#PF .*addr 0xffff800000100000 error 0x[45]$' \
+		'fault: isolate .*#PF .*addr 0xffff800000100000 error 0x[67]$' \
+		'fault: isolate .*#PF .*addr 0x10000000 error 0x4$' \
+		'fault: isolate .*#UD' 'fault: isolate .*#DE' 'fault: isolate .*#GP' \
+		'fault: isolate .*#PF .*addr 0x7ffffff00000 error 0x7$' \
+		'fault: isolate .*#PF page fault at rip 0xffff800000100000' \
 		'^hello: done$'
 	# A program that never yields is preempted: hello finishes first.
 	boot $plat "run=spin:300000000,hello"

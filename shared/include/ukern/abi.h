@@ -62,7 +62,7 @@ enum uk_sys {
 	                           mapping that starts there */
 	UK_SYS_MEM_INFO,        /* rdi region -> rsi pages, rdx phys */
 	UK_SYS_PROC_CREATE,     /* rdi dst slot, rsi fault ep slot, rdx prio,
-	                           r8 name (4 chars packed, for the log) */
+	                           r8 name (7 chars packed, for the log) */
 	UK_SYS_PROC_START,      /* rdi proc, rsi entry, rdx stack, r8 arg */
 	UK_SYS_PROC_KILL,       /* rdi proc */
 	UK_SYS_EXIT,            /* rsi status: stop this process */
