@@ -3,20 +3,20 @@
 
 struct thread *sched_cur;
 static struct thread *queue[SCHED_PRIOS];
-static uint32_t nonempty;
+uint32_t sched_nonempty;
 
 void sched_enqueue(struct thread *t)
 {
 	t->state = T_READY;
 	tq_push(&queue[t->prio], t);
-	nonempty |= 1u << t->prio;
+	sched_nonempty |= 1u << t->prio;
 }
 
 void sched_dequeue(struct thread *t)
 {
 	tq_remove(&queue[t->prio], t);
 	if (queue[t->prio] == NULL)
-		nonempty &= ~(1u << t->prio);
+		sched_nonempty &= ~(1u << t->prio);
 }
 
 struct thread *sched_choose(void)
@@ -28,9 +28,9 @@ struct thread *sched_choose(void)
 			return sched_cur;
 		sched_enqueue(sched_cur);       /* a higher priority woke */
 	}
-	if (nonempty == 0)
+	if (sched_nonempty == 0)
 		return sched_cur = NULL;
-	t = queue[31 - __builtin_clz(nonempty)];
+	t = queue[31 - __builtin_clz(sched_nonempty)];
 	sched_dequeue(t);
 	return sched_cur = t;
 }
@@ -46,15 +46,10 @@ void sched_rotate(void)
 	sched_choose();
 }
 
-int sched_ready_at(unsigned prio)
-{
-	return prio < SCHED_PRIOS && (nonempty >> prio) != 0;
-}
-
 void sched_reset(void)
 {
 	for (int i = 0; i < SCHED_PRIOS; i++)
 		queue[i] = NULL;
-	nonempty = 0;
+	sched_nonempty = 0;
 	sched_cur = NULL;
 }

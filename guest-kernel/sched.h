@@ -22,8 +22,15 @@ struct thread *sched_choose(void);
 /* Timer tick or yield: the current thread goes to the tail of its queue
  * if another of the same or higher priority is ready. */
 void sched_rotate(void);
-/* Is a thread of priority >= prio waiting on a run queue? */
-int sched_ready_at(unsigned prio);
+/* Bit p: queue p is not empty. */
+extern uint32_t sched_nonempty;
+
+/* Is a thread of priority >= prio waiting on a run queue? (Inline: it is
+ * on every system call's way out.) */
+static inline int sched_ready_at(unsigned prio)
+{
+	return prio < SCHED_PRIOS && (sched_nonempty >> prio) != 0;
+}
 void sched_reset(void);
 
 #endif
