@@ -162,7 +162,8 @@ void kmain(uint32_t si_phys)
 		       "does not count\n");
 		kexit(KEXIT_PANIC);
 	}
-	kprintf("timer: lapic %u ticks/ms (PIT), %u Hz\n", per_ms, env.hz);
+	kprintf("timer: lapic %u ticks/ms (%s), %u Hz\n", per_ms, timer_source,
+		env.hz);
 
 	test = cmdline_get(&cl, "test");
 	if (test)

@@ -1,11 +1,14 @@
 /*
- * Why the PIT: the LAPIC timer's rate is unknown and differs between
- * hardware KVM, KVM PVM and QEMU TCG. kvmclock would give it without
- * waiting, but QEMU TCG has no kvmclock, and QEMU microvm under TCG has
- * no port 0x61 (the PIT channel 2 gate), so channel 0 read through the
- * latch command is the one reference present on both monitors' machines.
- * Both reads of a pair (PIT, then LAPIC) sit next to each other, so the
- * result depends on the PIT ticks actually elapsed, not on the poll rate.
+ * The LAPIC timer's rate is unknown and differs between hardware KVM, KVM
+ * PVM and QEMU TCG. Where the monitor states it (CPUID leaf 0x40000010,
+ * the timing leaf VMware defined: TSC and LAPIC timer kHz), ./vmm does,
+ * that is taken as is, with no PIT at all. Otherwise it is measured
+ * against the PIT: kvmclock would give it without waiting, but QEMU TCG
+ * has no kvmclock, and QEMU microvm under TCG has no port 0x61 (the PIT
+ * channel 2 gate), so channel 0 read through the latch command is the
+ * one reference present on both monitors' machines. Both reads of a pair
+ * (PIT, then LAPIC) sit next to each other, so the result depends on the
+ * PIT ticks actually elapsed, not on the poll rate.
  */
 #include "timer.h"
 
@@ -18,8 +21,13 @@
 #define CAL_SPINS_MAX   100000                  /* PIT never moves */
 #define CAL_LAPIC_MAX   0x40000000u             /* LAPIC way too fast */
 
+#define CPUID_HV_BASE   0x40000000u
+#define CPUID_HV_TIMING 0x40000010u
+#define CPUID1_ECX_HV   (1u << 31)
+
 static volatile uint64_t ticks;
 uint64_t timer_tsc_khz;
+const char *timer_source = "PIT";
 
 static uint64_t rdtsc(void)
 {
@@ -27,6 +35,32 @@ static uint64_t rdtsc(void)
 
 	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	return (uint64_t)hi << 32 | lo;
+}
+
+static void cpuid(uint32_t leaf, uint32_t r[4])
+{
+	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]),
+			 "=d"(r[3]) : "a"(leaf), "c"(0));
+}
+
+/* The timing leaf under a hypervisor that has it: LAPIC timer ticks per
+ * ms (its bus kHz, at divide 1) and timer_tsc_khz; else 0. */
+static uint32_t rates_from_cpuid(void)
+{
+	uint32_t r[4];
+
+	cpuid(1, r);
+	if (!(r[2] & CPUID1_ECX_HV))
+		return 0;
+	cpuid(CPUID_HV_BASE, r);
+	if (r[0] < CPUID_HV_TIMING || r[0] >= CPUID_HV_BASE + 0x10000)
+		return 0;
+	cpuid(CPUID_HV_TIMING, r);
+	if (!r[0] || !r[1])
+		return 0;
+	timer_tsc_khz = r[0];
+	timer_source = "CPUID";
+	return r[1];
 }
 
 /* Also measures the TSC rate over the same window (timer_tsc_khz), for
@@ -56,9 +90,12 @@ static uint32_t calibrate(void)
 
 uint32_t timer_init(unsigned hz)
 {
-	uint32_t per_ms = hz ? calibrate() : 0;
-	uint64_t count = per_ms ? (uint64_t)per_ms * 1000 / hz : 0;
+	uint32_t per_ms = hz ? rates_from_cpuid() : 0;
+	uint64_t count;
 
+	if (hz && !per_ms)
+		per_ms = calibrate();
+	count = per_ms ? (uint64_t)per_ms * 1000 / hz : 0;
 	if (!count)
 		return 0;
 	lapic_timer_periodic(TIMER_VECTOR,

@@ -31,6 +31,23 @@ struct cpu_features {
 void cpu_filter_cpuid(struct kvm_cpuid_entry2 *e, unsigned n,
 		      const struct cpu_features *f);
 
+/* The hypervisor range's timing leaf (VMware's): TSC and LAPIC timer kHz. */
+#define CPU_LEAF_HV_BASE        0x40000000u
+#define CPU_LEAF_HV_TIMING      0x40000010u
+/* KVM's LAPIC timer counts at 1 GHz before its divider (one bus cycle
+ * per ns: APIC_BUS_CYCLE_NS, the default where it can be changed). */
+#define CPU_KVM_LAPIC_KHZ       1000000u
+
+/*
+ * Give the guest the timer rates in the timing leaf: raise the hypervisor
+ * range's top (leaf 0x40000000's eax) to 0x40000010 and set that leaf to
+ * tsc_khz and CPU_KVM_LAPIC_KHZ, in e[0..n) or as e[n] (the caller leaves
+ * room for one more). Only in a table with leaf 0x40000000 (KVM's);
+ * returns the new count.
+ */
+unsigned cpu_add_timing_leaf(struct kvm_cpuid_entry2 *e, unsigned n,
+			     uint32_t tsc_khz);
+
 /*
  * Set the segment, descriptor-table and control registers of the PVH
  * entry in s, keeping the fields this does not name (apic_base,

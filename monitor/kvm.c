@@ -63,6 +63,7 @@ static const struct kvm_cap kvm_caps[] = {
 	KVM_CAP_ENTRY(SET_TSS_ADDR, false),     /* needed on Intel only */
 	KVM_CAP_ENTRY(SET_IDENTITY_MAP_ADDR, false),    /* Intel only */
 	KVM_CAP_ENTRY(TSC_DEADLINE_TIMER, false),
+	KVM_CAP_ENTRY(GET_TSC_KHZ, false),      /* else the guest gets a PIT */
 };
 
 void kvm_init(struct kvm_vm *vm)
@@ -135,6 +136,8 @@ int kvm_open(struct kvm_vm *vm, const char *path, struct errmsg *err)
 			vm->set_identity_map = r > 0;
 		if (c->cap == KVM_CAP_TSC_DEADLINE_TIMER)
 			vm->tsc_deadline = r > 0;
+		if (c->cap == KVM_CAP_GET_TSC_KHZ)
+			vm->get_tsc_khz = r > 0;
 	}
 	return 0;
 }
@@ -144,12 +147,13 @@ static int kvm_setup_cpuid(struct kvm_vm *vm, struct errmsg *err)
 {
 	struct cpu_features f = { .tsc_deadline = vm->tsc_deadline };
 	struct kvm_cpuid2 *cpuid = NULL;
-	unsigned nent = 128;
+	unsigned nent = 128, n;
 	int r;
 
 	for (;;) {
+		/* One more than KVM may fill: the timing leaf. */
 		cpuid = calloc(1, sizeof(*cpuid) +
-			       nent * sizeof(cpuid->entries[0]));
+			       (nent + 1) * sizeof(cpuid->entries[0]));
 		if (!cpuid) {
 			errmsg_set(err, "CPUID table: %s", strerror(ENOMEM));
 			return -ENOMEM;
@@ -164,6 +168,10 @@ static int kvm_setup_cpuid(struct kvm_vm *vm, struct errmsg *err)
 	if (r < 0)
 		goto out;
 	cpu_filter_cpuid(cpuid->entries, cpuid->nent, &f);
+	n = cpuid->nent;
+	cpuid->nent = cpu_add_timing_leaf(cpuid->entries, n, vm->tsc_khz);
+	if (cpuid->nent == n)
+		vm->tsc_khz = 0;        /* not told: a PIT, then */
 	r = KVM_IOCTL(vm->vcpu_fd, KVM_SET_CPUID2, cpuid, err);
 out:
 	free(cpuid);
@@ -278,11 +286,8 @@ int kvm_setup(struct kvm_vm *vm, const struct mem *m, gpa_t entry,
 		if (r < 0)
 			return r;
 	}
-	/* The irqchip must exist before the vCPU, the PIT after it. */
+	/* The irqchip must exist before the vCPU. */
 	r = KVM_IOCTL(vm->vm_fd, KVM_CREATE_IRQCHIP, 0, err);
-	if (r < 0)
-		return r;
-	r = KVM_IOCTL(vm->vm_fd, KVM_CREATE_PIT2, &pit, err);
 	if (r < 0)
 		return r;
 	r = KVM_IOCTL(vm->sys_fd, KVM_GET_VCPU_MMAP_SIZE, 0, err);
@@ -305,10 +310,28 @@ int kvm_setup(struct kvm_vm *vm, const struct mem *m, gpa_t entry,
 		return r;
 	}
 	vm->run = run;
+	/*
+	 * The guest learns the TSC and LAPIC timer rates from CPUID leaf
+	 * 0x40000010 and needs no PIT to measure them. A VM without the
+	 * in-kernel PIT also closes 10 ms sooner on KVM PVM (its removal
+	 * waits for SRCU grace periods). Where KVM cannot say the TSC rate,
+	 * the guest gets the PIT (after the irqchip, any time before the run).
+	 */
+	vm->tsc_khz = 0;
+	if (vm->get_tsc_khz) {
+		r = ioctl(vm->vcpu_fd, KVM_GET_TSC_KHZ, 0UL);
+		if (r > 0)
+			vm->tsc_khz = (uint32_t)r;
+	}
 	/* CPUID first: KVM checks CR4, EFER and MSR values against it. */
 	r = kvm_setup_cpuid(vm, err);
 	if (r < 0)
 		return r;
+	if (!vm->tsc_khz) {
+		r = KVM_IOCTL(vm->vm_fd, KVM_CREATE_PIT2, &pit, err);
+		if (r < 0)
+			return r;
+	}
 	r = kvm_setup_regs(vm, entry, start_info, err);
 	if (r < 0)
 		return r;

@@ -27,6 +27,8 @@ struct kvm_vm {
 	bool tsc_deadline;      /* KVM_CAP_TSC_DEADLINE_TIMER */
 	bool set_tss;           /* KVM_CAP_SET_TSS_ADDR */
 	bool set_identity_map;  /* KVM_CAP_SET_IDENTITY_MAP_ADDR */
+	bool get_tsc_khz;       /* KVM_CAP_GET_TSC_KHZ */
+	uint32_t tsc_khz;       /* in CPUID 0x40000010, so no PIT; 0: a PIT */
 	int stop_signal;        /* KVM_OUTCOME_SIGNAL: which one */
 	struct stats_counts counts;     /* exits seen by kvm_run_vcpu */
 };

@@ -46,6 +46,7 @@ cat >"$tmp/fakekvm.c" <<'CEOF'
 
 static int sys_fd = -1, vm_fd = -1, vcpu_fd = -1;
 static int irqchip, pit, memslot, cpuid_set, sregs_set, regs_set, ident;
+static int tsc_told;    /* CPUID 0x40000010 given: no PIT wanted */
 static int ioeventfds, irqfds;          /* --disk: registered with KVM */
 static uint64_t misc_enable = 0x1800;   /* KVM: BTS, PEBS unavailable */
 static struct kvm_run *run;
@@ -229,7 +230,7 @@ static int kvm_run_step(void)
 		return -1;
 	}
 	if (!strcmp(sc, "exit0") || !strcmp(sc, "amd") ||
-	    !strcmp(sc, "msr_none")) {
+	    !strcmp(sc, "msr_none") || !strcmp(sc, "notsc")) {
 		out_exit(0);
 	} else if (!strcmp(sc, "hello42")) {
 		uint32_t v = 42;
@@ -370,6 +371,8 @@ int ioctl(int fd, unsigned long req, ...)
 		if (!strcmp(sc, "amd") && (arg == KVM_CAP_SET_TSS_ADDR ||
 					   arg == KVM_CAP_SET_IDENTITY_MAP_ADDR))
 			return 0;
+		if (!strcmp(sc, "notsc") && arg == KVM_CAP_GET_TSC_KHZ)
+			return 0;
 		return 1;
 	case KVM_CREATE_VM:
 		if (fd != sys_fd || arg != 0)
@@ -415,6 +418,9 @@ int ioctl(int fd, unsigned long req, ...)
 		const struct kvm_pit_config *c = (const void *)arg;
 		if (fd != vm_fd || !irqchip)
 			return bad("KVM_CREATE_PIT2 before KVM_CREATE_IRQCHIP");
+		if (pit || tsc_told)
+			return bad("KVM_CREATE_PIT2 twice, or with the timing "
+				   "leaf given");
 		if (c->flags != KVM_PIT_SPEAKER_DUMMY)
 			return bad("KVM_CREATE_PIT2 flags");
 		pit = 1;
@@ -435,7 +441,7 @@ int ioctl(int fd, unsigned long req, ...)
 	case KVM_GET_VCPU_MMAP_SIZE:
 		return fd != sys_fd ? bad("KVM_GET_VCPU_MMAP_SIZE") : RUN_SIZE;
 	case KVM_CREATE_VCPU:
-		if (fd != vm_fd || arg != 0 || !irqchip || !pit || !memslot)
+		if (fd != vm_fd || arg != 0 || !irqchip || !memslot)
 			return bad("KVM_CREATE_VCPU too early or not vCPU 0");
 		if (!ident && strcmp(sc, "amd"))
 			return bad("KVM_CREATE_VCPU before "
@@ -459,14 +465,27 @@ int ioctl(int fd, unsigned long req, ...)
 		c->entries[2].ebx = 0x4b4d564b;
 		return 0;
 	}
+	case KVM_GET_TSC_KHZ:
+		if (fd != vcpu_fd || !strcmp(sc, "notsc"))
+			return bad("KVM_GET_TSC_KHZ");
+		return 2600000;
 	case KVM_SET_CPUID2: {
 		const struct kvm_cpuid2 *c = (const void *)arg;
-		if (fd != vcpu_fd || c->nent != 3 ||
+		/* The timing leaf 0x40000010: TSC and LAPIC timer kHz,
+		 * unless KVM could not tell the TSC rate. */
+		unsigned want = strcmp(sc, "notsc") ? 4 : 3;
+		if (fd != vcpu_fd || c->nent != want ||
 		    c->entries[1].function != 1 ||
 		    !(c->entries[1].ecx & 1u << 31) ||
 		    (c->entries[1].ecx & (1u << 21 | 1u << 17)) ||
 		    c->entries[2].ebx != 0x4b4d564b)
 			return bad("KVM_SET_CPUID2: table not filtered as expected");
+		if (want == 4 && (c->entries[2].eax != 0x40000010 ||
+				  c->entries[3].function != 0x40000010 ||
+				  c->entries[3].eax != 2600000 ||
+				  c->entries[3].ebx != 1000000))
+			return bad("KVM_SET_CPUID2: no timing leaf");
+		tsc_told = want == 4;
 		cpuid_set = 1;
 		return 0;
 	}
@@ -522,6 +541,9 @@ int ioctl(int fd, unsigned long req, ...)
 		if (fd != vcpu_fd || !run || !cpuid_set || !sregs_set ||
 		    !regs_set)
 			return bad("KVM_RUN before the vCPU is set up");
+		if (pit == tsc_told)
+			return bad(pit ? "a PIT as well as the timing leaf" :
+				   "neither a PIT nor the timing leaf");
 		if (misc_enable != 0x1801 && strcmp(sc, "msr_none"))
 			return bad("KVM_RUN without fast strings");
 		return kvm_run_step();
@@ -583,6 +605,7 @@ fake() {
 
 K=$tmp/k.elf
 fake "setup and exit 0" exit0 0 "" "" "$K"
+fake "no TSC rate from KVM: a PIT instead of the timing leaf" notsc 0 "" "" "$K"
 fake "--mem 4M reaches the memory slot" exit0 0 "" "" --mem 4M "$K"
 CMDLINE="console=ttyS0 a=b" fake "command line in guest RAM" exit0 0 "" "" \
 	"$K" -- console=ttyS0 a=b

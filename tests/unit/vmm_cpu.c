@@ -120,6 +120,49 @@ Test(cpuid, topology)
 	cr_assert_eq(e[3].ecx, 0x100);
 }
 
+Test(cpuid, timing_leaf_appended)
+{
+	struct kvm_cpuid_entry2 e[3] = { entry(1, 0), entry(0x40000000, 0) };
+	unsigned n;
+
+	e[1].eax = 0x40000001;
+	n = cpu_add_timing_leaf(e, 2, 2600000);
+	cr_assert_eq(n, 3);
+	cr_assert_eq(e[1].eax, 0x40000010, "the range reaches the leaf");
+	cr_assert_eq(e[1].ebx, 0xbbbbbbbb, "signature kept");
+	cr_assert_eq(e[2].function, 0x40000010);
+	cr_assert_eq(e[2].index, 0);
+	cr_assert_eq(e[2].eax, 2600000, "TSC kHz");
+	cr_assert_eq(e[2].ebx, 1000000, "LAPIC timer kHz: KVM's 1 GHz");
+	cr_assert_eq(e[2].ecx | e[2].edx | e[2].flags, 0);
+}
+
+Test(cpuid, timing_leaf_replaced_range_kept)
+{
+	struct kvm_cpuid_entry2 e[3] = {
+		entry(0x40000000, 0), entry(0x40000010, 0), entry(7, 0),
+	};
+
+	e[0].eax = 0x40000020;  /* a longer range stays as long */
+	cr_assert_eq(cpu_add_timing_leaf(e, 3, 1000), 3, "no second copy");
+	cr_assert_eq(e[0].eax, 0x40000020);
+	cr_assert_eq(e[1].eax, 1000);
+	cr_assert_eq(e[1].ebx, 1000000);
+	cr_assert_eq(e[2].eax, 0xaaaaaaaa, "others untouched");
+}
+
+Test(cpuid, timing_leaf_not_without_rate_or_range)
+{
+	struct kvm_cpuid_entry2 e[2] = { entry(1, 0) };
+	struct kvm_cpuid_entry2 k[2] = { entry(0x40000000, 0) };
+
+	cr_assert_eq(cpu_add_timing_leaf(e, 1, 2600000), 1,
+		     "no hypervisor range: nothing added");
+	k[0].eax = 0x40000001;
+	cr_assert_eq(cpu_add_timing_leaf(k, 1, 0), 1, "no rate: nothing");
+	cr_assert_eq(k[0].eax, 0x40000001);
+}
+
 /* Decode a GDT descriptor into what a segment cache would hold. */
 static void expect_matches_gdt(const struct kvm_segment *s, uint64_t d)
 {
