@@ -31,6 +31,14 @@ if have_kvm; then
 		own=$(echo "$st" | sed -n 's/.*own_kib=\([0-9]*\).*/\1/p')
 		[ -n "$own" ] && row monitor_own_rss vmm KiB $own $own $own 1
 	fi
+	# KVM's own count of the instructions it emulated (on KVM PVM: every
+	# guest kernel instruction; on VMX/SVM hardware: next to none).
+	if ks=$(./vmm --kvm-stats --no-console kernel.elf -- $CMDLINE 2>&1 >/dev/null |
+		grep '^vmm: kvm-stats:'); then
+		n=$(echo "$ks" | sed -n 's/.* insn_emulation=\([0-9]*\).*/\1/p')
+		row kvm_emulated_instructions vmm insns ${n:-0} ${n:-0} ${n:-0} 1 \
+			"KVM's insn_emulation count for the boot"
+	fi
 else
 	row boot_wall vmm us - - - 0 "skipped: no usable /dev/kvm"
 	row boot_wall qemu-kvm us - - - 0 "skipped: no usable /dev/kvm"

@@ -59,6 +59,23 @@ for kind in pipe eventfd; do
 		row ipc_round_trip linux-$kind ns $r
 done
 
+# KVM's own count of emulated instructions per round trip (on KVM PVM,
+# where every guest kernel instruction is emulated, the kernel's cost on
+# the real platform): two ./vmm runs that differ only in their round trips.
+emulated() {
+	./vmm --kvm-stats --timeout 300 --no-console kernel.elf -- \
+		"quiet run=ipcbench:$1" 2>&1 >/dev/null |
+		sed -n 's/^vmm: kvm-stats:.* insn_emulation=\([0-9]*\).*/\1/p'
+}
+if have_kvm; then
+	a=$(emulated $((4294967296 + 2000))) b=$(emulated $((4294967296 + 4000)))
+	if [ -n "$a" ] && [ -n "$b" ]; then
+		k=$(((b - a) / 2000))
+		row kernel_instructions_per_round_trip kvm-emulated insns $k $k $k \
+			2000 "KVM's insn_emulation on vmm"
+	fi
+fi
+
 # Instructions per round trip: two runs that differ only in the number of
 # round trips; the difference cancels boot, warm-up and exit.
 count() {

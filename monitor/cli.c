@@ -17,6 +17,7 @@ enum {
 	OPT_TIMEOUT,
 	OPT_KVM,
 	OPT_STATS,
+	OPT_KVM_STATS,
 	OPT_DISK,
 	OPT_NET,
 	OPT_NO_CONSOLE,
@@ -29,6 +30,7 @@ static const struct option cli_options[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "kvm",     required_argument, NULL, OPT_KVM },
 	{ "stats",   no_argument,       NULL, OPT_STATS },
+	{ "kvm-stats", no_argument,     NULL, OPT_KVM_STATS },
 	{ "disk",    required_argument, NULL, OPT_DISK },
 	{ "net",     required_argument, NULL, OPT_NET },
 	{ "no-console", no_argument,    NULL, OPT_NO_CONSOLE },
@@ -273,6 +275,9 @@ int cli_parse(struct cli *c, int argc, char **argv, struct errmsg *err)
 		case OPT_STATS:
 			c->stats = true;
 			break;
+		case OPT_KVM_STATS:
+			c->kvm_stats = true;
+			break;
 		case OPT_DISK:
 			if (c->disk) {
 				errmsg_set(err, "--disk: only one disk");
@@ -367,6 +372,12 @@ void cli_usage(FILE *out)
 "                     the monitor started; peak_rss_kib: its peak RSS;\n"
 "                     guest_touched_kib: guest RAM resident at the end;\n"
 "                     own_kib: the difference, the monitor's own memory\n"
+"  --kvm-stats        when the guest stops, print KVM's own counters for\n"
+"                     the run on stderr (KVM_GET_STATS_FD, Linux 5.14+):\n"
+"                       vmm: kvm-stats: exits=N insn_emulation=N ...\n"
+"                     the nonzero counts of the vCPU, then of the VM\n"
+"                     (vm.NAME); under KVM PVM insn_emulation counts the\n"
+"                     guest kernel's instructions\n"
 "  -h, --help         show this text and exit\n"
 "  --version          show the version and exit\n"
 "\n"

@@ -34,6 +34,7 @@ struct cli {
 	double timeout;                 /* seconds, 0 = none */
 	bool verbose;
 	bool stats;                     /* --stats: one line of costs at the end */
+	bool kvm_stats;                 /* --kvm-stats: KVM's counters, too */
 	const char *kvm_path;           /* --kvm, else $VMM_KVM, else default */
 	const char *disk;               /* --disk PATH[,ro], or NULL */
 	const char *net;                /* --net tap=NAME[,mac=MAC], or NULL */

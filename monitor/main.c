@@ -20,6 +20,7 @@
 #include "devices.h"
 #include "exitdev.h"
 #include "iothread.h"
+#include "kstats.h"
 #include "kvm.h"
 #include "loader.h"
 #include "log.h"
@@ -193,6 +194,8 @@ int main(int argc, char **argv)
 	}
 	if (cli.stats)
 		print_stats(&vm, &mem, start_us);
+	if (cli.kvm_stats)
+		kstats_print(stderr, vm.vcpu_fd, vm.vm_fd);
 	goto done;
 report:
 	uart_flush(&uart);

@@ -29,6 +29,17 @@ for plat in vmm qemu-kvm qemu-tcg; do
 		bad "$plat: quiet bootonly (status $RC, $(wc -c <"$OUT") bytes out)"
 	fi
 
+	if [ $plat = vmm ]; then
+		boot vmm "quiet bootonly" --kvm-stats
+		if [ "$RC" = 0 ] && [ "$(grep -c '^vmm: kvm-stats:' "$ERR")" = 1 ] &&
+		   grep -Eq '^vmm: kvm-stats:( [a-z0-9_.]+=[0-9]+)+$' "$ERR" &&
+		   grep -Eq ' exits=[1-9]' "$ERR"; then
+			ok "vmm: --kvm-stats: one line of KVM's counters"
+		else
+			bad "vmm: --kvm-stats (status $RC): $(head -3 "$ERR")"
+		fi
+	fi
+
 	boot $plat "quiet test=alloc"
 	expect "$plat: test=alloc" 0 '^test alloc: ok'
 	# ./vmm states the timer rates (CPUID 0x40000010) and has no PIT;

@@ -465,6 +465,9 @@ int ioctl(int fd, unsigned long req, ...)
 		c->entries[2].ebx = 0x4b4d564b;
 		return 0;
 	}
+	case KVM_GET_STATS_FD:  /* as a KVM older than Linux 5.14 */
+		errno = ENOTTY;
+		return -1;
 	case KVM_GET_TSC_KHZ:
 		if (fd != vcpu_fd || !strcmp(sc, "notsc"))
 			return bad("KVM_GET_TSC_KHZ");
@@ -606,6 +609,9 @@ fake() {
 K=$tmp/k.elf
 fake "setup and exit 0" exit0 0 "" "" "$K"
 fake "no TSC rate from KVM: a PIT instead of the timing leaf" notsc 0 "" "" "$K"
+fake "--kvm-stats on a KVM without statistics: said, status kept" hello42 42 \
+	"hi" '^vmm: kvm-stats: KVM_GET_STATS_FD: .*\(KVM before Linux 5\.14\?\)$' \
+	--kvm-stats "$K"
 fake "--mem 4M reaches the memory slot" exit0 0 "" "" --mem 4M "$K"
 CMDLINE="console=ttyS0 a=b" fake "command line in guest RAM" exit0 0 "" "" \
 	"$K" -- console=ttyS0 a=b

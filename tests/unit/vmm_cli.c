@@ -141,6 +141,21 @@ Test(cli_parse, stats)
 	cr_assert_eq(c.mem_size, CLI_MEM_DEFAULT, "takes no value");
 }
 
+Test(cli_parse, kvm_stats)
+{
+	char *a1[] = { "vmm", "--kvm-stats", "k.elf", NULL };
+	char *a2[] = { "vmm", "k.elf", NULL };
+	char *a3[] = { "vmm", "--kvm-stats=1", "k.elf", NULL };
+	struct errmsg err;
+	struct cli c;
+
+	cr_assert_eq(parse(&c, &err, a1, ARGC(a1)), 0, "%s", err.text);
+	cr_assert(c.kvm_stats && !c.stats, "independent of --stats");
+	cr_assert_eq(parse(&c, &err, a2, ARGC(a2)), 0, "%s", err.text);
+	cr_assert(!c.kvm_stats, "off unless given");
+	cr_assert_eq(parse(&c, &err, a3, ARGC(a3)), -EINVAL);
+}
+
 Test(cli_parse, all_options)
 {
 	char *argv[] = { "vmm", "--mem", "64M", "--timeout=0.5", "-v",
