@@ -5,6 +5,11 @@
  * notification bound to its thread, so a receive also ends when input
  * arrives (label UK_LABEL_NOTIFY, nobody to reply to); input is taken
  * in then and on every request, and READ never waits.
+ *
+ * Sessions are a cache: a client that dies never says so, so OPEN with
+ * every session taken ends the one used least recently (its partial
+ * line written out first), and that client's next WRITE is told
+ * CONS_E_NO_SESSION and opens again (libuk's conout does).
  */
 #include <proto/console.h>
 #include "dev.h"
@@ -16,6 +21,7 @@
 struct session {
 	int open;
 	uint32_t gen;
+	uint64_t used;                          /* when last asked, in requests */
 	char prefix[CONS_NAME_MAX + 4];         /* "[name] " */
 	size_t plen;
 	char line[CONS_LINE_MAX + 1];           /* the line so far */
@@ -25,6 +31,7 @@ struct session {
 static struct cons_dev dev;
 static struct session sessions[CONS_SESSIONS_MAX];
 static uint32_t gen;
+static uint64_t requests;       /* the clock of struct session.used */
 static uint64_t ep;             /* my endpoint */
 static uint64_t minted;         /* a session endpoint on its way out */
 
@@ -73,6 +80,17 @@ static enum cons_err put_bytes(struct session *s, const uint8_t *b, size_t n)
 	return r < 0 ? CONS_E_IO : CONS_OK;
 }
 
+/* The open session asked least recently (all are open). */
+static unsigned least_recent(void)
+{
+	unsigned lru = 0;
+
+	for (unsigned i = 1; i < CONS_SESSIONS_MAX; i++)
+		if (sessions[i].used < sessions[lru].used)
+			lru = i;
+	return lru;
+}
+
 static enum cons_err open_session(struct uk_msg *m, const uint64_t *w)
 {
 	char name[REG_NAME_MAX + 1];
@@ -82,11 +100,15 @@ static enum cons_err open_session(struct uk_msg *m, const uint64_t *w)
 		return CONS_E_BAD_NAME;
 	for (i = 0; i < CONS_SESSIONS_MAX && sessions[i].open; i++)
 		;
-	if (i == CONS_SESSIONS_MAX ||
-	    uk_cap_mint(ep, minted, UK_R_SEND, (uint64_t)(gen + 1) << 8 |
+	if (i == CONS_SESSIONS_MAX)
+		i = least_recent();
+	if (uk_cap_mint(ep, minted, UK_R_SEND, (uint64_t)(gen + 1) << 8 |
 			(i + 1)) != UK_OK)
 		return CONS_E_FULL;
-	sessions[i] = (struct session){ .open = 1, .gen = ++gen };
+	if (sessions[i].open && sessions[i].len)
+		flush_line(&sessions[i]);       /* its last words */
+	sessions[i] = (struct session){ .open = 1, .gen = ++gen,
+					.used = requests };
 	sessions[i].plen = (size_t)snprintf(sessions[i].prefix,
 					    sizeof sessions[i].prefix,
 					    "[%s] ", name);
@@ -98,17 +120,21 @@ static enum cons_err open_session(struct uk_msg *m, const uint64_t *w)
 static void serve(struct uk_msg *m)
 {
 	uint64_t label = m->label, op = CONS_OP(label), n = CONS_COUNT(label);
-	uint64_t w[4];
+	uint64_t w[4], badge = m->badge;
 	struct session *s = find(m->badge);
 	enum cons_err e = CONS_OK;
 
 	memcpy(w, m->w, sizeof w);
+	if (s)
+		s->used = ++requests;
 	if (m->cap != UK_NO_CAP)
 		uk_cap_delete(m->cap);  /* none is ever taken */
 	*m = (struct uk_msg){ .cap = UK_NO_CAP };
 	dev_poll(&dev);
 	if (n > CONS_BYTES_MAX || (label >> 24))
 		e = CONS_E_BAD_REQUEST;
+	else if (op == CONS_OP_WRITE && !s && badge != PUBLIC_BADGE)
+		e = CONS_E_NO_SESSION;  /* a session that was ended */
 	else if (op == CONS_OP_WRITE)
 		e = put_bytes(s, (const uint8_t *)w, n);
 	else if (op == CONS_OP_READ)

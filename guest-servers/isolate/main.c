@@ -45,6 +45,10 @@ int main(uint64_t arg)
 	case 8:                                 /* jump into kernel text */
 		((void (*)(void))KERNEL_ADDR)();
 		return 0;
+	case 9:         /* print (a console session opens), then #UD */
+		printf("isolate: a line, then a fault\n");
+		__asm__ volatile("ud2");
+		return 0;
 	default:
 		printf("isolate: unknown mode %lu\n", arg);
 		return 2;

@@ -4,6 +4,8 @@
 #include "uk.h"
 #include "ulib.h"
 
+#define CONOUT_REOPEN_MAX       16
+
 enum conout_state {
 	CONOUT_UNKNOWN = 0,     /* not looked for yet */
 	CONOUT_OPEN,            /* session holds my session endpoint */
@@ -64,6 +66,24 @@ static void give_up(void)
 	state = CONOUT_LOG;
 }
 
+/* My session was ended (the server made room for a newer one): open a
+ * new one, at most CONOUT_REOPEN_MAX times in my life, so that more
+ * writers than sessions cannot take turns ending each other's forever
+ * (past that, the kernel log). */
+static int reopen(void)
+{
+	static unsigned reopened;
+
+	uk_cap_delete(session);
+	uk_slot_free(session);
+	session = UK_NO_CAP;
+	if (reopened++ >= CONOUT_REOPEN_MAX || find_console() < 0) {
+		state = CONOUT_LOG;
+		return -1;
+	}
+	return 0;
+}
+
 int conout_write(const char *s, size_t n)
 {
 	if (n == 0)
@@ -76,9 +96,13 @@ int conout_write(const char *s, size_t n)
 		size_t k = n < CONS_BYTES_MAX ? n : CONS_BYTES_MAX;
 		struct uk_msg m = { .label = CONS_LABEL(CONS_OP_WRITE, k),
 				    .cap = UK_NO_CAP };
+		enum uk_err e;
 
 		memcpy(m.w, s, k);
-		if (uk_call(session, &m) != UK_OK || m.label != CONS_OK) {
+		e = uk_call(session, &m);
+		if (e == UK_OK && m.label == CONS_E_NO_SESSION && reopen() == 0)
+			continue;       /* ended for a newer one: again */
+		if (e != UK_OK || m.label != CONS_OK) {
 			give_up();      /* the server died (UK_E_DEAD) or broke */
 			return -1;
 		}

@@ -123,6 +123,23 @@ for plat in vmm qemu-kvm qemu-tcg; do
 		'^cecho: 0 lines echoed$' '^init: started hello' \
 		'^registry: console registered' '^console: virtio-console, serving$'
 
+	# Nine programs print, then fault without closing their sessions (the
+	# server has 8): the least recent are ended for the newcomers, and
+	# hello and cecho, started after them, still get sessions of their own.
+	printf 'quit\n' >"$TMP/in"
+	many=$(printf 'isolate:9,%.0s' 1 2 3 4 5 6 7 8 9)
+	boot_console $plat "quiet restarts=0 services=echo,console run=${many}hello,cecho" "$TMP/in"
+	if [ "$RC" = 1 ] &&
+	   [ "$(grep -c '^\[isolate\] isolate: a line, then a fault$' "$OUT")" = 9 ] &&
+	   grep -q '^\[hello\] hello: done$' "$OUT" &&
+	   grep -q '^\[cecho\] bye$' "$OUT" &&
+	   [ "$(grep -c '^fault: isolate .*#UD' "$LOG")" = 9 ]; then
+		ok "$plat: sessions of programs that died are reclaimed"
+	else
+		bad "$plat: sessions of programs that died (status $RC)"
+		sed 's/^/#   /' "$OUT" "$LOG" | tail -20
+	fi
+
 	if [ $plat = vmm ]; then
 		boot vmm "services=console bootonly" --no-console
 	else

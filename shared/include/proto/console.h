@@ -9,6 +9,10 @@
  * are. OPEN(name) answers a capability badged for a session: lines
  * written on it go out whole, each prefixed with "[name] ", so that the
  * lines of several writers do not mix (a line is cut at CONS_LINE_MAX).
+ * A client that dies never closes its session, so OPEN with all
+ * CONS_SESSIONS_MAX taken ends the one used least recently (its partial
+ * line is written out); a WRITE on an ended session is refused with
+ * CONS_E_NO_SESSION, and its client may OPEN again.
  *
  * Input is one stream shared by every reader, first come first served.
  * READ never blocks: the server is one thread and can answer only its
@@ -47,8 +51,9 @@ enum cons_err {
 	CONS_OK = 0,
 	CONS_E_BAD_REQUEST,     /* unknown op, count over CONS_BYTES_MAX */
 	CONS_E_BAD_NAME,        /* OPEN: empty or not NUL-padded */
-	CONS_E_FULL,            /* OPEN: CONS_SESSIONS_MAX are open */
-	CONS_E_NO_SESSION,      /* CLOSE outside a session */
+	CONS_E_FULL,            /* OPEN: no session endpoint could be made */
+	CONS_E_NO_SESSION,      /* CLOSE outside a session, WRITE on an
+	                           ended one */
 	CONS_E_IO,              /* the device is broken */
 	CONS_E_MAX
 };
