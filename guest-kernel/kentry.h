@@ -15,7 +15,8 @@ _Noreturn void kernel_exit(void);
  * stack; never returns. */
 _Noreturn void user_trap(struct trap_frame *r);
 /* Vector 3 (isr.S): on the trap entry, the entry page's int3 is a system
- * call and never returns; any other int3 goes to trap_dispatch. */
+ * call, which returns (to isr.S's iretq) only when the caller keeps the
+ * CPU; any other int3 goes to trap_dispatch. */
 void trap_int3(struct trap_frame *r);
 /* The syscall instruction's C entry (user.S). */
 _Noreturn void user_syscall(struct trap_frame *r);

@@ -43,8 +43,9 @@ static void cpuid(uint32_t leaf, uint32_t r[4])
 			 "=d"(r[3]) : "a"(leaf), "c"(0));
 }
 
-/* The timing leaf under a hypervisor that has it: LAPIC timer ticks per
- * ms (its bus kHz, at divide 1) and timer_tsc_khz; else 0. */
+/* The timing leaf under a hypervisor that defines it (KVM as ./vmm sets
+ * it up, VMware): LAPIC timer ticks per ms (its bus kHz, at divide 1) and
+ * timer_tsc_khz; else 0. */
 static uint32_t rates_from_cpuid(void)
 {
 	uint32_t r[4];
@@ -55,6 +56,9 @@ static uint32_t rates_from_cpuid(void)
 	cpuid(CPUID_HV_BASE, r);
 	if (r[0] < CPUID_HV_TIMING || r[0] >= CPUID_HV_BASE + 0x10000)
 		return 0;
+	if (!(r[1] == 0x4b4d564b && r[2] == 0x564b4d56 && r[3] == 0x4d) &&
+	    !(r[1] == 0x61774d56 && r[2] == 0x4d566572 && r[3] == 0x65726177))
+		return 0;       /* not "KVMKVMKVM\0\0\0" nor "VMwareVMware" */
 	cpuid(CPUID_HV_TIMING, r);
 	if (!r[0] || !r[1])
 		return 0;
@@ -91,11 +95,13 @@ static uint32_t calibrate(void)
 uint32_t timer_init(unsigned hz)
 {
 	uint32_t per_ms = hz ? rates_from_cpuid() : 0;
-	uint64_t count;
+	uint64_t count = per_ms ? (uint64_t)per_ms * 1000 / hz : 0;
 
-	if (hz && !per_ms)
+	if (hz && !count) {             /* none stated, or no use */
+		timer_source = "PIT";
 		per_ms = calibrate();
-	count = per_ms ? (uint64_t)per_ms * 1000 / hz : 0;
+		count = per_ms ? (uint64_t)per_ms * 1000 / hz : 0;
+	}
 	if (!count)
 		return 0;
 	lapic_timer_periodic(TIMER_VECTOR,

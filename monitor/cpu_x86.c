@@ -140,29 +140,29 @@ void cpu_filter_cpuid(struct kvm_cpuid_entry2 *e, unsigned n,
 	}
 }
 
-unsigned cpu_add_timing_leaf(struct kvm_cpuid_entry2 *e, unsigned n,
-			     uint32_t tsc_khz)
+bool cpu_add_timing_leaf(struct kvm_cpuid_entry2 *e, unsigned *n,
+			 uint32_t tsc_khz)
 {
 	struct kvm_cpuid_entry2 *base = NULL, *timing = NULL;
 
-	for (unsigned i = 0; i < n; i++) {
+	for (unsigned i = 0; i < *n; i++) {
 		if (e[i].function == CPU_LEAF_HV_BASE)
 			base = &e[i];
 		if (e[i].function == CPU_LEAF_HV_TIMING)
 			timing = &e[i];
 	}
-	if (!base || !tsc_khz)
-		return n;
+	if (!base || !tsc_khz || (!timing && *n >= CPU_KVM_CPUID_MAX))
+		return false;
 	if (base->eax < CPU_LEAF_HV_TIMING)
 		base->eax = CPU_LEAF_HV_TIMING;
 	if (!timing)
-		timing = &e[n++];
+		timing = &e[(*n)++];
 	*timing = (struct kvm_cpuid_entry2){
 		.function = CPU_LEAF_HV_TIMING,
 		.eax = tsc_khz,
 		.ebx = CPU_KVM_LAPIC_KHZ,
 	};
-	return n;
+	return true;
 }
 
 static struct kvm_segment cpu_flat_segment(uint16_t selector, uint8_t type)

@@ -38,15 +38,19 @@ void cpu_filter_cpuid(struct kvm_cpuid_entry2 *e, unsigned n,
  * per ns: APIC_BUS_CYCLE_NS, the default where it can be changed). */
 #define CPU_KVM_LAPIC_KHZ       1000000u
 
+/* KVM_SET_CPUID2 takes at most this many entries (KVM_MAX_CPUID_ENTRIES). */
+#define CPU_KVM_CPUID_MAX       256u
+
 /*
  * Give the guest the timer rates in the timing leaf: raise the hypervisor
  * range's top (leaf 0x40000000's eax) to 0x40000010 and set that leaf to
- * tsc_khz and CPU_KVM_LAPIC_KHZ, in e[0..n) or as e[n] (the caller leaves
- * room for one more). Only in a table with leaf 0x40000000 (KVM's);
- * returns the new count.
+ * tsc_khz and CPU_KVM_LAPIC_KHZ, in e[0..*n) or as e[*n] (the caller
+ * leaves room for one more; *n grows then). Only with a rate, in a table
+ * with leaf 0x40000000 (KVM's) and room under CPU_KVM_CPUID_MAX. Returns
+ * whether the leaf is there.
  */
-unsigned cpu_add_timing_leaf(struct kvm_cpuid_entry2 *e, unsigned n,
-			     uint32_t tsc_khz);
+bool cpu_add_timing_leaf(struct kvm_cpuid_entry2 *e, unsigned *n,
+			 uint32_t tsc_khz);
 
 /*
  * Set the segment, descriptor-table and control registers of the PVH

@@ -38,7 +38,8 @@ int kstats_append(char *line, size_t n, int fd, const char *prefix,
 		  struct errmsg *err)
 {
 	struct kvm_stats_header h;
-	struct kvm_stats_desc *d;
+	struct kvm_stats_desc d;
+	char *name;
 	size_t dsz, len = strlen(line);
 	uint8_t *descs;
 	int r;
@@ -51,7 +52,7 @@ int kstats_append(char *line, size_t n, int fd, const char *prefix,
 		errmsg_set(err, "statistics header: %s", strerror(-r));
 		return r;
 	}
-	dsz = sizeof(*d) + h.name_size;
+	dsz = sizeof(d) + h.name_size;
 	descs = calloc(h.num_desc ? h.num_desc : 1, dsz);
 	if (!descs) {
 		errmsg_set(err, "statistics: %s", strerror(ENOMEM));
@@ -59,18 +60,27 @@ int kstats_append(char *line, size_t n, int fd, const char *prefix,
 	}
 	r = read_at(fd, descs, h.num_desc * dsz, h.desc_offset);
 	for (uint32_t i = 0; r == 0 && i < h.num_desc; i++) {
+		char tok[KSTATS_MAX_NAME + 32];
 		uint64_t v;
+		int k;
 
-		d = (struct kvm_stats_desc *)(descs + i * dsz);
-		d->name[h.name_size - 1] = '\0';
-		if (!is_counter(d))
+		/* Copied out: name_size need not keep descriptors aligned. */
+		memcpy(&d, descs + i * dsz, sizeof(d));
+		name = (char *)descs + i * dsz + sizeof(d);
+		name[h.name_size - 1] = '\0';
+		if (!is_counter(&d))
 			continue;
 		r = read_at(fd, &v, sizeof(v), (uint64_t)h.data_offset +
-			    d->offset);
-		if (r == 0 && v && len < n)
-			len += (size_t)snprintf(line + len, n - len,
-						" %s%s=%llu", prefix, d->name,
-						(unsigned long long)v);
+			    d.offset);
+		if (r < 0 || !v)
+			continue;
+		/* Whole tokens only: a cut one could read as another value. */
+		k = snprintf(tok, sizeof(tok), " %.8s%s=%llu", prefix, name,
+			     (unsigned long long)v);
+		if (k > 0 && (size_t)k < sizeof(tok) && len + (size_t)k < n) {
+			memcpy(line + len, tok, (size_t)k + 1);
+			len += (size_t)k;
+		}
 	}
 	free(descs);
 	if (r < 0) {

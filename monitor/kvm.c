@@ -169,9 +169,9 @@ static int kvm_setup_cpuid(struct kvm_vm *vm, struct errmsg *err)
 		goto out;
 	cpu_filter_cpuid(cpuid->entries, cpuid->nent, &f);
 	n = cpuid->nent;
-	cpuid->nent = cpu_add_timing_leaf(cpuid->entries, n, vm->tsc_khz);
-	if (cpuid->nent == n)
+	if (!cpu_add_timing_leaf(cpuid->entries, &n, vm->tsc_khz))
 		vm->tsc_khz = 0;        /* not told: a PIT, then */
+	cpuid->nent = n;
 	r = KVM_IOCTL(vm->vcpu_fd, KVM_SET_CPUID2, cpuid, err);
 out:
 	free(cpuid);

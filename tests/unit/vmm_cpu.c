@@ -123,10 +123,10 @@ Test(cpuid, topology)
 Test(cpuid, timing_leaf_appended)
 {
 	struct kvm_cpuid_entry2 e[3] = { entry(1, 0), entry(0x40000000, 0) };
-	unsigned n;
+	unsigned n = 2;
 
 	e[1].eax = 0x40000001;
-	n = cpu_add_timing_leaf(e, 2, 2600000);
+	cr_assert(cpu_add_timing_leaf(e, &n, 2600000));
 	cr_assert_eq(n, 3);
 	cr_assert_eq(e[1].eax, 0x40000010, "the range reaches the leaf");
 	cr_assert_eq(e[1].ebx, 0xbbbbbbbb, "signature kept");
@@ -143,8 +143,11 @@ Test(cpuid, timing_leaf_replaced_range_kept)
 		entry(0x40000000, 0), entry(0x40000010, 0), entry(7, 0),
 	};
 
+	unsigned n = 3;
+
 	e[0].eax = 0x40000020;  /* a longer range stays as long */
-	cr_assert_eq(cpu_add_timing_leaf(e, 3, 1000), 3, "no second copy");
+	cr_assert(cpu_add_timing_leaf(e, &n, 1000), "given, in place");
+	cr_assert_eq(n, 3, "no second copy");
 	cr_assert_eq(e[0].eax, 0x40000020);
 	cr_assert_eq(e[1].eax, 1000);
 	cr_assert_eq(e[1].ebx, 1000000);
@@ -155,12 +158,23 @@ Test(cpuid, timing_leaf_not_without_rate_or_range)
 {
 	struct kvm_cpuid_entry2 e[2] = { entry(1, 0) };
 	struct kvm_cpuid_entry2 k[2] = { entry(0x40000000, 0) };
+	static struct kvm_cpuid_entry2 full[CPU_KVM_CPUID_MAX + 1];
+	unsigned n = 1;
 
-	cr_assert_eq(cpu_add_timing_leaf(e, 1, 2600000), 1,
-		     "no hypervisor range: nothing added");
+	cr_assert(!cpu_add_timing_leaf(e, &n, 2600000),
+		  "no hypervisor range: nothing added");
+	cr_assert_eq(n, 1);
 	k[0].eax = 0x40000001;
-	cr_assert_eq(cpu_add_timing_leaf(k, 1, 0), 1, "no rate: nothing");
+	cr_assert(!cpu_add_timing_leaf(k, &n, 0), "no rate: nothing");
+	cr_assert_eq(n, 1);
 	cr_assert_eq(k[0].eax, 0x40000001);
+	full[0] = entry(0x40000000, 0);
+	full[0].eax = 0x40000001;
+	n = CPU_KVM_CPUID_MAX;
+	cr_assert(!cpu_add_timing_leaf(full, &n, 2600000),
+		  "a full table: KVM would refuse one more");
+	cr_assert_eq(n, CPU_KVM_CPUID_MAX);
+	cr_assert_eq(full[0].eax, 0x40000001, "the range left alone too");
 }
 
 /* Decode a GDT descriptor into what a segment cache would hold. */
