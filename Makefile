@@ -72,7 +72,7 @@ USER_PURE   := $(wildcard guest-servers/lib/alloc.c guest-servers/lib/elf.c \
                  guest-servers/net/arp.c guest-servers/net/ip.c \
                  guest-servers/net/udp.c guest-servers/net/socket.c)
 
-.PHONY: all run test bench bench-boot bench-ipc bench-blk bench-net bench-nested deps clean help
+.PHONY: all run test bench bench-boot bench-ipc bench-blk bench-net bench-nested fuzz deps clean help
 all: vmm kernel.elf
 
 help:
@@ -175,6 +175,25 @@ bench-net: deps all
 
 bench-nested: deps all
 	@bench/nested.sh
+
+# A hostile guest against the monitor's virtio devices, under libFuzzer,
+# AddressSanitizer and UBSan (clang). make test runs a short fixed-seed
+# pass (tests/system/fuzz.sh); make fuzz runs FUZZ_SECONDS on a corpus
+# kept in build/fuzz/corpus.
+FUZZ_SECONDS ?= 60
+FUZZ_SRCS := tests/fuzz/virtio.c $(addprefix monitor/,virtio_mmio.c virtq.c \
+             virtio_blk.c virtio_net.c virtio_console.c bus.c mem.c log.c)
+
+$(B)/fuzz/virtio: $(FUZZ_SRCS) $(wildcard monitor/*.h)
+	@mkdir -p $(dir $@)
+	clang -std=gnu11 -g -O1 $(WARN) -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined -D_GNU_SOURCE -DHOST_TEST \
+		-Ishared/include -Imonitor -o $@ $(FUZZ_SRCS)
+
+fuzz: $(B)/fuzz/virtio
+	@mkdir -p $(B)/fuzz/corpus
+	$(B)/fuzz/virtio -max_total_time=$(FUZZ_SECONDS) \
+		-artifact_prefix=$(B)/fuzz/ $(B)/fuzz/corpus
 
 clean:
 	rm -rf $(B) vmm kernel.elf bench/out

@@ -22,6 +22,9 @@ if ! scripts/kvm-ok.sh "${VMM_KVM:-/dev/kvm}" 2>/dev/null; then
 	ldd "$(command -v busybox || echo /nonexistent)" 2>&1 |
 		grep -q 'not a dynamic' || nested+=(busybox-static)
 fi
+# tests/system/fuzz.sh builds its target with clang's libFuzzer; optional
+# too (it skips without).
+command -v clang >/dev/null 2>&1 || nested+=(clang)
 
 [ ${#need[@]} -eq 0 ] && [ ${#nested[@]} -eq 0 ] && exit 0
 
@@ -37,13 +40,13 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 		fi
 	fi
 	if [ ${#nested[@]} -gt 0 ]; then
-		echo "deps: installing ${nested[*]} (for the nested-KVM test)"
+		echo "deps: installing ${nested[*]} (optional: nested-KVM and fuzz tests)"
 		apt-get install -y -qq --no-install-recommends "${nested[@]}" \
 			>/dev/null 2>&1 ||
-			echo "deps: could not install ${nested[*]}: nested.sh will skip" >&2
+			echo "deps: could not install ${nested[*]}: those tests will skip" >&2
 	fi
 	exit 0
 fi
-[ ${#need[@]} -eq 0 ] && exit 0         # the nested test will say it skips
+[ ${#need[@]} -eq 0 ] && exit 0         # the optional tests say they skip
 echo "deps: missing packages; run: sudo $line" >&2
 exit 1

@@ -83,6 +83,17 @@ static long get_line(char *line)
 	}
 }
 
+/* Says s through my session me; the service may have ended it to make
+ * room for newer ones (it keeps CONS_SESSIONS_MAX): then through a new
+ * one. 0 or -1. */
+static int say(uint64_t *me, const char *s)
+{
+	if (*me != UK_NO_CAP && put(*me, s, strlen(s)) == 0)
+		return 0;
+	*me = open_session("cecho");
+	return *me == UK_NO_CAP ? -1 : put(*me, s, strlen(s));
+}
+
 int main(uint64_t arg)
 {
 	static char line[LINE_MAX + 8], out[LINE_MAX + 16];
@@ -98,7 +109,7 @@ int main(uint64_t arg)
 		return 1;
 	}
 	me = open_session("cecho");
-	if (me == UK_NO_CAP || put(me, "ready\n", 6) < 0) {
+	if (say(&me, "ready\n") < 0) {
 		eprintf("cecho: cannot open a session\n");
 		return 1;
 	}
@@ -117,11 +128,7 @@ int main(uint64_t arg)
 		eprintf("cecho: no more input after %d lines\n", lines);
 		return 1;
 	}
-	/* My session may have been ended to make room for newer ones (the
-	 * service keeps CONS_SESSIONS_MAX): a new one says bye then. */
-	if (put(me, "bye\n", 4) < 0 &&
-	    (me = open_session("cecho")) != UK_NO_CAP)
-		put(me, "bye\n", 4);
+	say(&me, "bye\n");
 	eprintf("cecho: %d lines echoed\n", lines);
 	eprintf("utest console: ok\n");
 	return 0;

@@ -108,7 +108,7 @@ static enum cons_err open_session(struct uk_msg *m, const uint64_t *w)
 	if (sessions[i].open && sessions[i].len)
 		flush_line(&sessions[i]);       /* its last words */
 	sessions[i] = (struct session){ .open = 1, .gen = ++gen,
-					.used = requests };
+					.used = ++requests };
 	sessions[i].plen = (size_t)snprintf(sessions[i].prefix,
 					    sizeof sessions[i].prefix,
 					    "[%s] ", name);

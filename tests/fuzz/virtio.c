@@ -1,0 +1,278 @@
+/*
+ * libFuzzer target: a hostile guest against the monitor's virtio devices
+ * (virtio_mmio.c, virtq.c, virtio_blk.c, virtio_net.c, virtio_console.c),
+ * all three on one MMIO bus, driven synchronously as the unit tests do.
+ * The input is a program of operations: register reads and writes of any
+ * size at any offset, writes into guest RAM (the rings, descriptors and
+ * buffers), chains of descriptors posted as a driver would (contents
+ * fuzzed), frames from the host side of the net device, console input,
+ * and a well-formed bring-up so that the fuzzer reaches the queues.
+ *
+ * Guest RAM sits between PROT_NONE guard pages, so a host access outside
+ * it faults; AddressSanitizer and UBSan watch the rest. After each input
+ * every device must still answer its magic register.
+ *
+ * make fuzz (FUZZ_SECONDS, default 60) runs it; make test runs a short,
+ * fixed-seed pass (tests/fuzz/run.sh).
+ */
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <platform.h>
+
+#include "bus.h"
+#include "mem.h"
+#include "virtio_blk.h"
+#include "virtio_console.h"
+#include "virtio_net.h"
+
+#define RAM             (64u * 1024)    /* small: random addresses hit */
+#define GUARD           4096u
+#define NDEV            3
+#define WINDOW(i)       (PLAT_VIRTIO_MMIO_BASE + (i) * PLAT_VIRTIO_MMIO_STRIDE)
+
+/* Where bring_up put each device's queues (the input may move them). */
+struct ring {
+	uint64_t desc, avail;
+	uint16_t num, next_desc, avail_idx;
+};
+
+static struct ring rings[NDEV][2];
+static struct mem m;
+static struct bus mmio;
+static struct vblk blk;
+static struct vnet net;
+static struct vcons cons;
+static int net_sp[2], cons_in[2], cons_out;
+static uint8_t *ram_map;
+
+static void die(const char *what)
+{
+	perror(what);
+	abort();
+}
+
+static void irq(void *ctx, unsigned gsi)
+{
+	(void)ctx;
+	(void)gsi;
+}
+
+static void setup(void)
+{
+	static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 1, 2, 3 };
+	char path[] = "/tmp/vmm-fuzz-disk-XXXXXX";
+	struct errmsg err = { .text = "" };
+	int fd;
+
+	ram_map = mmap(NULL, RAM + 2 * GUARD, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ram_map == MAP_FAILED ||
+	    mprotect(ram_map + GUARD, RAM, PROT_READ | PROT_WRITE) < 0)
+		die("guest RAM");
+	m.host = ram_map + GUARD;
+	m.size = RAM;
+	bus_init(&mmio, BUS_MMIO);
+
+	fd = mkstemp(path);
+	if (fd < 0 || ftruncate(fd, 8 * 512 + 100) < 0)
+		die("disk");
+	close(fd);
+	blk.fd = -1;
+	if (vblk_open(&blk, path, false, &m, &err) < 0) {
+		fprintf(stderr, "%s\n", err.text);
+		abort();
+	}
+	unlink(path);
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0, net_sp) < 0)
+		die("socketpair");
+	vnet_init(&net, &m, net_sp[0], mac);
+
+	if (pipe2(cons_in, O_NONBLOCK) < 0)
+		die("pipe");
+	cons_out = open("/dev/null", O_WRONLY);
+	if (cons_out < 0)
+		die("/dev/null");
+	vcons_init(&cons, &m, cons_in[0], cons_out);
+
+	blk.dev.irq = net.dev.irq = cons.dev.irq = irq;
+	if (virtio_register(&blk.dev, &mmio, 0) < 0 ||
+	    virtio_register(&net.dev, &mmio, 1) < 0 ||
+	    virtio_register(&cons.dev, &mmio, 2) < 0)
+		die("virtio_register");
+}
+
+/* The input, read from the front; zeros once it runs out. */
+struct in {
+	const uint8_t *p;
+	size_t n;
+};
+
+static uint64_t take(struct in *in, unsigned bytes)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < bytes; i++) {
+		uint8_t b = 0;
+
+		if (in->n) {
+			b = *in->p++;
+			in->n--;
+		}
+		v |= (uint64_t)b << (8 * i);
+	}
+	return v;
+}
+
+static void wr(unsigned dev, uint64_t off, uint64_t v)
+{
+	bus_write(&mmio, WINDOW(dev) + off, 4, v);
+}
+
+static void put16(uint64_t gpa, uint16_t v)
+{
+	if (gpa + 2 <= RAM)
+		memcpy(m.host + gpa, &v, 2);
+}
+
+/* A chain of 1 to 4 descriptors (addresses, lengths and directions from
+ * the input, near RAM or anywhere) made available on queue q, then a
+ * notify: the shape a driver posts, with fuzzed contents. */
+static void post(struct in *in, unsigned dev, unsigned q)
+{
+	struct ring *r = &rings[dev][q];
+	unsigned k = (unsigned)take(in, 1), n = k % 4 + 1;
+	uint16_t head;
+
+	if (!r->num)
+		return;
+	head = r->next_desc % r->num;
+	for (unsigned i = 0; i < n; i++) {
+		uint16_t idx = (uint16_t)((head + i) % r->num);
+		uint64_t d = r->desc + 16ull * idx;
+		uint64_t addr = k & 0x80 ? take(in, 8) : take(in, 2) % RAM;
+		uint32_t len = (uint32_t)(k & 0x40 ? take(in, 4) : take(in, 2));
+		uint16_t flags = (uint16_t)(take(in, 1) & 2);   /* WRITE */
+
+		if (i + 1 < n)
+			flags |= 1;                             /* NEXT */
+		if (d + 16 > RAM)
+			break;
+		memcpy(m.host + d, &addr, 8);
+		memcpy(m.host + d + 8, &len, 4);
+		memcpy(m.host + d + 12, &flags, 2);
+		put16(d + 14, (uint16_t)((idx + 1) % r->num));
+	}
+	r->next_desc = (uint16_t)(head + n);
+	put16(r->avail + 4 + 2ull * (r->avail_idx % r->num), head);
+	put16(r->avail + 2, ++r->avail_idx);
+	wr(dev, 0x50, q);
+}
+
+/* Reset, VERSION_1 (and whatever the input adds), the queues at
+ * input-chosen places in RAM with input-chosen sizes, DRIVER_OK. */
+static void bring_up(struct in *in, unsigned dev)
+{
+	wr(dev, 0x70, 0);
+	wr(dev, 0x70, 1 | 2);
+	wr(dev, 0x24, 0);
+	wr(dev, 0x20, (uint32_t)take(in, 4));
+	wr(dev, 0x24, 1);
+	wr(dev, 0x20, 1 | (uint32_t)take(in, 1) << 8);
+	wr(dev, 0x70, 1 | 2 | 8);
+	for (unsigned q = 0; q < 2; q++) {
+		uint64_t base = take(in, 2) % RAM & ~0xfull;
+
+		struct ring *r = &rings[dev][q];
+
+		*r = (struct ring){ .desc = base, .avail = (base + 0x1000) % RAM,
+				    .num = (uint16_t)(1u << (take(in, 1) % 9)) };
+		wr(dev, 0x30, q);
+		wr(dev, 0x38, r->num);                          /* 1..256 */
+		wr(dev, 0x80, (uint32_t)base);
+		wr(dev, 0x84, 0);
+		wr(dev, 0x90, (uint32_t)(base + 0x1000) % RAM);
+		wr(dev, 0x94, 0);
+		wr(dev, 0xa0, (uint32_t)(base + 0x2000) % RAM);
+		wr(dev, 0xa4, 0);
+		wr(dev, 0x44, 1);
+	}
+	wr(dev, 0x70, 1 | 2 | 4 | 8);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static int ready;
+	struct in in = { data, size };
+	uint8_t buf[2048];
+	uint64_t v;
+
+	if (!ready) {
+		setup();
+		ready = 1;
+	}
+	memset(m.host, 0, RAM);
+	memset(rings, 0, sizeof rings);
+	for (unsigned d = 0; d < NDEV; d++)
+		wr(d, 0x70, 0);                 /* every input starts clean */
+	while (in.n) {
+		unsigned op = (unsigned)take(&in, 1), dev = op / 8 % NDEV;
+		unsigned sizes[4] = { 1, 2, 4, 8 }, sz = sizes[op / 32 % 4];
+		uint64_t off = take(&in, 2) & 0x1ff;
+		unsigned len;
+
+		switch (op % 8) {
+		case 0:                         /* register write */
+			bus_write(&mmio, WINDOW(dev) + off, sz, take(&in, 4));
+			break;
+		case 1:                         /* register read */
+			bus_read(&mmio, WINDOW(dev) + off, sz, &v);
+			break;
+		case 3:                         /* a request */
+			post(&in, dev, (unsigned)off & 1);
+			break;
+		case 2:                         /* guest RAM */
+			len = (unsigned)take(&in, 1);
+			off = (off << 7 | take(&in, 1)) % RAM;
+			for (unsigned i = 0; i < len && off + i < RAM; i++)
+				m.host[off + i] = (uint8_t)take(&in, 1);
+			break;
+		case 4:                         /* notify a queue */
+			wr(dev, 0x50, (uint32_t)(off & 3));
+			break;
+		case 5:                         /* a frame from the host */
+			len = (unsigned)(off % sizeof buf);
+			memset(buf, (int)op, len);
+			if (write(net_sp[1], buf, len ? len : 1) >= 0)
+				vnet_input(&net.dev);
+			break;
+		case 6:                         /* console input */
+			len = (unsigned)(off % 64) + 1;
+			memset(buf, 'a' + (int)(op % 26), len);
+			if (write(cons_in[1], buf, len) >= 0)
+				vcons_input(&cons.dev);
+			break;
+		case 7:
+			bring_up(&in, dev);
+			break;
+		}
+	}
+	/* Whatever happened, each device still answers (the monitor and the
+	 * other devices keep running). */
+	for (unsigned d = 0; d < NDEV; d++)
+		if (!bus_read(&mmio, WINDOW(d), 4, &v) || v != 0x74726976)
+			abort();
+	/* Drain what the net device sent, so the socket never fills. */
+	while (read(net_sp[1], buf, sizeof buf) > 0)
+		;
+	return 0;
+}
