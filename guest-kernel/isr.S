@@ -3,7 +3,8 @@
  * 16 * i (desc.S builds the IDT from that rule): stubs 0-32 push a zero
  * error code when the CPU does not, then the vector, and join
  * trap_common (stub 3, int3, joins trap_int3_entry); stub 33 is the
- * spurious vector (no EOI, by definition); stubs 34-57 are the device interrupts, vectors IRQ_VECTOR0 + 0..23.
+ * spurious vector (no EOI, by definition); stubs 34-57 are the device
+ * interrupts, vectors IRQ_VECTOR0 + 0..23.
  */
 #include "arch.h"
 
