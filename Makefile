@@ -184,7 +184,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_SRCS := tests/fuzz/virtio.c $(addprefix monitor/,virtio_mmio.c virtq.c \
              virtio_blk.c virtio_net.c virtio_console.c bus.c mem.c log.c)
 
-$(B)/fuzz/virtio: $(FUZZ_SRCS) $(wildcard monitor/*.h)
+$(B)/fuzz/virtio: $(FUZZ_SRCS) $(wildcard monitor/*.h) shared/include/platform.h
 	@mkdir -p $(dir $@)
 	clang -std=gnu11 -g -O1 $(WARN) -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined -D_GNU_SOURCE -DHOST_TEST \

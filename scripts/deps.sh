@@ -22,9 +22,9 @@ if ! scripts/kvm-ok.sh "${VMM_KVM:-/dev/kvm}" 2>/dev/null; then
 	ldd "$(command -v busybox || echo /nonexistent)" 2>&1 |
 		grep -q 'not a dynamic' || nested+=(busybox-static)
 fi
-# tests/system/fuzz.sh builds its target with clang's libFuzzer; optional
-# too (it skips without).
-command -v clang >/dev/null 2>&1 || nested+=(clang)
+# tests/system/fuzz.sh builds its target with clang's libFuzzer, whose
+# runtime Debian's clang only recommends; optional too (it skips without).
+scripts/fuzz-ok.sh 2>/dev/null || nested+=(clang libclang-rt-dev)
 
 [ ${#need[@]} -eq 0 ] && [ ${#nested[@]} -eq 0 ] && exit 0
 

@@ -40,12 +40,16 @@ static uint64_t open_session(const char *name)
 {
 	struct uk_msg m = { .label = CONS_OP_OPEN, .cap = UK_NO_CAP };
 	uint64_t slot = uk_slot_alloc();
+	enum uk_err e = UK_E_ARG;
 
-	if (reg_name_pack(name, m.w) != REG_OK ||
-	    uk_call_rcv(cons, &m, slot) != UK_OK || m.label != CONS_OK ||
-	    m.cap != slot)
-		return UK_NO_CAP;
-	return slot;
+	if (slot != UK_NO_CAP && reg_name_pack(name, m.w) == REG_OK)
+		e = uk_call_rcv(cons, &m, slot);
+	if (e == UK_OK && m.label == CONS_OK && m.cap == slot)
+		return slot;
+	if (e == UK_OK && m.cap == slot)
+		uk_cap_delete(slot);    /* a capability came with a refusal */
+	uk_slot_free(slot);
+	return UK_NO_CAP;
 }
 
 /* Reads one line (without its newline) into line; its length, or -1
@@ -90,6 +94,10 @@ static int say(uint64_t *me, const char *s)
 {
 	if (*me != UK_NO_CAP && put(*me, s, strlen(s)) == 0)
 		return 0;
+	if (*me != UK_NO_CAP) {
+		uk_cap_delete(*me);
+		uk_slot_free(*me);
+	}
 	*me = open_session("cecho");
 	return *me == UK_NO_CAP ? -1 : put(*me, s, strlen(s));
 }

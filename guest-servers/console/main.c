@@ -20,7 +20,7 @@
 
 struct session {
 	int open;
-	uint32_t gen;
+	uint64_t gen;                           /* 56 bits of it in a badge */
 	uint64_t used;                          /* when last asked, in requests */
 	char prefix[CONS_NAME_MAX + 4];         /* "[name] " */
 	size_t plen;
@@ -30,7 +30,7 @@ struct session {
 
 static struct cons_dev dev;
 static struct session sessions[CONS_SESSIONS_MAX];
-static uint32_t gen;
+static uint64_t gen;
 static uint64_t requests;       /* the clock of struct session.used */
 static uint64_t ep;             /* my endpoint */
 static uint64_t minted;         /* a session endpoint on its way out */

@@ -66,14 +66,15 @@ static void give_up(void)
 	state = CONOUT_LOG;
 }
 
+/* Sessions opened in a row with no write getting through between them. */
+static unsigned reopened;
+
 /* My session was ended (the server made room for a newer one): open a
- * new one, at most CONOUT_REOPEN_MAX times in my life, so that more
- * writers than sessions cannot take turns ending each other's forever
- * (past that, the kernel log). */
+ * new one, at most CONOUT_REOPEN_MAX times in a row, so that more writers
+ * than sessions cannot take turns ending each other's forever (past
+ * that, the kernel log). */
 static int reopen(void)
 {
-	static unsigned reopened;
-
 	uk_cap_delete(session);
 	uk_slot_free(session);
 	session = UK_NO_CAP;
@@ -106,6 +107,7 @@ int conout_write(const char *s, size_t n)
 			give_up();      /* the server died (UK_E_DEAD) or broke */
 			return -1;
 		}
+		reopened = 0;
 		s += k;
 		n -= k;
 	}

@@ -12,8 +12,11 @@
  * it faults; AddressSanitizer and UBSan watch the rest. After each input
  * every device must still answer its magic register.
  *
+ * Each input starts from the same state (devices made anew, RAM, disk,
+ * socket and pipe emptied), so a saved input replays on its own.
+ *
  * make fuzz (FUZZ_SECONDS, default 60) runs it; make test runs a short,
- * fixed-seed pass (tests/fuzz/run.sh).
+ * fixed-seed pass (tests/system/fuzz.sh).
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -35,6 +38,7 @@
 #define RAM             (64u * 1024)    /* small: random addresses hit */
 #define GUARD           4096u
 #define NDEV            3
+#define DISK            (8 * 512 + 100)         /* not whole sectors */
 #define WINDOW(i)       (PLAT_VIRTIO_MMIO_BASE + (i) * PLAT_VIRTIO_MMIO_STRIDE)
 
 /* Where bring_up put each device's queues (the input may move them). */
@@ -44,6 +48,7 @@ struct ring {
 };
 
 static struct ring rings[NDEV][2];
+static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 1, 2, 3 };
 static struct mem m;
 static struct bus mmio;
 static struct vblk blk;
@@ -66,7 +71,6 @@ static void irq(void *ctx, unsigned gsi)
 
 static void setup(void)
 {
-	static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 1, 2, 3 };
 	char path[] = "/tmp/vmm-fuzz-disk-XXXXXX";
 	struct errmsg err = { .text = "" };
 	int fd;
@@ -81,7 +85,7 @@ static void setup(void)
 	bus_init(&mmio, BUS_MMIO);
 
 	fd = mkstemp(path);
-	if (fd < 0 || ftruncate(fd, 8 * 512 + 100) < 0)
+	if (fd < 0 || ftruncate(fd, DISK) < 0)
 		die("disk");
 	close(fd);
 	blk.fd = -1;
@@ -207,23 +211,47 @@ static void bring_up(struct in *in, unsigned dev)
 	wr(dev, 0x70, 1 | 2 | 4 | 8);
 }
 
+/* Empty a non-blocking fd. */
+static void drain(int fd)
+{
+	uint8_t b[4096];
+
+	while (read(fd, b, sizeof b) > 0)
+		;
+}
+
+/* The state every input starts from: what a fresh monitor would have. */
+static void fresh(void)
+{
+	memset(m.host, 0, RAM);
+	memset(rings, 0, sizeof rings);
+	drain(net_sp[0]);
+	drain(net_sp[1]);
+	drain(cons_in[0]);
+	if (ftruncate(blk.fd, 0) < 0 || ftruncate(blk.fd, DISK) < 0)
+		die("disk");
+	wr(0, 0x70, 0);                         /* blk: a plain reset */
+	vnet_init(&net, &m, net_sp[0], mac);    /* no held frame */
+	vcons_init(&cons, &m, cons_in[0], cons_out);    /* no held input */
+	net.dev.irq = cons.dev.irq = irq;
+	net.dev.gsi = 6;
+	cons.dev.gsi = 7;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int ready;
 	struct in in = { data, size };
-	uint8_t buf[2048];
+	uint8_t buf[2048] = { 0 };
 	uint64_t v;
 
 	if (!ready) {
 		setup();
 		ready = 1;
 	}
-	memset(m.host, 0, RAM);
-	memset(rings, 0, sizeof rings);
-	for (unsigned d = 0; d < NDEV; d++)
-		wr(d, 0x70, 0);                 /* every input starts clean */
+	fresh();
 	while (in.n) {
 		unsigned op = (unsigned)take(&in, 1), dev = op / 8 % NDEV;
 		unsigned sizes[4] = { 1, 2, 4, 8 }, sz = sizes[op / 32 % 4];
@@ -271,8 +299,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (unsigned d = 0; d < NDEV; d++)
 		if (!bus_read(&mmio, WINDOW(d), 4, &v) || v != 0x74726976)
 			abort();
-	/* Drain what the net device sent, so the socket never fills. */
-	while (read(net_sp[1], buf, sizeof buf) > 0)
-		;
 	return 0;
 }

@@ -2,8 +2,7 @@
 # A short libFuzzer pass of a hostile guest against the monitor's virtio
 # devices (tests/fuzz/virtio.c: register accesses, ring and descriptor
 # contents, frames and console input), under AddressSanitizer and UBSan:
-# FUZZ_RUNS inputs (default 500,000, about 5 s) from a fixed seed, so a
-# run is repeatable. `make fuzz` runs it for longer on a kept corpus.
+# FUZZ_RUNS inputs (default 500,000, about 8 s) from a fixed seed. `make fuzz` runs it for longer on a kept corpus.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/system/lib.sh
 RUNS=${FUZZ_RUNS:-500000}
@@ -11,13 +10,8 @@ NAME="fuzz: $RUNS hostile-guest inputs against virtio-blk, -net, -console"
 
 # Skip only when this machine has no clang with libFuzzer; a fuzz target
 # that does not build is a failure.
-echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n);
-int LLVMFuzzerTestOneInput(const char *d, unsigned long n)
-{ (void)d; (void)n; return 0; }' >"$TMP/probe.c"
-if ! command -v clang >/dev/null 2>&1 ||
-   ! clang -fsanitize=fuzzer,address -o "$TMP/probe" "$TMP/probe.c" \
-	>/dev/null 2>&1; then
-	skip "$NAME (no clang with libFuzzer: apt-get install clang)"
+if ! scripts/fuzz-ok.sh; then
+	skip "$NAME (no clang with libFuzzer: apt-get install clang libclang-rt-dev)"
 	exit 0
 fi
 if ! make -s build/fuzz/virtio >"$TMP/build" 2>&1; then
@@ -25,13 +19,17 @@ if ! make -s build/fuzz/virtio >"$TMP/build" 2>&1; then
 	sed 's/^/#   /' "$TMP/build" | tail -10
 	exit 1
 fi
-build/fuzz/virtio -runs="$RUNS" -seed=1 -max_len=512 \
-	-artifact_prefix="$TMP/" >"$TMP/out" 2>&1
+# Without address-space randomisation the fixed seed nearly always gives
+# the same inputs (host addresses reach libFuzzer's comparison hints);
+# each input starts from the same state, so a kept one replays alone.
+norand=(); setarch -R true 2>/dev/null && norand=(setarch -R)
+timeout 300 "${norand[@]}" build/fuzz/virtio -runs="$RUNS" -seed=1 \
+	-max_len=512 -timeout=10 -artifact_prefix="$TMP/" >"$TMP/out" 2>&1
 rc=$?
 if [ $rc = 0 ] && grep -q "^Done $RUNS runs" "$TMP/out"; then
 	ok "$NAME"
 else
-	bad "$NAME (exit $rc)"
+	bad "$NAME (exit $rc$([ $rc = 124 ] && echo ': over 300 s'))"
 	grep -E 'ERROR|SUMMARY|runtime error|#0 |#1 |#2 ' "$TMP/out" |
 		head -12 | sed 's/^/#   /'
 	for f in "$TMP"/crash-* "$TMP"/leak-* "$TMP"/timeout-*; do
