@@ -25,6 +25,13 @@ rows() {
 
 fresh() { rm -f "$IMG"; truncate -s 16M "$IMG"; }
 
+# per_request METRIC COUNT REQUESTS NOTE: a vmm row of COUNT / REQUESTS.
+per_request() {
+	[ -n "$2" ] && [ "${3:-0}" -gt 0 ] || return 0
+	local per; per=$(awk "BEGIN {printf \"%.2f\", $2 / $3}")
+	row "$1" vmm exits $per $per $per "$3" "$4"
+}
+
 if have_kvm; then
 	fresh
 	out=$(./vmm --stats --kvm-stats --timeout 300 --no-console \
@@ -33,18 +40,12 @@ if have_kvm; then
 		exits=$(echo "$out" | sed -n 's/.*stats: exits=\([0-9]*\).*/\1/p')
 		kexits=$(echo "$out" | sed -n 's/^vmm: kvm-stats:.* exits=\([0-9]*\).*/\1/p')
 		reqs=$(echo "$out" | awk '$1 == "bench" {s += $7} END {print s}')
-		if [ -n "$exits" ] && [ "${reqs:-0}" -gt 0 ]; then
-			per=$(awk "BEGIN {printf \"%.2f\", $exits / $reqs}")
-			row vm_exits_per_request vmm exits $per $per $per \
-				"$reqs" "all $exits exits to the monitor over the block requests"
-		fi
+		per_request vm_exits_per_request "$exits" "$reqs" \
+			"all $exits exits to the monitor over the block requests"
 		# Every exit KVM saw (ioeventfd notifies, interrupts, timer,
 		# page faults, halts), not only those that reached the monitor.
-		if [ -n "$kexits" ] && [ "${reqs:-0}" -gt 0 ]; then
-			per=$(awk "BEGIN {printf \"%.2f\", $kexits / $reqs}")
-			row kvm_exits_per_request vmm exits $per $per $per \
-				"$reqs" "all $kexits exits KVM counted (--kvm-stats)"
-		fi
+		per_request kvm_exits_per_request "$kexits" "$reqs" \
+			"all $kexits exits KVM counted (--kvm-stats)"
 	}
 	fresh
 	rows qemu-kvm "$(timeout 300 "${QEMU_MICROVM[@]}" -enable-kvm \

@@ -67,6 +67,14 @@ static inline uint64_t read_cr2(void)
 	return v;
 }
 
+/* The TSC (about 5,000 ticks to read in the kernel under KVM PVM). */
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
 static inline void cpu_cli(void) { __asm__ volatile("cli" ::: "memory"); }
 static inline void cpu_sti(void) { __asm__ volatile("sti" ::: "memory"); }
 /* Enable interrupts and halt until one arrives (sti's shadow makes the

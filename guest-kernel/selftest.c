@@ -86,14 +86,6 @@ static const char *test_alloc(const struct selftest_env *e)
 	return NULL;
 }
 
-static uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return (uint64_t)hi << 32 | lo;
-}
-
 /* Runs with interrupts on until n more timer ticks have passed or limit
  * TSC ticks have; returns the TSC ticks elapsed. The TSC is a counter of
  * its own (its rate comes from where the LAPIC's did: the PIT or CPUID). */

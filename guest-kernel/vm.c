@@ -152,17 +152,13 @@ int vm_copy_in(uint64_t pml4, void *dst, uint64_t va, uint64_t n)
 
 uint64_t vm_switch_cost(uint64_t pml4)
 {
-	uint64_t boot = virt_to_phys(boot_pml4), t0, t1;
-	uint32_t lo, hi;
+	uint64_t boot = virt_to_phys(boot_pml4), t0;
 
 	vm_switch(pml4);
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	t0 = (uint64_t)hi << 32 | lo;
+	t0 = rdtsc();
 	for (int i = 0; i < 100; i++) {
 		__asm__ volatile("mov %0, %%cr3" : : "r"(boot) : "memory");
 		__asm__ volatile("mov %0, %%cr3" : : "r"(pml4) : "memory");
 	}
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	t1 = (uint64_t)hi << 32 | lo;
-	return (t1 - t0) / 100;
+	return (rdtsc() - t0) / 100;
 }

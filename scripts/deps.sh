@@ -16,19 +16,19 @@ command -v script >/dev/null 2>&1 || need+=(bsdutils)
 # Without a usable /dev/kvm, tests/system/nested.sh runs ./vmm on Linux's
 # KVM inside a QEMU TCG machine: it needs a kernel and a static busybox.
 # Optional: without them that test reports itself skipped.
-nested=()
+optional=()
 if ! scripts/kvm-ok.sh "${VMM_KVM:-/dev/kvm}" 2>/dev/null; then
-	ls /boot/vmlinuz-* >/dev/null 2>&1 || nested+=(linux-image-amd64)
+	ls /boot/vmlinuz-* >/dev/null 2>&1 || optional+=(linux-image-amd64)
 	ldd "$(command -v busybox || echo /nonexistent)" 2>&1 |
-		grep -q 'not a dynamic' || nested+=(busybox-static)
+		grep -q 'not a dynamic' || optional+=(busybox-static)
 fi
 # tests/system/fuzz.sh builds its target with clang's libFuzzer, whose
 # runtime Debian's clang only recommends; optional too (it skips without).
-scripts/fuzz-ok.sh 2>/dev/null || nested+=(clang libclang-rt-dev)
+scripts/fuzz-ok.sh 2>/dev/null || optional+=(clang libclang-rt-dev)
 
-[ ${#need[@]} -eq 0 ] && [ ${#nested[@]} -eq 0 ] && exit 0
+[ ${#need[@]} -eq 0 ] && [ ${#optional[@]} -eq 0 ] && exit 0
 
-line="apt-get install -y ${need[*]} ${nested[*]}"
+line="apt-get install -y ${need[*]} ${optional[*]}"
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq || true
@@ -39,11 +39,11 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 			exit 1
 		fi
 	fi
-	if [ ${#nested[@]} -gt 0 ]; then
-		echo "deps: installing ${nested[*]} (optional: nested-KVM and fuzz tests)"
-		apt-get install -y -qq --no-install-recommends "${nested[@]}" \
+	if [ ${#optional[@]} -gt 0 ]; then
+		echo "deps: installing ${optional[*]} (optional: nested-KVM and fuzz tests)"
+		apt-get install -y -qq --no-install-recommends "${optional[@]}" \
 			>/dev/null 2>&1 ||
-			echo "deps: could not install ${nested[*]}: those tests will skip" >&2
+			echo "deps: could not install ${optional[*]}: those tests will skip" >&2
 	fi
 	exit 0
 fi

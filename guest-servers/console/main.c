@@ -121,7 +121,7 @@ static void serve(struct uk_msg *m)
 {
 	uint64_t label = m->label, op = CONS_OP(label), n = CONS_COUNT(label);
 	uint64_t w[4], badge = m->badge;
-	struct session *s = find(m->badge);
+	struct session *s = find(badge);
 	enum cons_err e = CONS_OK;
 
 	memcpy(w, m->w, sizeof w);
