@@ -13,12 +13,15 @@ HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -MMD -MP -Ishared/include \
 HOST_LIBS   := -lelf -lpthread
 
 GUEST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -MMD -MP -Ishared/include \
+                -Ishared/lib \
                 -ffreestanding -nostdlib -fno-stack-protector -fpie \
                 -fno-plt -mno-red-zone -mno-sse -mno-sse2 -mno-mmx \
                 -mno-avx -mgeneral-regs-only -fno-asynchronous-unwind-tables \
                 -DKERNEL_VERSION='"$(VERSION)"'
 # No frame pointer (-O2 omits it): under KVM PVM every kernel instruction
 # is emulated (about 0.6 us), and nothing reads the kernel's frame chain.
+# Freestanding code both the kernel and user space link, built for each.
+SHARED_LIB    := $(wildcard shared/lib/*.c)
 GUEST_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack \
                  --no-warn-rwx-segments --build-id=none
 
@@ -33,15 +36,22 @@ VMM_OBJS    := $(VMM_SRCS:%.c=$(B)/%.o)
 VMM_PURE    := $(filter-out monitor/main.c monitor/kvm.c,$(VMM_SRCS))
 
 # --- kernel ----------------------------------------------------------
+# The kernel's own sources, and shared/lib (the formatter and the string
+# functions, which user space links too) built with the kernel's flags.
 KERNEL_SRCS := $(wildcard guest-kernel/*.c) $(wildcard guest-kernel/*.S)
-KERNEL_OBJS := $(patsubst %,$(B)/%.o,$(basename $(KERNEL_SRCS)))
+KERNEL_OBJS := $(patsubst %,$(B)/%.o,$(basename $(KERNEL_SRCS))) \
+               $(patsubst %.c,$(B)/kernel/%.o,$(SHARED_LIB))
 # Architecture-free kernel files, also compiled for the host tests.
 KERNEL_PURE := $(wildcard $(addprefix guest-kernel/,frame.c cmdline.c cap.c \
-                 memmap.c fmt.c sched.c ipc.c obj.c))
+                 memmap.c sched.c ipc.c obj.c)) shared/lib/fmt.c
 
-# --- user space: libuk, the servers, the boot archive ----------------
+# --- user space ------------------------------------------------------
+# A program is a folder of .c files: guest-servers/ROLE/NAME/ for the
+# product, tests/guest/NAME/ for in-guest tests, bench/guest/NAME/ for
+# guest benchmarks. Its boot-archive name is NAME; its ELF is
+# build/user/FOLDER.elf. Libraries are the folders named lib.
 USER_CFLAGS := -std=gnu11 -O2 -g $(WARN) -MMD -MP -Ishared/include \
-               -Iguest-servers/lib -Iguest-kernel -ffreestanding -nostdlib \
+               -Ishared/lib -Iguest-servers/lib -ffreestanding -nostdlib \
                -fno-stack-protector -fno-pie -mno-red-zone -mno-sse \
                -mno-sse2 -mno-mmx -mno-avx -mgeneral-regs-only \
                -fno-asynchronous-unwind-tables -DUSER_SPACE
@@ -49,28 +59,37 @@ USER_LDFLAGS := -nostdlib -static -no-pie -z max-page-size=4096 \
                 -z noexecstack --build-id=none --strip-debug \
                 -T guest-servers/lib/user.ld
 LIBUK_SRCS  := $(wildcard guest-servers/lib/*.c guest-servers/lib/*.S) \
-               guest-kernel/fmt.c
+               $(SHARED_LIB)
 LIBUK_OBJS  := $(patsubst %,$(B)/user/%.o,$(basename $(LIBUK_SRCS)))
 LIBUK       := $(B)/user/libuk.a
-# Every folder of guest-servers/ but lib/ is one program; init goes first
-# in the boot archive.
-SERVERS     := $(sort $(filter-out lib,$(notdir $(patsubst %/,%,$(dir \
-                 $(wildcard guest-servers/*/*.c))))))
-SERVER_ELFS := $(SERVERS:%=$(B)/user/%.elf)
+# The in-guest tests' helpers (CHECK, EXPECT, the verdict line).
+LIBCHECK_SRCS := $(wildcard tests/guest/lib/*.c)
+LIBCHECK    := $(B)/user/libcheck.a
+
+prog_dirs    = $(filter-out %/lib,$(patsubst %/,%,$(sort $(dir $(wildcard $(1))))))
+PRODUCT_DIRS := $(call prog_dirs,guest-servers/*/*/*.c)
+TEST_DIRS    := $(call prog_dirs,tests/guest/*/*.c) \
+                $(call prog_dirs,bench/guest/*/*.c)
+PRODUCT_ELFS := $(PRODUCT_DIRS:%=$(B)/user/%.elf)
+TEST_ELFS    := $(TEST_DIRS:%=$(B)/user/%.elf)
+INIT_ELF     := $(filter %/init.elf,$(PRODUCT_ELFS))
+# The product's boot archive, and the tests' (the product's programs and
+# every test and benchmark): the same kernel packed twice.
 BOOTFS      := $(B)/bootfs.img
+BOOTFS_TEST := $(B)/test/bootfs.img
+KERNEL_TEST := $(B)/kernel-test.elf
 MKBOOTFS    := $(B)/tools/mkbootfs
 
 UNIT_VMM    := $(B)/tests/unit-vmm
 UNIT_KERNEL := $(B)/tests/unit-kernel
 UNIT_USER   := $(B)/tests/unit-user
 # User-space logic that the host tests link (no system calls inside).
-USER_PURE   := $(wildcard guest-servers/lib/alloc.c guest-servers/lib/elf.c \
-                 guest-servers/lib/regname.c guest-servers/init/archive.c \
-                 guest-servers/init/opts.c guest-servers/registry/table.c \
-                 guest-servers/lib/virtq.c guest-servers/blk/session.c \
-                 guest-servers/fs/layout.c guest-servers/net/eth.c \
-                 guest-servers/net/arp.c guest-servers/net/ip.c \
-                 guest-servers/net/udp.c guest-servers/net/socket.c)
+USER_PURE   := $(addprefix guest-servers/,lib/alloc.c lib/elf.c \
+                 lib/regname.c lib/virtq.c sys/init/archive.c \
+                 sys/init/opts.c sys/registry/table.c \
+                 drivers/blk/session.c services/fs/layout.c \
+                 drivers/net/eth.c drivers/net/arp.c drivers/net/ip.c \
+                 drivers/net/udp.c drivers/net/socket.c)
 
 .PHONY: all run test bench bench-boot bench-ipc bench-blk bench-net bench-nested fuzz deps clean help
 all: vmm kernel.elf
@@ -93,10 +112,20 @@ $(B)/monitor/%.o: monitor/%.c
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -c -o $@ $<
 
+KERNEL_CORE := $(filter-out $(B)/guest-kernel/bootfs.o,$(KERNEL_OBJS))
+
 kernel.elf: $(KERNEL_OBJS) guest-kernel/kernel.ld
 	$(GUESTLD) $(GUEST_LDFLAGS) -T guest-kernel/kernel.ld -o $@ $(KERNEL_OBJS)
 
+$(KERNEL_TEST): $(KERNEL_CORE) $(B)/test/bootfs.o guest-kernel/kernel.ld
+	$(GUESTLD) $(GUEST_LDFLAGS) -T guest-kernel/kernel.ld -o $@ \
+		$(KERNEL_CORE) $(B)/test/bootfs.o
+
 $(B)/guest-kernel/%.o: guest-kernel/%.c
+	@mkdir -p $(dir $@)
+	$(GUESTCC) $(GUEST_CFLAGS) -c -o $@ $<
+
+$(B)/kernel/shared/lib/%.o: shared/lib/%.c
 	@mkdir -p $(dir $@)
 	$(GUESTCC) $(GUEST_CFLAGS) -c -o $@ $<
 
@@ -104,8 +133,11 @@ $(B)/guest-kernel/%.o: guest-kernel/%.S
 	@mkdir -p $(dir $@)
 	$(GUESTCC) $(GUEST_CFLAGS) -I$(B) -c -o $@ $<
 
-# The boot archive is part of the kernel image (guest-kernel/bootfs.S).
+# The boot archive is part of the kernel image (guest-kernel/bootfs.S
+# includes the bootfs.img it finds on its include path).
 $(B)/guest-kernel/bootfs.o: $(BOOTFS)
+$(B)/test/bootfs.o: guest-kernel/bootfs.S $(BOOTFS_TEST)
+	$(GUESTCC) $(GUEST_CFLAGS) -I$(B)/test -c -o $@ $<
 
 $(B)/user/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -118,18 +150,29 @@ $(B)/user/%.o: %.S
 $(LIBUK): $(LIBUK_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
+$(LIBCHECK): $(LIBCHECK_SRCS:%.c=$(B)/user/%.o)
+	rm -f $@ && ar rcs $@ $^
+
+# build/user/DIR.elf from DIR/*.c; tests and benchmarks also link libcheck.
 .SECONDEXPANSION:
-$(B)/user/%.elf: $$(addprefix $(B)/user/,$$(subst .c,.o,$$(wildcard guest-servers/$$*/*.c))) \
+$(B)/user/%.elf: $$(addprefix $(B)/user/,$$(subst .c,.o,$$(wildcard $$*/*.c))) \
+		$$(if $$(filter guest-servers/%,$$*),,$(LIBCHECK)) \
 		$(LIBUK) guest-servers/lib/user.ld
-	$(GUESTLD) $(USER_LDFLAGS) -o $@ $(filter %.o,$^) $(LIBUK)
+	@mkdir -p $(dir $@)
+	$(GUESTLD) $(USER_LDFLAGS) -o $@ $(filter %.o,$^) \
+		$(if $(filter guest-servers/%,$*),,$(LIBCHECK)) $(LIBUK)
 
 $(MKBOOTFS): tools/mkbootfs.c
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $<
 
-$(BOOTFS): $(MKBOOTFS) $(SERVER_ELFS)
-	$(MKBOOTFS) $@ $(filter %/init.elf,$(SERVER_ELFS)) \
-		$(filter-out %/init.elf,$(SERVER_ELFS))
+$(BOOTFS): $(MKBOOTFS) $(PRODUCT_ELFS)
+	$(MKBOOTFS) $@ $(INIT_ELF) $(filter-out $(INIT_ELF),$(PRODUCT_ELFS))
+
+$(BOOTFS_TEST): $(MKBOOTFS) $(PRODUCT_ELFS) $(TEST_ELFS)
+	@mkdir -p $(dir $@)
+	$(MKBOOTFS) $@ $(INIT_ELF) $(filter-out $(INIT_ELF),$(PRODUCT_ELFS)) \
+		$(TEST_ELFS)
 
 # --- tests -----------------------------------------------------------
 $(UNIT_VMM): $(wildcard tests/unit/vmm_*.c) $(VMM_PURE) $(wildcard monitor/*.h)
@@ -138,21 +181,38 @@ $(UNIT_VMM): $(wildcard tests/unit/vmm_*.c) $(VMM_PURE) $(wildcard monitor/*.h)
 		-lcriterion $(HOST_LIBS)
 
 $(UNIT_KERNEL): $(wildcard tests/unit/kernel_*.c) $(KERNEL_PURE) \
-		$(wildcard guest-kernel/*.h)
+		$(wildcard guest-kernel/*.h shared/lib/*.h)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(UNIT_CFLAGS) -Iguest-kernel -o $@ $(filter %.c,$^) \
+	$(HOSTCC) $(UNIT_CFLAGS) -Iguest-kernel -Ishared/lib -o $@ \
+		$(filter %.c,$^) \
 		-lcriterion
 
 $(UNIT_USER): $(wildcard tests/unit/user_*.c) $(USER_PURE) \
-		$(wildcard guest-servers/*/*.h)
+		$(wildcard guest-servers/*/*.h guest-servers/*/*/*.h)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(UNIT_CFLAGS) -Iguest-servers/lib -Iguest-servers/registry \
+	$(HOSTCC) $(UNIT_CFLAGS) -Ishared/lib -Iguest-servers/lib \
+		-Iguest-servers/sys/registry \
 		-o $@ $(filter %.c,$^) -lcriterion
+
+# Host programs of the tests and benchmarks: the probes that talk to a
+# guest over a TAP device (static: the nested-KVM test runs netprobe in a
+# machine of its own), the Linux IPC floor, the wall-time and RSS meter.
+TEST_TOOLS  := $(B)/tests/netprobe
+BENCH_TOOLS := $(B)/bench/netrtt $(B)/bench/pingpong $(B)/bench/runstat
+
+$(B)/tests/netprobe: tests/system/netprobe.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -static -o $@ $<
+
+$(B)/bench/%: bench/%.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $<
 
 deps:
 	@scripts/deps.sh
 
-test: deps all $(UNIT_VMM) $(UNIT_KERNEL) $(UNIT_USER)
+test: deps all $(KERNEL_TEST) $(TEST_TOOLS) $(UNIT_VMM) $(UNIT_KERNEL) \
+		$(UNIT_USER)
 	@tests/run-all.sh $(UNIT_VMM) $(UNIT_KERNEL) $(UNIT_USER)
 
 run: deps all
@@ -161,19 +221,19 @@ run: deps all
 bench: bench-boot bench-ipc bench-blk bench-net bench-nested
 	@echo; echo "== all benchmarks"; bench/report.sh
 
-bench-boot: deps all
+bench-boot: deps all $(BENCH_TOOLS)
 	@bench/boot.sh
 
-bench-ipc: deps all
+bench-ipc: deps all $(KERNEL_TEST) $(BENCH_TOOLS)
 	@bench/ipc.sh
 
-bench-blk: deps all
+bench-blk: deps all $(KERNEL_TEST) $(BENCH_TOOLS)
 	@bench/blk.sh
 
-bench-net: deps all
+bench-net: deps all $(KERNEL_TEST) $(BENCH_TOOLS)
 	@bench/net.sh
 
-bench-nested: deps all
+bench-nested: deps all $(KERNEL_TEST) $(BENCH_TOOLS)
 	@bench/nested.sh
 
 # A hostile guest against the monitor's virtio devices, under libFuzzer,

@@ -35,7 +35,7 @@ per_request() {
 if have_kvm; then
 	fresh
 	out=$(./vmm --stats --kvm-stats --timeout 300 --no-console \
-		--disk "$IMG" kernel.elf -- $CMD 2>&1 </dev/null)
+		--disk "$IMG" "$KERNEL" -- $CMD 2>&1 </dev/null)
 	rows vmm "$out" && {
 		exits=$(echo "$out" | sed -n 's/.*stats: exits=\([0-9]*\).*/\1/p')
 		kexits=$(echo "$out" | sed -n 's/^vmm: kvm-stats:.* exits=\([0-9]*\).*/\1/p')
@@ -49,18 +49,16 @@ if have_kvm; then
 	}
 	fresh
 	rows qemu-kvm "$(timeout 300 "${QEMU_MICROVM[@]}" -enable-kvm \
-		-global virtio-mmio.force-legacy=false \
 		-device virtio-blk-device,drive=d0 \
 		-drive if=none,id=d0,file="$IMG",format=raw \
-		-kernel kernel.elf -append "$CMD" 2>&1)"
+		-kernel "$KERNEL" -append "$CMD" 2>&1)"
 else
 	row seq_read vmm MBps - - - 0 "skipped: no usable /dev/kvm"
 	row seq_read qemu-kvm MBps - - - 0 "skipped: no usable /dev/kvm"
 fi
 fresh
 rows qemu-tcg "$(timeout 300 "${QEMU_MICROVM[@]}" -accel tcg \
-	-global virtio-mmio.force-legacy=false \
 	-device virtio-blk-device,drive=d0 \
 	-drive if=none,id=d0,file="$IMG",format=raw \
-	-kernel kernel.elf -append "$CMD" 2>&1)"
+	-kernel "$KERNEL" -append "$CMD" 2>&1)"
 emit blk

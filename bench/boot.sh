@@ -5,7 +5,6 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 . bench/lib.sh
-runstat_build
 N=${N:-30}
 CMDLINE="quiet bootonly"
 
@@ -23,17 +22,17 @@ measure() {
 }
 
 if have_kvm; then
-	measure vmm 0 ./vmm --no-console kernel.elf -- $CMDLINE
+	measure vmm 0 ./vmm --no-console "$PRODUCT" -- $CMDLINE
 	measure qemu-kvm 1 "${QEMU_MICROVM[@]}" -enable-kvm \
-		-kernel kernel.elf -append "$CMDLINE"
+		-kernel "$PRODUCT" -append "$CMDLINE"
 	# The monitor's own memory: its peak RSS minus the guest RAM touched.
-	if st=$(./vmm --stats --no-console kernel.elf -- $CMDLINE 2>&1 >/dev/null | grep 'stats:'); then
+	if st=$(./vmm --stats --no-console "$PRODUCT" -- $CMDLINE 2>&1 >/dev/null | grep 'stats:'); then
 		own=$(echo "$st" | sed -n 's/.*own_kib=\([0-9]*\).*/\1/p')
 		[ -n "$own" ] && row monitor_own_rss vmm KiB $own $own $own 1
 	fi
 	# KVM's own count of the instructions it emulated (on KVM PVM: every
 	# guest kernel instruction; on VMX/SVM hardware: next to none).
-	if ks=$(./vmm --kvm-stats --no-console kernel.elf -- $CMDLINE 2>&1 >/dev/null |
+	if ks=$(./vmm --kvm-stats --no-console "$PRODUCT" -- $CMDLINE 2>&1 >/dev/null |
 		grep '^vmm: kvm-stats:'); then
 		n=$(echo "$ks" | sed -n 's/.* insn_emulation=\([0-9]*\).*/\1/p')
 		row kvm_emulated_instructions vmm insns ${n:-0} ${n:-0} ${n:-0} 1 \
@@ -44,7 +43,7 @@ else
 	row boot_wall qemu-kvm us - - - 0 "skipped: no usable /dev/kvm"
 fi
 measure qemu-tcg 1 "${QEMU_MICROVM[@]}" -accel tcg \
-	-kernel kernel.elf -append "$CMDLINE"
+	-kernel "$PRODUCT" -append "$CMDLINE"
 
 # Deterministic count: QEMU TCG, one instruction per translation block,
 # every block logged; icount at 2^9 ns per instruction approximates the
@@ -52,7 +51,7 @@ measure qemu-tcg 1 "${QEMU_MICROVM[@]}" -accel tcg \
 # calibration) take about as many instructions as they would there.
 log=$(mktemp)
 "${QEMU_MICROVM[@]}" -accel tcg -singlestep -icount shift=9,sleep=off \
-	-d exec,nochain -D "$log" -kernel kernel.elf -append "$CMDLINE" \
+	-d exec,nochain -D "$log" -kernel "$PRODUCT" -append "$CMDLINE" \
 	>/dev/null 2>&1 </dev/null
 n=$(bench/count-insns.sh "$log")
 rm -f "$log"

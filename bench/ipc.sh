@@ -8,8 +8,6 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 . bench/lib.sh
 ROUNDS=${ROUNDS:-100000}
-mkdir -p build/bench
-cc -O2 -Wall -Wextra -Werror -o build/bench/pingpong bench/pingpong.c || exit 1
 
 # guest SYSTEM CMD...: run the benchmark guest, add its rows.
 guest() {
@@ -44,18 +42,18 @@ guest() {
 CMD="quiet run=ipcbench:$ROUNDS"
 FLOOR_DONE=
 if have_kvm; then
-	guest vmm ./vmm --timeout 300 --no-console kernel.elf -- $CMD
+	guest vmm ./vmm --timeout 300 --no-console "$KERNEL" -- $CMD
 	guest qemu-kvm timeout 300 "${QEMU_MICROVM[@]}" -enable-kvm \
-		-kernel kernel.elf -append "$CMD"
+		-kernel "$KERNEL" -append "$CMD"
 else
 	row ipc_round_trip vmm ns - - - 0 "skipped: no usable /dev/kvm"
 	row ipc_round_trip qemu-kvm ns - - - 0 "skipped: no usable /dev/kvm"
 fi
 guest qemu-tcg timeout 300 "${QEMU_MICROVM[@]}" -accel tcg \
-	-kernel kernel.elf -append "$CMD"
+	-kernel "$KERNEL" -append "$CMD"
 
 for kind in pipe eventfd; do
-	r=$(build/bench/pingpong $kind "$ROUNDS" 1000) &&
+	r=$("$PINGPONG" $kind "$ROUNDS" 1000) &&
 		row ipc_round_trip linux-$kind ns $r
 done
 
@@ -63,7 +61,7 @@ done
 # where every guest kernel instruction is emulated, the kernel's cost on
 # the real platform): two ./vmm runs that differ only in their round trips.
 emulated() {
-	./vmm --kvm-stats --timeout 300 --no-console kernel.elf -- \
+	./vmm --kvm-stats --timeout 300 --no-console "$KERNEL" -- \
 		"quiet run=ipcbench:$1" 2>&1 >/dev/null |
 		sed -n 's/^vmm: kvm-stats:.* insn_emulation=\([0-9]*\).*/\1/p'
 }
@@ -82,7 +80,7 @@ count() {
 	local log; log=$(mktemp)
 	"${QEMU_MICROVM[@]}" -accel tcg -singlestep -icount shift=0,sleep=off \
 		-d exec,nochain -D "$log" \
-		-kernel kernel.elf -append "quiet run=ipcbench:$1 entry=$2" \
+		-kernel "$KERNEL" -append "quiet run=ipcbench:$1 entry=$2" \
 		>/dev/null 2>&1 </dev/null
 	echo "$(bench/count-insns.sh "$log") $(bench/count-insns.sh "$log" user)"
 	rm -f "$log"

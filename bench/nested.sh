@@ -10,7 +10,6 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 . bench/lib.sh
-runstat_build
 NOTE="nested KVM in QEMU TCG: compare the two nested rows only"
 
 if have_kvm; then
@@ -20,10 +19,8 @@ if have_kvm; then
 fi
 out=$(mktemp /tmp/ukern-nested.XXXXXX)
 trap 'rm -f "$out"' EXIT
-mkdir -p build/bench
-cc -O2 -Wall -Wextra -Werror -o build/bench/netrtt bench/netrtt.c || exit 1
 scripts/nested-kvm.sh --timeout 1500 --qemu --file "$RUNSTAT" \
-	--file build/bench/netrtt \
+	--file "$NETRTT" --file scripts/microvm.args \
 	--file bench/nested/guest.sh -- sh guest.sh 20000 >"$out" 2>&1
 rc=$?
 if [ $rc != 0 ] || ! grep -q '^== end' "$out"; then

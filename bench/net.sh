@@ -8,7 +8,7 @@
 # holding one TAP device (10.0.2.2/24, the guest is 10.0.2.15/24) and one
 # end of a veth pair (10.0.3.1/24) whose other end (10.0.3.2/24) is in a
 # second namespace running `netrtt echo`. Both namespaces go on every
-# exit path. The host side is bench/netrtt.c, built here.
+# exit path. The host side is bench/netrtt.c (make builds it).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 . bench/lib.sh
@@ -35,7 +35,6 @@ if [ "${1:-}" != --inside ]; then
 	[ "$(id -u)" = 0 ] || why="not root"
 	[ -z "$why" ] && [ ! -c /dev/net/tun ] && why="no /dev/net/tun"
 	[ -z "$why" ] && ! command -v ip >/dev/null 2>&1 && why="no ip(8)"
-	[ -z "$why" ] && ! command -v cc >/dev/null 2>&1 && why="no cc"
 	if [ -z "$why" ] && ! ip netns add "$NS" 2>/dev/null; then
 		why="cannot create a network namespace"
 	fi
@@ -53,11 +52,6 @@ if [ "${1:-}" != --inside ]; then
 	      done
 	      rm -rf "$TMP"' EXIT
 	trap 'exit 1' INT TERM HUP
-	if ! cc -O2 -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
-		-o "$TMP/netrtt" bench/netrtt.c; then
-		echo "bench/net.sh: netrtt does not build" >&2
-		exit 1
-	fi
 	if ! ip netns add "$PEER" ||
 	   ! ip -n "$NS" link set lo up ||
 	   ! ip -n "$NS" tuntap add dev $TAP mode tap ||
@@ -72,9 +66,9 @@ if [ "${1:-}" != --inside ]; then
 		echo "bench/net.sh: cannot set up $TAP and the veth pair" >&2
 		exit 1
 	fi
-	ip netns exec "$PEER" "$TMP/netrtt" echo 7 &
+	ip netns exec "$PEER" "$NETRTT" echo 7 &
 	# In the background, so that a signal reaches the trap at once.
-	NETRTT=$TMP/netrtt ip netns exec "$NS" "$0" --inside &
+	OUTDIR=$TMP ip netns exec "$NS" "$0" --inside &
 	wait $!
 	exit $?
 fi
@@ -128,13 +122,11 @@ guest() {
 	}
 }
 
-OUTDIR=$(dirname "$NETRTT")
-QEMU_NET=(-global virtio-mmio.force-legacy=false
-	-netdev tap,id=n0,ifname=$TAP,script=no,downscript=no
+QEMU_NET=(-netdev tap,id=n0,ifname=$TAP,script=no,downscript=no
 	-device virtio-net-device,netdev=n0)
 qemu() { # qemu ACCEL
 	guest "qemu-$1" timeout 120 "${QEMU_MICROVM[@]}" -accel "$1" \
-		"${QEMU_NET[@]}" -kernel kernel.elf -append "$CMD"
+		"${QEMU_NET[@]}" -kernel "$KERNEL" -append "$CMD"
 }
 have_qemu=1
 command -v qemu-system-x86_64 >/dev/null 2>&1 || have_qemu=""
@@ -143,7 +135,7 @@ if ! have_kvm; then
 	no_rows "skipped: no usable /dev/kvm" vmm qemu-kvm
 else
 	# No console: the same devices as QEMU's command line.
-	guest vmm ./vmm --timeout 120 --no-console --net tap=$TAP kernel.elf \
+	guest vmm ./vmm --timeout 120 --no-console --net tap=$TAP "$KERNEL" \
 		-- $CMD
 	if [ -n "$have_qemu" ]; then
 		qemu kvm

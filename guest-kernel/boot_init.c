@@ -4,7 +4,7 @@
 #include "console.h"
 #include "irq.h"
 #include "platform.h"
-#include "lib.h"
+#include "cstr.h"
 #include "obj.h"
 #include "panic.h"
 #include "proc.h"

@@ -1,6 +1,6 @@
 #include "obj.h"
 #include "ipc.h"
-#include "lib.h"
+#include "cstr.h"
 
 struct proc obj_procs[NPROCS];
 struct thread obj_threads[NTHREADS];

@@ -4,7 +4,7 @@
 #include "console.h"
 #include "frame.h"
 #include "ipc.h"
-#include "lib.h"
+#include "cstr.h"
 #include "obj.h"
 #include "panic.h"
 #include "sched.h"

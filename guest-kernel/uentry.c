@@ -3,7 +3,7 @@
 #include "console.h"
 #include "frame.h"
 #include "kentry.h"
-#include "lib.h"
+#include "cstr.h"
 #include "proc.h"
 #include "sched.h"
 #include "syscall.h"

@@ -1,7 +1,7 @@
 #include "vm.h"
 #include "arch.h"
 #include "frame.h"
-#include "lib.h"
+#include "cstr.h"
 #include "ukern/abi.h"
 
 #define PTE_P   0x001ull

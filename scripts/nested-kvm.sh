@@ -70,6 +70,7 @@ if [ -n "$qemu" ]; then  # microvm's firmware and PVH option ROM
 	done
 fi
 cp ./vmm ./kernel.elf "$root/work/"
+[ -e build/kernel-test.elf ] && cp build/kernel-test.elf "$root/work/"
 for f in "${files[@]}"; do cp "$f" "$root/work/"; done
 printf '%s\n' "$*" >"$root/cmd"
 cat >"$root/init" <<'EOF'

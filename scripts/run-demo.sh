@@ -22,9 +22,7 @@ scripts/kvm-ok.sh "$kvm" && use_vmm=1
 [ -n "$use_vmm" ] || [ -n "$inside" ] ||
 	echo "make run: $kvm is not usable here; booting kernel.elf under QEMU TCG instead" >&2
 
-QEMU=(qemu-system-x86_64 -M microvm,acpi=off -accel tcg -nodefaults
-	-no-user-config -nographic -device isa-debug-exit,iobase=0xf4,iosize=4
-	-global virtio-mmio.force-legacy=false)
+QEMU=($(grep -v '^#' scripts/microvm.args) -accel tcg)
 
 # boot [--net] CMDLINE: the monitor, with the demo's disk (and TAP).
 boot() {

@@ -1,11 +1,9 @@
 # Runs in scripts/nested-kvm.sh's VM (busybox sh, /work): the same guest
 # work on ./vmm and on QEMU microvm, both on the VM's KVM. Each part
 # starts with a "== SYSTEM PART" line; bench/nested.sh reads the rest.
-Q="qemu-system-x86_64 -M microvm,acpi=off -enable-kvm -nodefaults
- -no-user-config -nographic -serial stdio
- -device isa-debug-exit,iobase=0xf4,iosize=4"
-QBLK="-global virtio-mmio.force-legacy=false -device virtio-blk-device,drive=d0
- -drive if=none,id=d0,file=d.img,format=raw"
+# The QEMU microvm command line (scripts/microvm.args), UART on stdout.
+Q="$(grep -v '^#' microvm.args) -enable-kvm -serial stdio"
+QBLK="-device virtio-blk-device,drive=d0 -drive if=none,id=d0,file=d.img,format=raw"
 BOOT="quiet bootonly"
 BLK="quiet services=echo,blk run=blkbench"
 IPC="quiet run=ipcbench:$1"
@@ -15,16 +13,16 @@ echo "== vmm boot"
 echo "== qemu-kvm boot"
 ./runstat -n 10 -w 2 -s 1 -- $Q -kernel kernel.elf -append "$BOOT"
 echo "== vmm ipc"
-./vmm --timeout 300 --no-console kernel.elf -- $IPC </dev/null 2>&1
+./vmm --timeout 300 --no-console kernel-test.elf -- $IPC </dev/null 2>&1
 echo "== qemu-kvm ipc"
-$Q -kernel kernel.elf -append "$IPC" </dev/null 2>&1
+$Q -kernel kernel-test.elf -append "$IPC" </dev/null 2>&1
 echo "== vmm blk"
 dd if=/dev/zero of=d.img bs=1M count=16 2>/dev/null
-./vmm --stats --timeout 300 --no-console --disk d.img kernel.elf -- $BLK \
+./vmm --stats --timeout 300 --no-console --disk d.img kernel-test.elf -- $BLK \
 	</dev/null 2>&1
 echo "== qemu-kvm blk"
 dd if=/dev/zero of=d.img bs=1M count=16 2>/dev/null
-$Q $QBLK -kernel kernel.elf -append "$BLK" </dev/null 2>&1
+$Q $QBLK -kernel kernel-test.elf -append "$BLK" </dev/null 2>&1
 # net SYSTEM CMD...: nettest on TAP ukt0 (made by the monitor), pinged
 # and UDP-echoed from the VM's side.
 NET="services=echo,net run=nettest:1000000000 ip=10.0.2.15/24"
@@ -47,8 +45,7 @@ net() {
 	./netrtt stop 10.0.2.15 7 >/dev/null || kill $pid
 	wait $pid
 }
-net vmm ./vmm --timeout 300 --no-console --net tap=ukt0 kernel.elf -- $NET
-net qemu-kvm $Q -global virtio-mmio.force-legacy=false \
-	-netdev tap,id=n0,ifname=ukt0,script=no,downscript=no \
-	-device virtio-net-device,netdev=n0 -kernel kernel.elf -append "$NET"
+net vmm ./vmm --timeout 300 --no-console --net tap=ukt0 kernel-test.elf -- $NET
+net qemu-kvm $Q -netdev tap,id=n0,ifname=ukt0,script=no,downscript=no \
+	-device virtio-net-device,netdev=n0 -kernel kernel-test.elf -append "$NET"
 echo "== end"

@@ -1,5 +1,5 @@
 /*
- * printf on top of the shared formatter (guest-kernel/fmt.c). Output is
+ * printf on top of the shared formatter (shared/lib/fmt.c). Output is
  * held back until a newline, so that a line goes out whole: to my
  * console session when there is a console service (conout.h), else to
  * the kernel log in one UK_SYS_DEBUG_WRITE (at most UK_DEBUG_MAX bytes

@@ -1,7 +1,6 @@
 /*
- * The small C library of user space: strings, printf, malloc. The names
- * are the standard ones (gcc emits memcpy/memset calls on its own); the
- * header is not called string.h so that host builds keep their libc's.
+ * The small C library of user space: printf, malloc, and the string
+ * functions of shared/lib (cstr.h). The names are the standard ones.
  */
 #ifndef ULIB_H
 #define ULIB_H
@@ -9,19 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-/* string.c */
-void *memcpy(void *dst, const void *src, size_t n);
-void *memmove(void *dst, const void *src, size_t n);
-void *memset(void *dst, int c, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
-size_t strnlen(const char *s, size_t max);
-int strcmp(const char *a, const char *b);
-int strncmp(const char *a, const char *b, size_t n);
-/* Copies src into dst (capacity size, NUL-terminated when size > 0);
- * returns strlen(src): a result >= size means it was cut. */
-size_t strlcpy(char *dst, const char *src, size_t size);
-char *strchr(const char *s, int c);
+#include "cstr.h"
 
 /* printf.c: printf and puts go out a line at a time, to the console
  * service when one is running (conout.h: then each line carries

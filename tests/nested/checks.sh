@@ -1,5 +1,6 @@
 # The ./vmm checks run on a real KVM inside scripts/nested-kvm.sh's VM
-# (busybox sh, in /work with ./vmm, kernel.elf and netprobe), by
+# (busybox sh, in /work with ./vmm, kernel.elf, the test image
+# kernel-test.elf and netprobe), by
 # tests/system/nested.sh. One line per check: ok / not ok; the
 # evidence of a failure on "#" lines.
 
@@ -37,35 +38,35 @@ vmm kernel.elf
 expect "the demo boots: registry, echo, hello, the console device" 0 \
 	'^init: device 0: virtio-console at 0xfeb00000$' '^hello: done$' \
 	'^init: machine exit, status 0$' '^entry: '
-vmm kernel.elf -- quiet run=ipctest
+vmm kernel-test.elf -- quiet run=ipctest
 expect "IPC order, badges, transfer, errors, dead server" 0 '^utest ipc: ok$'
-vmm kernel.elf -- quiet entry=trap run=ipctest
+vmm kernel-test.elf -- quiet entry=trap run=ipctest
 expect "the same on the trap entry path" 0 '^utest ipc: ok$'
-vmm kernel.elf -- quiet run=fuzz
+vmm kernel-test.elf -- quiet run=fuzz
 expect "100,000 random system calls, then IPC works" 0 '^utest fuzz: ok$'
-vmm kernel.elf -- quiet run=regtest,libtest
+vmm kernel-test.elf -- quiet run=regtest,libtest
 expect "registry errors and libuk" 0 '^utest registry: ok$' '^utest libuk: ok$'
-vmm kernel.elf -- restarts=0 run=isolate:1,isolate:3,isolate:4,isolate:6,hello
+vmm kernel-test.elf -- restarts=0 run=isolate:1,isolate:3,isolate:4,isolate:6,hello
 expect "isolation faults contained" 1 'fault: isolate .*#PF' 'fault: isolate .*#UD' \
 	'fault: isolate .*#GP' '^hello: done$'
-vmm kernel.elf -- restarts=1 services=echo,isolate:4
+vmm kernel-test.elf -- restarts=1 services=echo,isolate:4
 expect "a boot server that faults before registering ends the boot" 1 \
 	'^init: boot server isolate did not start$'
-vmm kernel.elf -- run=spin:300000000,hello
+vmm kernel-test.elf -- run=spin:300000000,hello
 if [ "$RC" = 0 ] && grep -n -e '^hello: done' -e '^spin: counted' out |
 	head -1 | grep -q hello; then
 	ok "a spinning program is preempted"
 else
 	bad "a spinning program is preempted (status $RC)"
 fi
-./vmm --timeout 1 kernel.elf -- run=spin:100000000000 </dev/null >out 2>err
+./vmm --timeout 1 kernel-test.elf -- run=spin:100000000000 </dev/null >out 2>err
 RC=$?
 if [ $RC = 124 ] && grep -q '^vmm: timeout after 1 s$' err; then
 	ok "--timeout stops a spinning guest: 124"
 else
 	bad "--timeout stops a spinning guest (status $RC)"
 fi
-./vmm kernel.elf -- run=spin:100000000000 </dev/null >out 2>err &
+./vmm kernel-test.elf -- run=spin:100000000000 </dev/null >out 2>err &
 pid=$!
 sleep 2
 kill -TERM $pid
@@ -79,7 +80,7 @@ fi
 
 # --- block ------------------------------------------------------------
 dd if=/dev/zero of=d.img bs=1M count=8 2>/dev/null
-vmm --stats --disk d.img kernel.elf -- quiet services=blk run=blktest
+vmm --stats --disk d.img kernel-test.elf -- quiet services=blk run=blktest
 expect "virtio-blk: blktest (patterns, 1 MiB in flight, batches, errors)" 0 \
 	'^utest blk: ok$'
 if grep -Eq '^vmm: stats: exits=[0-9]+ ' err; then
@@ -87,30 +88,30 @@ if grep -Eq '^vmm: stats: exits=[0-9]+ ' err; then
 else
 	bad "--stats line"
 fi
-vmm --disk d.img kernel.elf -- quiet services=blk run=blktest:2
+vmm --disk d.img kernel-test.elf -- quiet services=blk run=blktest:2
 got=$(dd if=d.img bs=512 skip=5 count=1 2>/dev/null | head -c 16)
 if [ "$RC" = 0 ] && [ "$got" = "ukern-blk-test 5" ]; then
 	ok "what the guest wrote and flushed is in the image file"
 else
 	bad "the image file holds '$got' (status $RC)"
 fi
-vmm --disk d.img kernel.elf -- quiet services=blk run=blktest:1
+vmm --disk d.img kernel-test.elf -- quiet services=blk run=blktest:1
 want=$(head -c 1048576 d.img | cksum | cut -d" " -f1)
 expect "what the guest reads is the image's bytes" 0 \
 	"^blktest: 2048 sectors, cksum $want\$"
-vmm --disk d.img,ro kernel.elf -- quiet services=blk run=blktest:3
+vmm --disk d.img,ro kernel-test.elf -- quiet services=blk run=blktest:3
 expect "a read-only disk refuses writes" 0 '^utest blk-ro: ok$'
 dd if=/dev/zero of=odd.img bs=1 count=0 seek=$((8 * 1048576 + 100)) 2>/dev/null
-vmm --disk odd.img kernel.elf -- services=blk run=blktest
+vmm --disk odd.img kernel-test.elf -- services=blk run=blktest
 expect "an image of 8 MiB + 100 bytes: 16384 whole sectors" 0 \
 	'^blk: virtio-blk, 16384 sectors' '^utest blk: ok$'
 dd if=/dev/zero of=f.img bs=1M count=4 2>/dev/null
-vmm --disk f.img kernel.elf -- quiet services=blk,fs run=fstest:1
-vmm --disk f.img kernel.elf -- services=blk,fs run=fstest:2
+vmm --disk f.img kernel-test.elf -- quiet services=blk,fs run=fstest:1
+vmm --disk f.img kernel-test.elf -- services=blk,fs run=fstest:2
 expect "fs: a blob written on one boot is read on the next" 0 \
 	'^utest fs-persist: ok$'
 dd if=/dev/zero of=h.img bs=1M count=1 2>/dev/null
-vmm -v --disk h.img kernel.elf -- quiet run=vhostile
+vmm -v --disk h.img kernel-test.elf -- quiet run=vhostile
 n=$(grep -c ': needs reset$' out)
 if [ "$RC" = 0 ] && [ "$n" = 6 ] && grep -q 'utest vhostile: survived' out &&
 	grep -q 'needs reset' err; then
@@ -121,7 +122,7 @@ fi
 
 # --- console ----------------------------------------------------------
 printf 'hello world\nsecond line\nquit\n' >in
-IN=in; vmm --serial log kernel.elf -- services=echo,console run=hello,cecho
+IN=in; vmm --serial log kernel-test.elf -- services=echo,console run=hello,cecho
 if grep -q '^utest console: ok$' log; then RC2=0; else RC2=1; fi
 expect "console: lines on stdin come back through cecho" 0 \
 	'^echo: hello world$' '^echo: second line$' '^\[cecho\] bye$' \
@@ -134,7 +135,7 @@ else
 fi
 seq 1 300 | sed 's/^/line /' >in
 echo quit >>in
-vmm --serial log kernel.elf -- quiet services=console run=cecho; IN=
+vmm --serial log kernel-test.elf -- quiet services=console run=cecho; IN=
 if [ "$RC" = 0 ] && [ "$(grep -c '^echo: line ' out)" = 300 ]; then
 	ok "console: 300 lines fed at once, none lost"
 else
@@ -146,7 +147,7 @@ fi
 # background, gives the TAP 10.0.2.2/24 once the monitor made it, waits
 # until nettest listens. net_wait collects it (RC, out, err).
 net_boot() {
-	./vmm --timeout 60 --net "$1" kernel.elf -- \
+	./vmm --timeout 60 --net "$1" kernel-test.elf -- \
 		services=echo,net run=nettest:$2 ip=10.0.2.15/24 </dev/null >out 2>err &
 	pid=$!
 	i=0

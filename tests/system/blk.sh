@@ -9,25 +9,6 @@ cd "$(dirname "$0")/../.." || exit 1
 
 MiB=$((1024 * 1024))
 
-# QEMU (7.2 at least) presents virtio-mmio devices as legacy (version 1)
-# unless told otherwise; our drivers speak version 2 only (DESIGN.md).
-MODERN=(-global virtio-mmio.force-legacy=false)
-
-# boot_disk PLATFORM IMAGE RO CMDLINE: boots with IMAGE as the virtio-blk
-# disk (RO=ro: read-only).
-boot_disk() {
-	local plat=$1 img=$2 ro=$3 cmdline=$4
-	case $plat in
-	vmm) boot vmm "$cmdline" --disk "$img${ro:+,ro}" ;;
-	*)   boot "$plat" "$cmdline" "${MODERN[@]}" \
-		-device virtio-blk-device,drive=d0 \
-		-drive if=none,id=d0,file="$img",format=raw${ro:+,readonly=on} ;;
-	esac
-}
-
-# new_image PATH BYTES: a fresh sparse image.
-new_image() { rm -f "$1"; truncate -s "$2" "$1"; }
-
 # Sector N of IMAGE without its NUL bytes.
 sector_text() { dd if="$1" bs=512 skip="$2" count=1 2>/dev/null | tr -d '\0'; }
 
@@ -47,10 +28,6 @@ odd_capacity() {
 
 for plat in vmm qemu-kvm qemu-tcg; do
 	why=$(missing $plat)
-	if [ -z "$why" ] && [ $plat = vmm ] &&
-	   ! ./vmm --help 2>&1 | grep -q -- '--disk'; then
-		why="./vmm has no --disk yet"
-	fi
 	if [ -n "$why" ]; then
 		skip "$plat: virtio-blk tests ($why)"
 		continue
@@ -108,21 +85,19 @@ for plat in vmm qemu-kvm qemu-tcg; do
 	fi
 
 	# No disk: the driver is not started and the boot ends, failed.
-	case $plat in
-	vmm) boot vmm "services=blk bootonly" ;;
-	*)   boot $plat "services=blk bootonly" "${MODERN[@]}" ;;
-	esac
+	boot $plat "services=blk bootonly"
 	expect "$plat: no disk: blk is not started, the boot fails" 1 \
 		'^init: blk: no free virtio-blk device, not started$'
 done
 
-# QEMU's default legacy transport is named and left alone.
+# QEMU's legacy (version 1) transport, its default before 7.2 and still
+# an option, is named and left alone: our drivers speak version 2 only.
 for plat in qemu-kvm qemu-tcg; do
 	why=$(missing $plat)
 	[ -n "$why" ] && { skip "$plat: legacy virtio-mmio refused ($why)"; continue; }
 	new_image "$TMP/disk.img" $MiB
-	boot $plat "services=blk bootonly" -device virtio-blk-device,drive=d0 \
-		-drive if=none,id=d0,file="$TMP/disk.img",format=raw
+	boot_disk $plat "$TMP/disk.img" "" "services=blk bootonly" \
+		-global virtio-mmio.force-legacy=true
 	expect "$plat: a legacy (version 1) device is reported and not driven" 1 \
 		'^init: device 0 at 0x[0-9a-f]+: not virtio-mmio version 2' \
 		'^init: blk: no free virtio-blk device, not started$'

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Whole-system boot tests: the same kernel.elf under ./vmm, QEMU with KVM
-# and QEMU TCG; the log lines, the self-tests and the exit statuses.
+# Whole-system boot tests: the product's kernel.elf under ./vmm, QEMU
+# with KVM and QEMU TCG; the log lines, the self-tests and the exit
+# statuses.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/system/lib.sh
+KERNEL=$PRODUCT
 
 for plat in vmm qemu-kvm qemu-tcg; do
 	why=$(missing $plat)
@@ -53,6 +55,10 @@ for plat in vmm qemu-kvm qemu-tcg; do
 	expect "$plat: kernel page fault is dumped" 5 '#PF' 'RIP' 'CR2'
 	boot $plat "test=ud"
 	expect "$plat: kernel #UD is dumped" 5 '#UD' 'RIP'
+	# The tests and benchmarks are in the test image only.
+	boot $plat "quiet run=ipctest,hello"
+	expect "$plat: kernel.elf holds no test program" 0 \
+		'^init: ipctest: no such program$'
 	boot $plat "test=nosuchtest"
 	expect "$plat: unknown self-test fails" 3 'nosuchtest'
 

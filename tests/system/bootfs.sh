@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# The boot archive (shared/include/ukern/bootfs.h): the one make builds
-# from the servers, and what tools/mkbootfs refuses.
+# The boot archives (shared/include/ukern/bootfs.h) make builds: the
+# product's (kernel.elf: init, then every program under guest-servers/)
+# and the tests' (build/kernel-test.elf: the same, then every program
+# under tests/guest/ and bench/guest/); and what tools/mkbootfs refuses.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/system/lib.sh
 
 MK=build/tools/mkbootfs
 IMG=build/bootfs.img
+TEST_IMG=build/test/bootfs.img
 
-if ! ${MAKE:-make} -s "$MK" "$IMG" >"$TMP/make.log" 2>&1; then
-	bad "make builds $MK and $IMG"
+if ! ${MAKE:-make} -s "$MK" "$IMG" "$TEST_IMG" >"$TMP/make.log" 2>&1; then
+	bad "make builds $MK, $IMG and $TEST_IMG"
 	sed 's/^/#   /' "$TMP/make.log" | tail -20
 	exit 1
 fi
@@ -53,18 +56,31 @@ if size != (end + 15) // 16 * 16 or any(img[end:]):
 EOF
 }
 
-# --- the archive make built ------------------------------------------
-servers=$(ls -d guest-servers/*/ | xargs -n1 basename | grep -vx lib |
-	while read -r s; do ls guest-servers/"$s"/*.c >/dev/null 2>&1 &&
-		echo "$s"; done)
-args=(init=build/user/init.elf)
-for s in $servers; do
-	[ "$s" = init ] || args+=("$s=build/user/$s.elf")
-done
-if why=$(check_archive "$IMG" "${args[@]}"); then
-	ok "$IMG: init first, every server once, sizes and bytes match"
+# --- the archives make built -----------------------------------------
+# entries FOLDER...: NAME=ELF for each program folder (one with .c files,
+# not named lib), in the order given, init left out.
+entries() {
+	local d
+	for d in "$@"; do
+		[ "$(basename "$d")" = lib ] || [ "$(basename "$d")" = init ] &&
+			continue
+		ls "$d"/*.c >/dev/null 2>&1 &&
+			echo "$(basename "$d")=build/user/$d.elf"
+	done
+}
+export LC_ALL=C         # make sorts folder names bytewise
+product=(init=build/user/guest-servers/sys/init.elf
+	$(entries guest-servers/*/*))
+if why=$(check_archive "$IMG" "${product[@]}"); then
+	ok "$IMG: init first, every product program once, bytes match"
 else
 	bad "$IMG: $why"
+fi
+if why=$(check_archive "$TEST_IMG" "${product[@]}" \
+		$(entries tests/guest/* bench/guest/*)); then
+	ok "$TEST_IMG: the product's programs, then the tests' and benchmarks'"
+else
+	bad "$TEST_IMG: $why"
 fi
 
 # --- a small archive, byte by byte -------------------------------------
@@ -114,7 +130,8 @@ refuse "mkbootfs refuses a first file not named init" "$TMP/n.img" \
 	"$TMP/x.elf" "$TMP/init.elf"
 refuse "mkbootfs refuses init not first (make's archive order)" \
 	"$TMP/n.img" "first file must be named init" \
-	build/user/registry.elf build/user/init.elf
+	build/user/guest-servers/sys/registry.elf \
+	build/user/guest-servers/sys/init.elf
 echo old >"$TMP/old.img"
 refuse "mkbootfs leaves an existing OUT alone on an error" "$TMP/old.img" \
 	"missing.elf: " "$TMP/init.elf" "$TMP/missing.elf"

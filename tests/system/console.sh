@@ -16,26 +16,13 @@ LOG=$TMP/log
 # stdio, INPUT (a file or a FIFO) its input; sets OUT (console output),
 # LOG (the kernel's log), ERR and RC like boot.
 boot_console() {
-	OUT=$TMP/out ERR=$TMP/err
-	if [ "$1" = vmm ]; then
-		./vmm --timeout 60 --serial "$LOG" "$KERNEL" -- $2 \
-			<"$3" >"$OUT" 2>"$ERR"
-		RC=$?
-		return
-	fi
-	local accel=tcg; [ "$1" = qemu-kvm ] && accel=kvm
-	timeout 60 qemu-system-x86_64 -M microvm,acpi=off -nodefaults \
-		-no-user-config -display none -serial file:"$LOG" \
-		-device isa-debug-exit,iobase=0xf4,iosize=4 -accel $accel \
-		-kernel "$KERNEL" -append "$2" \
-		-global virtio-mmio.force-legacy=false \
-		-device virtio-serial-device -chardev stdio,id=c0 \
-		-device virtconsole,chardev=c0 <"$3" >"$OUT" 2>"$ERR"
-	RC=$?
-	if [ $((RC & 1)) = 1 ] && ! qemu_failed "$ERR"; then
-		RC=$((RC >> 1))
+	local plat=$1 cmdline=$2
+	if [ "$plat" = vmm ]; then
+		SERIAL=$LOG STDIN=$3 LIMIT=60 boot vmm "$cmdline"
 	else
-		RC="qemu:$RC"
+		SERIAL=$LOG STDIN=$3 LIMIT=60 boot "$plat" "$cmdline" \
+			-device virtio-serial-device -chardev stdio,id=c0 \
+			-device virtconsole,chardev=c0
 	fi
 }
 
@@ -143,8 +130,7 @@ for plat in vmm qemu-kvm qemu-tcg; do
 	if [ $plat = vmm ]; then
 		boot vmm "services=console bootonly" --no-console
 	else
-		boot $plat "services=console bootonly" \
-			-global virtio-mmio.force-legacy=false
+		boot $plat "services=console bootonly"
 	fi
 	expect "$plat: no virtio-console: console is not started" 1 \
 		'^init: console: no free virtio-console device, not started$'

@@ -5,6 +5,7 @@
 # well. (make run adds the net part in a namespace of its own.)
 cd "$(dirname "$0")/../.." || exit 1
 . tests/system/lib.sh
+KERNEL=$PRODUCT
 
 img=$TMP/demo.img
 CMD="services=echo,blk,fs run=hello,demo"
@@ -16,12 +17,7 @@ for plat in vmm qemu-kvm qemu-tcg; do
 	fi
 	rm -f "$img"; truncate -s 8M "$img"
 	for n in 1 2; do
-		case $plat in
-		vmm) boot vmm "$CMD" --disk "$img" ;;
-		*)   boot $plat "$CMD" -global virtio-mmio.force-legacy=false \
-			-device virtio-blk-device,drive=d0 \
-			-drive if=none,id=d0,file="$img",format=raw ;;
-		esac
+		boot_disk $plat "$img" "" "$CMD"
 		times=times; [ $n = 1 ] && times=time
 		expect "$plat: demo, boot $n: the counter in fs says $n" 0 \
 			"demo: fs: this disk has booted the demo $n $times\$" \

@@ -8,27 +8,8 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/system/lib.sh
 
 MiB=$((1024 * 1024))
-MODERN=(-global virtio-mmio.force-legacy=false)        # see blk.sh
-
-# boot_disk PLATFORM IMAGE CMDLINE: boots with IMAGE as the virtio-blk disk.
-boot_disk() {
-	local plat=$1 img=$2 cmdline=$3
-	case $plat in
-	vmm) boot vmm "$cmdline" --disk "$img" ;;
-	*)   boot "$plat" "$cmdline" "${MODERN[@]}" \
-		-device virtio-blk-device,drive=d0 \
-		-drive if=none,id=d0,file="$img",format=raw ;;
-	esac
-}
-
-new_image() { rm -f "$1"; truncate -s "$2" "$1"; }
-
 for plat in vmm qemu-kvm qemu-tcg; do
 	why=$(missing $plat)
-	if [ -z "$why" ] && [ $plat = vmm ] &&
-	   ! ./vmm --help 2>&1 | grep -q -- '--disk'; then
-		why="./vmm has no --disk yet"
-	fi
 	if [ -n "$why" ]; then
 		skip "$plat: file service tests ($why)"
 		continue
@@ -36,20 +17,20 @@ for plat in vmm qemu-kvm qemu-tcg; do
 	img=$TMP/disk.img
 
 	new_image "$img" $((8 * MiB))
-	boot_disk $plat "$img" "services=echo,blk,fs run=fstest"
+	boot_disk $plat "$img" "" "services=echo,blk,fs run=fstest"
 	expect "$plat: fstest: blobs, overwrite, list, delete, full, errors" 0 \
 		'^fs: no file system on the disk: formatting 16384 sectors$' \
 		'^utest fs: ok$'
 
 	new_image "$img" $((4 * MiB))
 	head -c $((4 * MiB)) /dev/urandom | dd of="$img" conv=notrunc 2>/dev/null
-	boot_disk $plat "$img" "services=blk,fs run=fstest"
+	boot_disk $plat "$img" "" "services=blk,fs run=fstest"
 	expect "$plat: a disk of random bytes is formatted" 0 \
 		'^fs: no file system on the disk: formatting 8192 sectors$' \
 		'^utest fs: ok$'
 
 	new_image "$img" $((4 * MiB))
-	boot_disk $plat "$img" "quiet services=blk,fs run=fstest:1"
+	boot_disk $plat "$img" "" "quiet services=blk,fs run=fstest:1"
 	expect "$plat: first boot writes hello.txt" 0 \
 		'^fstest: wrote hello.txt$'
 	if grep -q 'hello from the first boot: ukern fs' "$img"; then
@@ -57,7 +38,7 @@ for plat in vmm qemu-kvm qemu-tcg; do
 	else
 		bad "$plat: hello.txt's contents are not in the image file"
 	fi
-	boot_disk $plat "$img" "services=blk,fs run=fstest:2"
+	boot_disk $plat "$img" "" "services=blk,fs run=fstest:2"
 	expect "$plat: a second boot mounts the disk and reads hello.txt" 0 \
 		'^fs: mounted, 8192 sectors$' '^utest fs-persist: ok$'
 
@@ -66,16 +47,13 @@ for plat in vmm qemu-kvm qemu-tcg; do
 		2>/dev/null
 	printf '\377\377\377\377' | dd of="$img" bs=1 seek=$((512 + 64 + 36)) \
 		conv=notrunc 2>/dev/null
-	boot_disk $plat "$img" "services=blk,fs run=fstest:2"
+	boot_disk $plat "$img" "" "services=blk,fs run=fstest:2"
 	expect "$plat: a bad directory entry is dropped at mount" 0 \
 		'^fs: dropped 1 bad directory entries$' '^utest fs-persist: ok$'
 
 	# No block service: fs gives up and exits 1. (As a run= program:
 	# init does not notice a boot server that stops before it registers.)
-	case $plat in
-	vmm) boot vmm "services=echo run=fs" ;;
-	*)   boot $plat "services=echo run=fs" "${MODERN[@]}" ;;
-	esac
+	boot $plat "services=echo run=fs"
 	expect "$plat: no block service: fs gives up" 1 \
 		'^fs: lookup blk: REG_E_NOT_FOUND$' \
 		'^init: fs exited with status 1$'

@@ -1,8 +1,13 @@
 # Helpers for the whole-system tests; sourced by tests/system/*.sh, which
-# run from the repository root with ./vmm and ./kernel.elf built.
-# Each case prints one line: `ok - NAME`, `not ok - NAME` or `skip - NAME`.
+# run from the repository root with ./vmm, ./kernel.elf and the test image
+# built. Each case prints one line: `ok - NAME`, `not ok - NAME` or
+# `skip - NAME`.
 
-KERNEL=${KERNEL:-./kernel.elf}
+# The test image: the product's kernel and programs, plus every in-guest
+# test and benchmark (make builds it as build/kernel-test.elf). PRODUCT
+# is what users boot.
+KERNEL=${KERNEL:-build/kernel-test.elf}
+PRODUCT=${PRODUCT:-./kernel.elf}
 TMP=$(mktemp -d /tmp/ukern-test.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 failed=0
@@ -28,25 +33,32 @@ missing() {
 # KVM PVM's "host doesn't support requested feature", do not count).
 qemu_failed() { grep -v '^qemu-system[^:]*: warning:' "$1" | grep -q '^qemu-system'; }
 
-QEMU_BASE=(-M microvm,acpi=off -nodefaults -no-user-config -nographic
-	-serial stdio -device isa-debug-exit,iobase=0xf4,iosize=4)
+# The QEMU microvm command line (scripts/microvm.args).
+QEMU_MICROVM=($(grep -v '^#' scripts/microvm.args))
 
 # boot PLATFORM "CMDLINE" [extra args...]
-# Boots kernel.elf; the extra args are QEMU options, or ./vmm options for
-# vmm. Sets OUT (stdout file), ERR (stderr file) and RC (the guest's
-# status: QEMU's status*2+1 is decoded; other QEMU codes become "qemu:N").
+# Boots $KERNEL; the extra args are QEMU options, or ./vmm options for
+# vmm. The UART goes to stdout, or to the file $SERIAL when set; stdin is
+# $STDIN (default /dev/null); the limit is $LIMIT seconds (default 30
+# for ./vmm, 60 for QEMU). Sets OUT (stdout file), ERR (stderr file) and
+# RC (the guest's status: QEMU's status*2+1 is decoded; other QEMU codes
+# become "qemu:N").
 boot() {
 	local plat=$1 cmdline=$2; shift 2
 	OUT=$TMP/out ERR=$TMP/err
 	case $plat in
 	vmm)
-		./vmm --timeout 30 "$@" "$KERNEL" -- $cmdline >"$OUT" 2>"$ERR" </dev/null
+		./vmm --timeout "${LIMIT:-30}" ${SERIAL:+--serial "$SERIAL"} \
+			"$@" "$KERNEL" -- $cmdline \
+			>"$OUT" 2>"$ERR" <"${STDIN:-/dev/null}"
 		RC=$? ;;
 	qemu-kvm|qemu-tcg)
-		local accel=tcg; [ "$plat" = qemu-kvm ] && accel=kvm
-		timeout 60 qemu-system-x86_64 "${QEMU_BASE[@]}" -accel $accel \
-			-kernel "$KERNEL" -append "$cmdline" "$@" \
-			>"$OUT" 2>"$ERR" </dev/null
+		local accel=tcg serial=stdio
+		[ "$plat" = qemu-kvm ] && accel=kvm
+		[ -n "${SERIAL:-}" ] && serial=file:$SERIAL
+		timeout "${LIMIT:-60}" "${QEMU_MICROVM[@]}" -accel $accel \
+			-serial "$serial" -kernel "$KERNEL" -append "$cmdline" \
+			"$@" >"$OUT" 2>"$ERR" <"${STDIN:-/dev/null}"
 		RC=$?
 		# QEMU's own failures also exit 1, with a message on stderr.
 		if [ $((RC & 1)) = 1 ] && ! qemu_failed "$ERR"; then
@@ -56,6 +68,21 @@ boot() {
 		fi ;;
 	esac
 }
+
+# boot_disk PLATFORM IMAGE RO "CMDLINE" [extra args...]: boot with IMAGE
+# as the virtio-blk disk (RO=ro: read-only; empty: read-write).
+boot_disk() {
+	local plat=$1 img=$2 ro=$3 cmdline=$4; shift 4
+	case $plat in
+	vmm) boot vmm "$cmdline" --disk "$img${ro:+,ro}" "$@" ;;
+	*)   boot "$plat" "$cmdline" -device virtio-blk-device,drive=d0 \
+		-drive if=none,id=d0,file="$img",format=raw${ro:+,readonly=on} \
+		"$@" ;;
+	esac
+}
+
+# new_image PATH BYTES: a fresh sparse image.
+new_image() { rm -f "$1"; truncate -s "$2" "$1"; }
 
 # expect NAME STATUS PATTERN...: the last boot exited STATUS and its
 # stdout matches every extended regular expression PATTERN.

@@ -4,8 +4,8 @@
 # The script runs itself again inside a network namespace of its own,
 # ukern-test-PID, holding one TAP device (10.0.2.2/24) and nothing else:
 # the guest (10.0.2.15/24) and the probes can reach no other network.
-# The host side is tests/system/netprobe.c, built here (no ping or nc
-# needed). The namespace goes on every exit path.
+# The host side is tests/system/netprobe.c (make builds it; no ping or
+# nc needed). The namespace goes on every exit path.
 cd "$(dirname "$0")/../.." || exit 1
 
 NS=ukern-test-$$
@@ -16,7 +16,6 @@ if [ "$1" != --inside ]; then
 	[ "$(id -u)" = 0 ] || why="not root"
 	[ -z "$why" ] && [ ! -c /dev/net/tun ] && why="no /dev/net/tun"
 	[ -z "$why" ] && ! command -v ip >/dev/null 2>&1 && why="no ip(8)"
-	[ -z "$why" ] && ! command -v cc >/dev/null 2>&1 && why="no cc"
 	if [ -z "$why" ] && ! ip netns add "$NS" 2>/dev/null; then
 		why="cannot create a network namespace"
 	fi
@@ -38,10 +37,9 @@ if [ "$1" != --inside ]; then
 fi
 
 . tests/system/lib.sh
-MODERN=(-global virtio-mmio.force-legacy=false)
-PROBE=$TMP/netprobe
-if ! cc -O2 -o "$PROBE" tests/system/netprobe.c; then
-	bad "netprobe does not build"
+PROBE=build/tests/netprobe
+if [ ! -x $PROBE ]; then
+	bad "$PROBE is not built (make test builds it)"
 	exit 1
 fi
 
@@ -57,7 +55,7 @@ boot_net() {
 	case $plat in
 	vmm) { lib_boot vmm "$cmdline" --net tap=$TAP
 	       echo "$RC" >"$TMP/rc"; } & ;;
-	*)   { lib_boot "$plat" "$cmdline" "${MODERN[@]}" \
+	*)   { lib_boot "$plat" "$cmdline" \
 		-netdev tap,id=n0,ifname=$TAP,script=no,downscript=no \
 		-device virtio-net-device,netdev=n0
 	       echo "$RC" >"$TMP/rc"; } & ;;
@@ -142,7 +140,7 @@ done
 for plat in qemu-kvm qemu-tcg; do
 	why=$(missing $plat)
 	[ -n "$why" ] && { skip "$plat: no virtio-net device ($why)"; continue; }
-	lib_boot $plat "services=net bootonly" "${MODERN[@]}"
+	lib_boot $plat "services=net bootonly"
 	expect "$plat: no device: net is not started, the boot fails" 1 \
 		'^init: net: no free virtio-net device, not started$'
 done

@@ -10,9 +10,6 @@ img=$TMP/hostile.img
 truncate -s 1M "$img"
 for plat in vmm qemu-kvm qemu-tcg; do
 	why=$(missing $plat)
-	if [ -z "$why" ] && [ $plat = vmm ] && ! ./vmm --help | grep -q -- --disk; then
-		why="./vmm has no --disk"
-	fi
 	if [ -n "$why" ]; then
 		skip "$plat: hostile virtio driver ($why)"
 		continue
@@ -30,10 +27,7 @@ for plat in vmm qemu-kvm qemu-tcg; do
 		fi
 		continue
 	fi
-	boot $plat "quiet run=vhostile" \
-		-global virtio-mmio.force-legacy=false \
-		-device virtio-blk-device,drive=d0 \
-		-drive if=none,id=d0,file="$img",format=raw
+	boot_disk $plat "$img" "" "quiet run=vhostile"
 	# QEMU reports the guest's mistakes on stderr, so the status shows
 	# as qemu:1, which is the guest's 0 (isa-debug-exit: 0 * 2 + 1).
 	if { [ "$RC" = 0 ] || [ "$RC" = qemu:1 ]; } &&

@@ -1,8 +1,8 @@
-/* init's reader of the boot archive (guest-servers/init/archive.c). */
+/* init's reader of the boot archive (guest-servers/sys/init/archive.c). */
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "../../guest-servers/init/archive.h"
+#include "../../guest-servers/sys/init/archive.h"
 
 static _Alignas(16) unsigned char buf[4096];
 static struct bootfs_header *h;

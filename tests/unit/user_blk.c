@@ -1,8 +1,8 @@
 /* The block server's request checks and sessions
- * (guest-servers/blk/session.c). */
+ * (guest-servers/drivers/blk/session.c). */
 #include <criterion/criterion.h>
 
-#include "../../guest-servers/blk/session.h"
+#include "../../guest-servers/drivers/blk/session.h"
 
 #define MiB     (1ull << 20)
 

@@ -1,9 +1,9 @@
-/* The file service's on-disk layout (guest-servers/fs/layout.c): names,
+/* The file service's on-disk layout (guest-servers/services/fs/layout.c): names,
  * mount checks of hostile metadata, first-fit allocation. */
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "../../guest-servers/fs/layout.h"
+#include "../../guest-servers/services/fs/layout.h"
 
 static struct fs_meta m;
 

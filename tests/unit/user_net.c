@@ -4,8 +4,8 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "../../guest-servers/net/socket.h"
-#include "../../guest-servers/net/stack.h"
+#include "../../guest-servers/drivers/net/socket.h"
+#include "../../guest-servers/drivers/net/stack.h"
 
 #define US      0x0a00020fu     /* 10.0.2.15 */
 #define HOST    0x0a000202u     /* 10.0.2.2 */

@@ -1,8 +1,8 @@
-/* init's command-line options (guest-servers/init/opts.c). */
+/* init's command-line options (guest-servers/sys/init/opts.c). */
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "../../guest-servers/init/opts.h"
+#include "../../guest-servers/sys/init/opts.h"
 
 static const char *val(const char *line, const char *key)
 {

@@ -1,4 +1,4 @@
-/* The registry's table (guest-servers/registry/table.c) and the packing
+/* The registry's table (guest-servers/sys/registry/table.c) and the packing
  * of names into message words (guest-servers/lib/regname.c). */
 #include <criterion/criterion.h>
 #include <stdio.h>

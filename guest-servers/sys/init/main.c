@@ -89,7 +89,7 @@ static struct child *add(const char *name, uint64_t arg)
 	struct child *c;
 
 	if (i < 0 || strcmp(name, "init") == 0) {
-		printf("init: %s: no such program\n", name);
+		eprintf("init: %s: no such program\n", name);
 		return NULL;
 	}
 	if (nkids == CHILDREN_MAX) {
