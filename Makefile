@@ -71,7 +71,8 @@ PRODUCT_DIRS := $(call prog_dirs,guest-servers/*/*/*.c)
 TEST_DIRS    := $(call prog_dirs,tests/guest/*/*.c) \
                 $(call prog_dirs,bench/guest/*/*.c)
 PRODUCT_ELFS := $(PRODUCT_DIRS:%=$(B)/user/%.elf)
-TEST_ELFS    := $(TEST_DIRS:%=$(B)/user/%.elf)
+# abiold: hello marked as built for another ABI version (init refuses it).
+TEST_ELFS    := $(TEST_DIRS:%=$(B)/user/%.elf) $(B)/user/tests/abiold.elf
 INIT_ELF     := $(filter %/init.elf,$(PRODUCT_ELFS))
 # The product's boot archive, and the tests' (the product's programs and
 # every test and benchmark): the same kernel packed twice.
@@ -84,7 +85,7 @@ UNIT_VMM    := $(B)/tests/unit-vmm
 UNIT_KERNEL := $(B)/tests/unit-kernel
 UNIT_USER   := $(B)/tests/unit-user
 # User-space logic that the host tests link (no system calls inside).
-USER_PURE   := $(addprefix guest-servers/,lib/alloc.c lib/elf.c \
+USER_PURE   := $(addprefix guest-servers/,lib/alloc.c sys/init/elf.c \
                  lib/regname.c lib/virtq.c sys/init/archive.c \
                  sys/init/opts.c sys/registry/table.c \
                  drivers/blk/session.c services/fs/layout.c \
@@ -150,6 +151,9 @@ $(B)/user/%.o: %.S
 $(LIBUK): $(LIBUK_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
+# Tests and benchmarks see the check helper's header.
+$(B)/user/tests/%.o $(B)/user/bench/%.o: USER_CFLAGS += -Itests/guest/lib
+
 $(LIBCHECK): $(LIBCHECK_SRCS:%.c=$(B)/user/%.o)
 	rm -f $@ && ar rcs $@ $^
 
@@ -161,6 +165,12 @@ $(B)/user/%.elf: $$(addprefix $(B)/user/,$$(subst .c,.o,$$(wildcard $$*/*.c))) \
 	@mkdir -p $(dir $@)
 	$(GUESTLD) $(USER_LDFLAGS) -o $@ $(filter %.o,$^) \
 		$(if $(filter guest-servers/%,$*),,$(LIBCHECK)) $(LIBUK)
+
+# hello with its ABI note (crt.c) saying version 9999.
+$(B)/user/tests/abiold.elf: $(B)/user/guest-servers/apps/hello.elf
+	@mkdir -p $(dir $@)
+	printf '\006\0\0\0\004\0\0\0\001\0\0\0ukern\0\0\0\017\047\0\0' >$@.note
+	objcopy --update-section .note.ukern=$@.note $< $@
 
 $(MKBOOTFS): tools/mkbootfs.c
 	@mkdir -p $(dir $@)

@@ -1,115 +1,110 @@
 #include "blkclient.h"
-#include "ipc.h"
+#include "regclient.h"
+#include "rpc.h"
 #include "uk.h"
 #include "ulib.h"
+#include "umap.h"
 
-#define BUF_VA          0x100000000ull
-
-uint64_t client_call(uint64_t ep, uint64_t label, uint64_t w0, uint64_t w1,
-		     uint64_t w2, uint64_t r[3])
+int blkc_call(uint64_t ep, uint64_t op, uint64_t w0, uint64_t w1, uint64_t w2,
+	      uint64_t r[3])
 {
-	struct uk_msg m = { .label = label, .w = { w0, w1, w2 },
+	struct uk_msg m = { .label = op, .w = { w0, w1, w2 },
 			    .cap = UK_NO_CAP };
-	enum uk_err e = uk_call(ep, &m);
+	int e = rpc_call(ep, &m, UK_NO_CAP, BLK_E_MAX);
 
-	if (e != UK_OK)
-		return 100 + e;
-	if (r) {
-		r[0] = m.w[0];
-		r[1] = m.w[1];
-		r[2] = m.w[2];
-	}
-	return m.label;
+	if (r)
+		memcpy(r, m.w, 3 * sizeof *r);
+	return e;
 }
 
-int client_open(struct client *c)
+int blkc_connect(struct blkc *c, uint64_t pages, unsigned tries)
 {
 	uint64_t r[3];
 	int e;
 
-	*c = (struct client){ .ep = uk_slot_alloc(), .session = UK_NO_CAP,
-			      .buf_slot = uk_slot_alloc() };
-	e = reg_lookup("blk", c->ep);
+	*c = (struct blkc){ .ep = uk_slot_alloc(), .session = UK_NO_CAP,
+			    .buf_slot = uk_slot_alloc(),
+			    .buf_bytes = pages * UK_PAGE_SIZE };
+	e = reg_lookup_wait("blk", c->ep, tries);
 	if (e != REG_OK) {
-		eprintf("blktest: lookup blk: %s\n", reg_strerror(e));
-		return -1;
+		eprintf("%s: lookup blk: %s\n", uk_progname(), reg_strerror(e));
+		return e;
 	}
-	if (client_call(c->ep, BLK_OP_INFO, 0, 0, 0, r) != BLK_OK) {
-		eprintf("blktest: INFO failed\n");
-		return -1;
+	e = blkc_call(c->ep, BLK_OP_INFO, 0, 0, 0, r);
+	if (e != BLK_OK) {
+		eprintf("%s: blk INFO: %s\n", uk_progname(), blkc_strerror(e));
+		return e;
 	}
 	c->capacity = r[0];
 	c->flags = r[1];
 	c->block_size = r[2];
-	if (uk_mem_alloc(c->buf_slot, BUF_PAGES) != UK_OK ||
-	    uk_mem_map(UK_SELF, c->buf_slot, BUF_VA,
+	if (uk_mem_alloc(c->buf_slot, pages) != UK_OK ||
+	    uk_mem_map(UK_SELF, c->buf_slot, UMAP_BUF,
 		       UK_R_READ | UK_R_WRITE) != UK_OK) {
-		eprintf("blktest: cannot get a buffer\n");
-		return -1;
+		eprintf("%s: cannot get a buffer\n", uk_progname());
+		return -(int)UK_E_NOMEM;
 	}
-	c->buf = (uint8_t *)(uintptr_t)BUF_VA;
+	c->buf = (uint8_t *)(uintptr_t)UMAP_BUF;
 	return 0;
 }
 
-uint64_t client_setup(struct client *c, uint64_t cap, uint64_t *session)
+int blkc_setup(struct blkc *c, uint64_t cap, uint64_t *session)
 {
 	struct uk_msg m = { .label = BLK_OP_SETUP, .cap = cap };
 	uint64_t slot = uk_slot_alloc();
-	enum uk_err e = uk_call_rcv(c->ep, &m, slot);
+	int e = rpc_call(c->ep, &m, slot, BLK_E_MAX);
 
-	if (e != UK_OK)
-		return 100 + e;
-	if (m.label == BLK_OK && m.cap == slot && m.w[0] >= BUF_BYTES) {
-		*session = slot;
-		return BLK_OK;
+	if (e == BLK_OK && (m.cap != slot || m.w[0] < c->buf_bytes)) {
+		if (m.cap != UK_NO_CAP)
+			uk_cap_delete(m.cap);
+		e = -(int)UK_E_ARG;
 	}
-	if (m.cap != UK_NO_CAP)
-		uk_cap_delete(m.cap);
-	uk_slot_free(slot);
-	return m.label == BLK_OK ? 99 : m.label;        /* 99: bad reply */
+	if (e != BLK_OK) {
+		uk_slot_free(slot);
+		return e;
+	}
+	*session = slot;
+	return BLK_OK;
 }
 
-uint64_t client_rw(struct client *c, uint64_t op, uint64_t sector,
-		   uint64_t count, uint64_t offset)
+int blkc_open(struct blkc *c, uint64_t pages, unsigned tries)
 {
-	return client_call(c->session, op, sector, count, offset, NULL);
+	int e = blkc_connect(c, pages, tries);
+
+	if (e == 0 && (e = blkc_setup(c, c->buf_slot, &c->session)) != 0)
+		eprintf("%s: blk SETUP: %s\n", uk_progname(), blkc_strerror(e));
+	return e;
 }
 
-uint64_t client_batch(struct client *c, const struct blk_batch_entry *e,
-		      unsigned n, uint64_t table_off, uint64_t *bad)
+int blkc_rw(struct blkc *c, uint64_t op, uint64_t sector, uint64_t count,
+	    uint64_t off)
 {
-	uint64_t r[3] = { 0 }, label;
+	return blkc_call(c->session, op, sector, count, off, NULL);
+}
 
-	if (table_off <= BUF_BYTES && n * sizeof *e <= BUF_BYTES - table_off)
+int blkc_flush(struct blkc *c)
+{
+	return blkc_call(c->session, BLK_OP_FLUSH, 0, 0, 0, NULL);
+}
+
+int blkc_batch(struct blkc *c, const struct blk_batch_entry *e, unsigned n,
+	       uint64_t table_off, uint64_t *bad)
+{
+	uint64_t r[3] = { 0 };
+	int res;
+
+	if (table_off <= c->buf_bytes &&
+	    n * sizeof *e <= c->buf_bytes - table_off)
 		memcpy(c->buf + table_off, e, n * sizeof *e);
-	label = client_call(c->session, BLK_OP_BATCH, n, table_off, 0, r);
+	res = blkc_call(c->session, BLK_OP_BATCH, n, table_off, 0, r);
 	if (bad)
 		*bad = r[0];
-	return label;
+	return res;
 }
 
-static uint32_t crc_byte(uint32_t crc, uint8_t b)
+const char *blkc_strerror(int r)
 {
-	crc ^= (uint32_t)b << 24;
-	for (int k = 0; k < 8; k++)
-		crc = crc & 0x80000000u ? (crc << 1) ^ 0x04c11db7u : crc << 1;
-	return crc;
-}
-
-uint32_t client_cksum(const uint8_t *p, size_t n)
-{
-	uint32_t crc = 0;
-
-	for (size_t i = 0; i < n; i++)
-		crc = crc_byte(crc, p[i]);
-	for (size_t len = n; len; len >>= 8)    /* low byte first */
-		crc = crc_byte(crc, (uint8_t)len);
-	return ~crc;
-}
-
-const char *client_strerror(uint64_t label)
-{
-	static const char *const names[BLK_E_MAX] = {
+	static const char *const names[] = {
 		[BLK_OK] = "BLK_OK",
 		[BLK_E_BAD_REQUEST] = "BLK_E_BAD_REQUEST",
 		[BLK_E_RANGE] = "BLK_E_RANGE",
@@ -120,7 +115,6 @@ const char *client_strerror(uint64_t label)
 		[BLK_E_FULL] = "BLK_E_FULL",
 	};
 
-	if (label >= 100)
-		return uk_strerror(label - 100);
-	return label < BLK_E_MAX ? names[label] : "BLK_E_?";
+	_Static_assert(sizeof names / sizeof *names == BLK_E_MAX, "names");
+	return rpc_strerror(r, names, BLK_E_MAX);
 }

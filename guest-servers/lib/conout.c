@@ -1,6 +1,6 @@
 #include "conout.h"
 #include <proto/console.h>
-#include "ipc.h"
+#include "regclient.h"
 #include "uk.h"
 #include "ulib.h"
 

@@ -1,25 +1,24 @@
 /*
  * The process heap: alloc.c over memory regions from the kernel, mapped
- * one after another in a window from HEAP_BASE, so that each growth
+ * one after another in a window from UMAP_HEAP, so that each growth
  * extends the arena before it. Each growth costs one capability slot, so
  * it asks for at least as much as the heap has already (doubling).
  */
 #include "alloc.h"
 #include "uk.h"
 #include "ulib.h"
+#include "umap.h"
 
-#define HEAP_BASE       0x10000000ull
-#define HEAP_LIMIT      0x50000000ull   /* 1 GiB of window */
 #define HEAP_MIN_GROW   (16 * UK_PAGE_SIZE)
 #define HEAP_MAX_GROW   (1024 * UK_PAGE_SIZE)
 
 static struct alloc_heap heap;
 static int heap_ready;
-static uint64_t heap_top = HEAP_BASE;   /* next address to map at */
+static uint64_t heap_top = UMAP_HEAP;   /* next address to map at */
 
 static void *more_core(void *ctx, size_t *bytes)
 {
-	uint64_t want = *bytes, have = heap_top - HEAP_BASE;
+	uint64_t want = *bytes, have = heap_top - UMAP_HEAP;
 	uint64_t slot, pages;
 	enum uk_err e;
 
@@ -29,8 +28,8 @@ static void *more_core(void *ctx, size_t *bytes)
 	if (want < have)
 		want = have < HEAP_MAX_GROW ? have : HEAP_MAX_GROW;
 	pages = (want + UK_PAGE_SIZE - 1) / UK_PAGE_SIZE;
-	if (*bytes > HEAP_LIMIT - heap_top ||
-	    pages * UK_PAGE_SIZE > HEAP_LIMIT - heap_top)
+	if (*bytes > UMAP_HEAP_END - heap_top ||
+	    pages * UK_PAGE_SIZE > UMAP_HEAP_END - heap_top)
 		return NULL;
 	slot = uk_slot_alloc();
 	if (slot == UK_NO_CAP)

@@ -123,8 +123,20 @@ uint64_t virtio_cfg64(struct virtio_dev *d, unsigned off);
 /* "VIRTIO_E_VERSION" and so on. */
 const char *virtio_strerror(enum virtio_err e);
 
-/* virtio_dev.c: map my device's register page (UK_SLOT_DEV_MMIO) at va;
- * the registers' address in it, or NULL. */
+/* virtio_dev.c: the first steps of every driver program, with the
+ * device init gave it (UK_SLOT_DEV_MMIO, UK_SLOT_DEV_IRQ): map its
+ * registers at UMAP_DEV_MMIO, check that they are a virtio-mmio version
+ * 2 device of type id, get dma_pages of zeroed DMA memory at
+ * UMAP_DEV_DMA (its physical address in *dma_phys), bind the interrupt
+ * to a new notification (*ntfn, signalled with bit 0), reset the device
+ * and negotiate want (virtio_begin). 0, or -1 after printing why. */
+int virtio_driver_start(struct virtio_dev *d, uint32_t id, uint64_t want,
+			uint64_t dma_pages, uint64_t *dma_phys, uint64_t *ntfn);
+/* Marks d FAILED when its registers were reached, prints "PROG: why",
+ * returns -1. */
+int virtio_driver_fail(struct virtio_dev *d, const char *why);
+/* Maps my device's register page (UK_SLOT_DEV_MMIO) at va; the
+ * registers' address in it, or NULL. */
 volatile void *virtio_map_regs(uint64_t va);
 /* A new notification that my device's interrupt (UK_SLOT_DEV_IRQ)
  * signals with bit 0; its slot, or UK_NO_CAP. */

@@ -77,7 +77,8 @@ else
 	bad "$IMG: $why"
 fi
 if why=$(check_archive "$TEST_IMG" "${product[@]}" \
-		$(entries tests/guest/* bench/guest/*)); then
+		$(entries tests/guest/* bench/guest/*) \
+		abiold=build/user/tests/abiold.elf); then
 	ok "$TEST_IMG: the product's programs, then the tests' and benchmarks'"
 else
 	bad "$TEST_IMG: $why"

@@ -35,11 +35,16 @@ for plat in vmm qemu-kvm qemu-tcg; do
 	boot $plat "quiet run=regtest"
 	expect "$plat: registry errors" 0 '^utest registry: ok$'
 	# A boot server that dies before it registers: restarted, then the
-	# boot ends (it used to wait for it forever).
+	# boot ends instead of waiting for it.
 	boot $plat "restarts=1 services=echo,isolate:4"
 	expect "$plat: a boot server that faults before registering ends the boot" 1 \
 		'^init: restarting isolate \(1 of 1\)$' \
 		'^init: boot server isolate did not start$'
+	# A program built for another ABI version is refused, in one line.
+	boot $plat "quiet run=abiold,libtest"
+	expect "$plat: a program built for another ABI version is refused" 1 \
+		'^init: abiold: built for ABI version 9999, this system is version 1$' \
+		'^utest libuk: ok$'
 	boot $plat "quiet run=libtest"
 	expect "$plat: libuk in a process" 0 '^utest libuk: ok$'
 	# Each isolate faults as it must; hello, started last, still works.

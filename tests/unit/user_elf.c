@@ -1,13 +1,13 @@
-/* init's ELF checks (guest-servers/lib/elf.c) on images built here. */
+/* init's ELF checks (guest-servers/sys/init/elf.c) on images built here. */
 #include <criterion/criterion.h>
 #include <stdint.h>
 #include <string.h>
 
 #include <ukern/abi.h>
-#include "elf.h"                /* guest-servers/lib/elf.h, not <elf.h> */
+#include "../../guest-servers/sys/init/elf.h"
 
-/* The ELF64 structures, written out: the host's <elf.h> is shadowed by
- * guest-servers/lib/elf.h on this include path. */
+/* The ELF64 structures, written out: init's elf.h and the host's <elf.h>
+ * cannot both be included. */
 typedef struct {
 	unsigned char e_ident[16];
 	uint16_t e_type, e_machine;
@@ -46,6 +46,29 @@ typedef struct {
 #define PF_R            4
 
 #define PAGE    4096
+#define NOTE    0x200           /* the PT_NOTE's place in the file */
+
+/* Writes a note (namesz, descsz, type, name, then desc) at file offset
+ * off; returns the offset after it. */
+static size_t put_note(unsigned char *at, size_t off, const char *name,
+		       uint32_t namesz, uint32_t type, const void *desc,
+		       uint32_t descsz)
+{
+	uint32_t h[3] = { namesz, descsz, type };
+
+	memcpy(at + off, h, sizeof h);
+	memcpy(at + off + 12, name, strlen(name) + 1);
+	off += 12 + ((namesz + 3) & ~3u);
+	memcpy(at + off, desc, descsz);
+	return off + ((descsz + 3) & ~3u);
+}
+
+/* ukern's ABI note of version v at off; the offset after it. */
+static size_t abi_note(unsigned char *at, size_t off, uint32_t v)
+{
+	return put_note(at, off, UK_NOTE_NAME, sizeof UK_NOTE_NAME,
+			UK_NOTE_ABI, &v, sizeof v);
+}
 
 /* A good image: text R X at 0x400000, rodata R, data RW with bss. */
 static _Alignas(16) unsigned char img[4 * PAGE];
@@ -74,7 +97,9 @@ static void setup(void)
 			      .p_filesz = 0x100, .p_memsz = 0x100,
 			      .p_align = PAGE };
 	ph[1] = (Elf64_Phdr){ .p_type = PT_NOTE, .p_flags = PF_R,
-			      .p_offset = 0x200, .p_filesz = 0x10 };
+			      .p_offset = NOTE,
+			      .p_filesz = abi_note(img, NOTE, UK_ABI_VERSION) -
+					  NOTE };
 	ph[2] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_flags = PF_R,
 			      .p_offset = 2 * PAGE, .p_vaddr = 0x401000,
 			      .p_filesz = 0x80, .p_memsz = 0x80,
@@ -286,6 +311,56 @@ Test(user_elf, entry)
 	cr_assert_eq(check(), ELF_OK);
 	eh->e_entry = 0;
 	cr_assert_eq(check(), ELF_E_ENTRY);
+}
+
+Test(user_elf, abi_note)
+{
+	struct elf_image im;
+	uint64_t desc = 0;
+
+	ph[1].p_type = 6;                       /* PT_PHDR: no note */
+	cr_assert_eq(check(), ELF_E_NO_ABI);
+	ph[1].p_type = PT_NOTE;
+	abi_note(img, NOTE, UK_ABI_VERSION + 1);
+	cr_assert_eq(elf_check(&im, img, sizeof img), ELF_E_ABI);
+	cr_assert_eq(im.abi, UK_ABI_VERSION + 1);
+	abi_note(img, NOTE, 0);
+	cr_assert_eq(check(), ELF_E_NO_ABI, "version 0 is no version");
+	/* Another vendor's note first, then ours: found. */
+	ph[1].p_filesz = abi_note(img, put_note(img, NOTE, "GNU", 4, 3, &desc,
+						sizeof desc), UK_ABI_VERSION) -
+			 NOTE;
+	cr_assert_eq(check(), ELF_OK);
+	/* Our name with another type or size is not our note. */
+	ph[1].p_filesz = put_note(img, NOTE, UK_NOTE_NAME, sizeof UK_NOTE_NAME,
+				  2, &desc, 4) - NOTE;
+	cr_assert_eq(check(), ELF_E_NO_ABI);
+	ph[1].p_filesz = put_note(img, NOTE, UK_NOTE_NAME, sizeof UK_NOTE_NAME,
+				  UK_NOTE_ABI, &desc, 8) - NOTE;
+	cr_assert_eq(check(), ELF_E_NO_ABI);
+}
+
+Test(user_elf, abi_note_bounds)
+{
+	uint32_t h[3] = { 6, 4, UK_NOTE_ABI };
+
+	ph[1].p_filesz = 23;                    /* the version cut off */
+	cr_assert_eq(check(), ELF_E_NOTE);
+	ph[1].p_filesz = 11;                    /* a header cut: ignored */
+	cr_assert_eq(check(), ELF_E_NO_ABI);
+	ph[1].p_filesz = 24;
+	h[0] = 0xfffffffd;                      /* namesz wraps when padded */
+	memcpy(img + NOTE, h, sizeof h);
+	cr_assert_eq(check(), ELF_E_NOTE);
+	h[0] = 6;
+	h[1] = 0xffffffff;                      /* descsz past the segment */
+	memcpy(img + NOTE, h, sizeof h);
+	cr_assert_eq(check(), ELF_E_NOTE);
+	setup();
+	ph[1].p_offset = sizeof img - 8;        /* the segment past the file */
+	cr_assert_eq(check(), ELF_E_NOTE);
+	ph[1].p_offset = ~0ull - 4;
+	cr_assert_eq(check(), ELF_E_NOTE);
 }
 
 Test(user_elf, every_error_has_a_message)

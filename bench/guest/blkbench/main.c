@@ -10,6 +10,7 @@
 #include "uk.h"
 #include "ulib.h"
 
+#define BUF_PAGES       256             /* 1 MiB shared buffer */
 #define REPS            7
 #define SEQ_BYTES       (8ull << 20)
 #define SEQ_REQ         (64ull << 10)
@@ -39,22 +40,21 @@ static void report(const char *metric, const char *unit, uint64_t n)
 }
 
 /* Sequential pass: MB/s (decimal megabytes). */
-static int seq(struct client *c, uint64_t op, uint64_t khz, unsigned rep)
+static int seq(struct blkc *c, uint64_t op, uint64_t khz, unsigned rep)
 {
 	uint64_t t0 = rdtsc(), ticks;
 
 	for (uint64_t off = 0; off < SEQ_BYTES; off += SEQ_REQ)
-		if (client_rw(c, op, off / 512, SEQ_REQ / 512, 0) != BLK_OK)
+		if (blkc_rw(c, op, off / 512, SEQ_REQ / 512, 0) != BLK_OK)
 			return -1;
-	if (op == BLK_OP_WRITE &&
-	    client_call(c->session, BLK_OP_FLUSH, 0, 0, 0, NULL) != BLK_OK)
+	if (op == BLK_OP_WRITE && blkc_flush(c) != BLK_OK)
 		return -1;
 	ticks = rdtsc() - t0;
 	samples[rep] = SEQ_BYTES * khz / 1000 / (ticks ? ticks : 1);
 	return 0;
 }
 
-static int rand_reads(struct client *c, uint64_t khz, unsigned rep)
+static int rand_reads(struct blkc *c, uint64_t khz, unsigned rep)
 {
 	uint64_t x = 0x2545f4914f6cdd1dull + rep, span = SEQ_BYTES / 4096, t0;
 
@@ -63,7 +63,7 @@ static int rand_reads(struct client *c, uint64_t khz, unsigned rep)
 		x ^= x << 13;
 		x ^= x >> 7;
 		x ^= x << 17;
-		if (client_rw(c, BLK_OP_READ, (x % span) * 8, 8, 0) != BLK_OK)
+		if (blkc_rw(c, BLK_OP_READ, (x % span) * 8, 8, 0) != BLK_OK)
 			return -1;
 	}
 	samples[rep] = RAND_READS * khz * 1000 / (rdtsc() - t0);
@@ -72,7 +72,7 @@ static int rand_reads(struct client *c, uint64_t khz, unsigned rep)
 
 /* The same reads in batches of BLK_BATCH_MAX (the table sits past the
  * data in the buffer). */
-static int rand_reads_qd16(struct client *c, uint64_t khz, unsigned rep)
+static int rand_reads_qd16(struct blkc *c, uint64_t khz, unsigned rep)
 {
 	uint64_t x = 0x9e3779b97f4a7c15ull + rep, span = SEQ_BYTES / 4096, t0;
 	struct blk_batch_entry e[BLK_BATCH_MAX];
@@ -86,7 +86,7 @@ static int rand_reads_qd16(struct client *c, uint64_t khz, unsigned rep)
 			e[k] = (struct blk_batch_entry){ .sector = (x % span) * 8,
 				.count = 8, .offset = k * 4096ull };
 		}
-		if (client_batch(c, e, BLK_BATCH_MAX, BLK_BATCH_MAX * 4096ull,
+		if (blkc_batch(c, e, BLK_BATCH_MAX, BLK_BATCH_MAX * 4096ull,
 				 NULL) != BLK_OK)
 			return -1;
 	}
@@ -96,12 +96,12 @@ static int rand_reads_qd16(struct client *c, uint64_t khz, unsigned rep)
 
 int main(uint64_t arg)
 {
-	struct client c;
+	struct blkc c;
 	uint64_t khz = 0;
 
 	(void)arg;
-	if (client_open(&c) < 0 || uk_info(UK_INFO_TSC_KHZ, &khz) != UK_OK ||
-	    client_setup(&c, c.buf_slot, &c.session) != BLK_OK ||
+	if (blkc_open(&c, BUF_PAGES, 1) != 0 ||
+	    uk_info(UK_INFO_TSC_KHZ, &khz) != UK_OK ||
 	    c.capacity < SEQ_BYTES / 512) {
 		eprintf("blkbench: no blk service, or a disk under 8 MiB\n");
 		return 1;

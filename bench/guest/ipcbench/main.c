@@ -9,7 +9,7 @@
  * NO_FLOOR (1 << 32): round trips only (for instruction counting).
  */
 #include <proto/echo.h>
-#include "ipc.h"
+#include "regclient.h"
 #include "uk.h"
 #include "ulib.h"
 

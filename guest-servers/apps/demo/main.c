@@ -14,28 +14,40 @@
  */
 #include <proto/fs.h>
 #include <proto/net.h>
-#include "ipc.h"
+#include "regclient.h"
+#include "rpc.h"
 #include "uk.h"
 #include "ulib.h"
+#include "umap.h"
 
-#define FS_VA           0x100000000ull  /* fs session buffer: 1 page */
-#define NET_VA          0x100100000ull  /* net socket buffer: 1 page */
+#define NET_BUF_OFF     0x100000ull     /* net socket buffer: 1 page */
 #define NAME_OFF        0
 #define DATA_OFF        64
 #define GREETING        "hello from the demo, kept by fs on the block device"
 #define REPLY           "guest got: "
 #define WAIT_S          15
 
-/* One call with words (and a capability: cap out, accepted into rcv);
- * the reply in *m. The reply's label, or 100 + the kernel's error. */
-static uint64_t call(uint64_t ep, uint64_t label, uint64_t w0, uint64_t w1,
-		     uint64_t w2, uint64_t cap, uint64_t rcv, struct uk_msg *m)
+/* One call to a server whose protocol has nerr codes (FS_E_MAX,
+ * NET_E_MAX): label and three words, no capability; the reply in *m.
+ * rpc.h's result. */
+static int call(uint64_t ep, uint64_t nerr, uint64_t label, uint64_t w0,
+		uint64_t w1, uint64_t w2, struct uk_msg *m)
 {
-	enum uk_err e;
+	*m = (struct uk_msg){ .label = label, .w = { w0, w1, w2 },
+			      .cap = UK_NO_CAP };
+	return rpc_call(ep, m, UK_NO_CAP, nerr);
+}
 
-	*m = (struct uk_msg){ .label = label, .w = { w0, w1, w2 }, .cap = cap };
-	e = uk_call_rcv(ep, m, rcv);
-	return e != UK_OK ? 100 + e : m->label;
+/* SETUP (fs) or BIND (net: w0 the port) with my buffer's capability:
+ * the session or socket arrives in slot dst. rpc.h's result; a reply
+ * without it breaks the protocol. */
+static int open_on(uint64_t ep, uint64_t label, uint64_t w0, uint64_t buf,
+		   uint64_t dst, uint64_t nerr)
+{
+	struct uk_msg m = { .label = label, .w = { w0 }, .cap = buf };
+	int r = rpc_call(ep, &m, dst, nerr);
+
+	return r == 0 && m.cap != dst ? -(int)UK_E_ARG : r;
 }
 
 /* A fresh page mapped at va: its capability slot, or UK_NO_CAP. */
@@ -71,50 +83,49 @@ static void fs_name(char *buf, const char *name)
 
 static int fs_part(void)
 {
-	uint64_t fs = find("fs"), buf = page(FS_VA), s = uk_slot_alloc(), r;
-	char *b = (char *)(uintptr_t)FS_VA;
+	uint64_t fs = find("fs"), buf = page(UMAP_BUF), s = uk_slot_alloc();
+	char *b = (char *)(uintptr_t)UMAP_BUF;
 	unsigned long boots = 0;
 	struct uk_msg m;
+	int r;
 
 	if (fs == UK_NO_CAP)
 		return 0;
-	r = call(fs, FS_OP_SETUP, 0, 0, 0, buf, s, &m);
-	if (buf == UK_NO_CAP || r != FS_OK || m.cap != s) {
-		eprintf("demo: fs: SETUP failed (%lu)\n", r);
+	r = buf == UK_NO_CAP ? -(int)UK_E_NOMEM :
+	    open_on(fs, FS_OP_SETUP, 0, buf, s, FS_E_MAX);
+	if (r != FS_OK) {
+		eprintf("demo: fs: SETUP failed (%d)\n", r);
 		return -1;
 	}
 	fs_name(b, "boots");
-	r = call(s, FS_OP_READ, NAME_OFF, DATA_OFF, 32, UK_NO_CAP, UK_NO_CAP,
-		 &m);
+	r = call(s, FS_E_MAX, FS_OP_READ, NAME_OFF, DATA_OFF, 32, &m);
 	if (r == FS_OK && m.w[0] < 32) {
 		b[DATA_OFF + m.w[0]] = '\0';
 		for (const char *p = b + DATA_OFF; *p >= '0' && *p <= '9'; p++)
 			boots = boots * 10 + (unsigned long)(*p - '0');
 	} else if (r != FS_E_NOT_FOUND) {
-		eprintf("demo: fs: READ boots failed (%lu)\n", r);
+		eprintf("demo: fs: READ boots failed (%d)\n", r);
 		return -1;
 	}
 	boots++;
-	r = call(s, FS_OP_WRITE, NAME_OFF, DATA_OFF,
-		 (uint64_t)snprintf(b + DATA_OFF, 32, "%lu", boots),
-		 UK_NO_CAP, UK_NO_CAP, &m);
+	r = call(s, FS_E_MAX, FS_OP_WRITE, NAME_OFF, DATA_OFF,
+		    (uint64_t)snprintf(b + DATA_OFF, 32, "%lu", boots), &m);
 	if (r != FS_OK) {
-		eprintf("demo: fs: WRITE boots failed (%lu)\n", r);
+		eprintf("demo: fs: WRITE boots failed (%d)\n", r);
 		return -1;
 	}
 	printf("demo: fs: this disk has booted the demo %lu time%s\n", boots,
 	       boots == 1 ? "" : "s");
 	fs_name(b, "greeting");
 	memcpy(b + DATA_OFF, GREETING, sizeof GREETING - 1);
-	r = call(s, FS_OP_WRITE, NAME_OFF, DATA_OFF, sizeof GREETING - 1,
-		 UK_NO_CAP, UK_NO_CAP, &m);
+	r = call(s, FS_E_MAX, FS_OP_WRITE, NAME_OFF, DATA_OFF, sizeof GREETING - 1,
+		    &m);
 	memset(b + DATA_OFF, 0, sizeof GREETING);
 	if (r == FS_OK)
-		r = call(s, FS_OP_READ, NAME_OFF, DATA_OFF, 256, UK_NO_CAP,
-			 UK_NO_CAP, &m);
+		r = call(s, FS_E_MAX, FS_OP_READ, NAME_OFF, DATA_OFF, 256, &m);
 	if (r != FS_OK || m.w[0] != sizeof GREETING - 1 ||
 	    memcmp(b + DATA_OFF, GREETING, sizeof GREETING - 1) != 0) {
-		eprintf("demo: fs: greeting did not come back (%lu)\n", r);
+		eprintf("demo: fs: greeting did not come back (%d)\n", r);
 		return -1;
 	}
 	printf("demo: fs: wrote \"greeting\" and read it back: %s\n",
@@ -142,12 +153,12 @@ static int printable(const char *b, uint64_t n)
 }
 
 /* Answers one datagram (in the buffer, len bytes) to ip:port. */
-static uint64_t answer(uint64_t sock, char *b, uint64_t ip, uint64_t port,
-		       uint64_t len)
+static int answer(uint64_t sock, char *b, uint64_t ip, uint64_t port,
+		  uint64_t len)
 {
 	size_t pre = sizeof REPLY - 1;
 	struct uk_msg m;
-	uint64_t r = NET_E_UNREACHABLE;
+	int r = NET_E_UNREACHABLE;
 
 	if (len > NET_PAYLOAD_MAX - pre)
 		len = NET_PAYLOAD_MAX - pre;
@@ -155,8 +166,7 @@ static uint64_t answer(uint64_t sock, char *b, uint64_t ip, uint64_t port,
 	memcpy(b, REPLY, pre);
 	/* The sender's MAC may still be resolving: retry a while. */
 	for (int i = 0; i < 1000 && r == NET_E_UNREACHABLE; i++) {
-		r = call(sock, NET_OP_SEND, ip, port, pre + len, UK_NO_CAP,
-			 UK_NO_CAP, &m);
+		r = call(sock, NET_E_MAX, NET_OP_SEND, ip, port, pre + len, &m);
 		if (r == NET_E_UNREACHABLE)
 			uk_yield();
 	}
@@ -165,24 +175,25 @@ static uint64_t answer(uint64_t sock, char *b, uint64_t ip, uint64_t port,
 
 static int net_part(uint64_t want)
 {
-	uint64_t net = find("net"), buf = page(NET_VA), sock = uk_slot_alloc();
-	char *b = (char *)(uintptr_t)NET_VA, text[201];
-	uint64_t khz = 1, r, got = 0, end;
+	uint64_t net = find("net"), sock = uk_slot_alloc();
+	uint64_t buf = page(UMAP_BUF + NET_BUF_OFF), khz = 1, got = 0, end;
+	char *b = (char *)(uintptr_t)(UMAP_BUF + NET_BUF_OFF), text[201];
 	struct uk_msg m;
+	int r;
 
 	if (net == UK_NO_CAP)
 		return 0;
-	r = call(net, NET_OP_BIND, 7, 0, 0, buf, sock, &m);
-	if (buf == UK_NO_CAP || r != NET_OK || m.cap != sock ||
-	    uk_info(UK_INFO_TSC_KHZ, &khz) != UK_OK || !khz) {
-		eprintf("demo: net: BIND of UDP port 7 failed (%lu)\n", r);
+	r = buf == UK_NO_CAP ? -(int)UK_E_NOMEM :
+	    open_on(net, NET_OP_BIND, 7, buf, sock, NET_E_MAX);
+	if (r != NET_OK || uk_info(UK_INFO_TSC_KHZ, &khz) != UK_OK || !khz) {
+		eprintf("demo: net: BIND of UDP port 7 failed (%d)\n", r);
 		return -1;
 	}
 	printf("demo: net: waiting on UDP port 7 for %lu datagram%s (%d s)\n",
 	       want, want == 1 ? "" : "s", WAIT_S);
 	end = now_ms(khz) + WAIT_S * 1000ull;
 	while (got < want && now_ms(khz) < end) {
-		r = call(sock, NET_OP_RECV, 0, 0, 0, UK_NO_CAP, UK_NO_CAP, &m);
+		r = call(sock, NET_E_MAX, NET_OP_RECV, 0, 0, 0, &m);
 		if (r == NET_E_AGAIN) {
 			uk_yield();     /* no timed wait: yield until the end */
 			continue;
@@ -200,7 +211,7 @@ static int net_part(uint64_t want)
 		got++;
 	}
 	if (r != NET_OK && r != NET_E_AGAIN) {
-		eprintf("demo: net: failed (%lu)\n", r);
+		eprintf("demo: net: failed (%d)\n", r);
 		return -1;
 	}
 	printf("demo: net: answered %lu datagram%s\n", got, got == 1 ? "" : "s");

@@ -4,7 +4,7 @@
  * label or a missing capability gets an error code.
  */
 #include <proto/echo.h>
-#include "ipc.h"
+#include "regclient.h"
 #include "uk.h"
 #include "ulib.h"
 
@@ -59,7 +59,7 @@ int main(uint64_t arg)
 	if (ep == UK_NO_CAP)
 		return 1;
 	printf("echo: registered, serving\n");
-	/* reg_serve_loop's work, inlined: echo is the IPC benchmark's peer,
+	/* rpc_serve_loop's work, inlined: echo is the IPC benchmark's peer,
 	 * and the shared loop's indirect call costs it 36 user instructions
 	 * per round trip. */
 	uk_recv_rcv(ep, &m, rcv);

@@ -4,7 +4,7 @@
  * the microkernel story end to end, each step in the log.
  */
 #include <proto/echo.h>
-#include "ipc.h"
+#include "regclient.h"
 #include "uk.h"
 #include "ulib.h"
 

@@ -11,12 +11,13 @@
 #include <proto/blk.h>
 #include "disk.h"
 #include "session.h"
-#include "ipc.h"
+#include "regclient.h"
+#include "rpc.h"
 #include "uk.h"
 #include "ulib.h"
+#include "umap.h"
 
-#define SESSION_VA      0x200000000ull  /* session i's buffer, for BATCH */
-#define SESSION_VA_MAX  0x40000000ull   /* at most 1 GiB each */
+#define SESSION_VA_MAX  0x40000000ull   /* a session's buffer: 1 GiB at most */
 
 static struct disk disk;
 static struct blk_sessions sessions;
@@ -68,7 +69,7 @@ static enum blk_err transfer(const struct uk_msg *m, uint64_t badge,
  * cannot be. */
 static const volatile uint8_t *session_map(struct blk_session *s)
 {
-	uint64_t va = SESSION_VA + (uint64_t)(s - sessions.s) * SESSION_VA_MAX;
+	uint64_t va = UMAP_CLIENTS + (uint64_t)(s - sessions.s) * SESSION_VA_MAX;
 
 	if (!s->map && s->bytes <= SESSION_VA_MAX &&
 	    uk_mem_map(UK_SELF, s->slot, va, UK_R_READ) == UK_OK)
@@ -181,5 +182,5 @@ int main(uint64_t arg)
 		return 1;
 	printf("blk: virtio-blk, %lu sectors (%lu MiB)%s\n", disk.capacity,
 	       disk.capacity >> 11, disk.read_only ? ", read-only" : "");
-	reg_serve_loop(ep, &rcv, &minted, serve);
+	rpc_serve_loop(ep, &rcv, &minted, serve);
 }

@@ -1,23 +1,14 @@
 #include "dev.h"
 #include "uk.h"
 #include "ulib.h"
+#include "umap.h"
 
-#define MMIO_VA         0x100000000ull  /* the device's register page */
-#define DMA_VA          0x100001000ull  /* rx queue, tx queue, rx bufs, tx */
 #define DMA_PAGES       4
 #define QUEUE_SIZE      16
 #define RX_Q            0
 #define TX_Q            1
 #define RX_OFF          (2 * UK_PAGE_SIZE)
 #define TX_OFF          (3 * UK_PAGE_SIZE)
-
-static int fail(struct cons_dev *d, const char *why)
-{
-	if (d->dev.regs)
-		virtio_fail(&d->dev);
-	eprintf("console: %s\n", why);
-	return -1;
-}
 
 /* Queue index over page page of the DMA block. */
 static int queue(struct cons_dev *d, struct virtq *q, unsigned index,
@@ -26,23 +17,10 @@ static int queue(struct cons_dev *d, struct virtq *q, unsigned index,
 	unsigned size = virtio_queue_max(&d->dev, index, QUEUE_SIZE);
 
 	if (size < DEV_RX_BUFS || virtq_bytes(size) > UK_PAGE_SIZE ||
-	    virtq_init(q, (void *)(uintptr_t)(DMA_VA + page * UK_PAGE_SIZE),
+	    virtq_init(q, (void *)(uintptr_t)(UMAP_DEV_DMA + page * UK_PAGE_SIZE),
 		       d->dma_phys + page * UK_PAGE_SIZE, size) < 0)
 		return -1;
 	return virtio_queue(&d->dev, index, q) == VIRTIO_OK ? 0 : -1;
-}
-
-static int setup_dma(struct cons_dev *d)
-{
-	uint64_t slot = uk_slot_alloc(), pages;
-
-	if (slot == UK_NO_CAP || uk_mem_alloc(slot, DMA_PAGES) != UK_OK ||
-	    uk_mem_map(UK_SELF, slot, DMA_VA, UK_R_READ | UK_R_WRITE) != UK_OK ||
-	    uk_mem_info(slot, &pages, &d->dma_phys) != UK_OK ||
-	    (d->ntfn = virtio_bind_irq()) == UK_NO_CAP)
-		return -1;
-	d->dma = (volatile uint8_t *)(uintptr_t)DMA_VA;
-	return 0;
 }
 
 /* Offers receive buffer i to the device. */
@@ -56,24 +34,13 @@ static void post_rx(struct cons_dev *d, unsigned i)
 
 int dev_init(struct cons_dev *d)
 {
-	volatile void *regs = virtio_map_regs(MMIO_VA);
-	uint32_t id = 0, version = 0;
-	enum virtio_err e;
-
 	*d = (struct cons_dev){ .ntfn = UK_NO_CAP };
-	if (!regs)
-		return fail(d, "no device register page (UK_SLOT_DEV_MMIO)");
-	e = virtio_probe(regs, &id, &version);
-	if (e != VIRTIO_OK || id != VIRTIO_ID_CONSOLE)
-		return fail(d, e != VIRTIO_OK ? virtio_strerror(e) :
-			    "the device is not virtio-console");
-	if (setup_dma(d) < 0)
-		return fail(d, "cannot get DMA memory or bind the interrupt");
-	e = virtio_begin(&d->dev, regs, 0);
-	if (e != VIRTIO_OK)
-		return fail(d, virtio_strerror(e));
+	if (virtio_driver_start(&d->dev, VIRTIO_ID_CONSOLE, 0, DMA_PAGES,
+				&d->dma_phys, &d->ntfn) < 0)
+		return -1;
+	d->dma = (volatile uint8_t *)(uintptr_t)UMAP_DEV_DMA;
 	if (queue(d, &d->rx, RX_Q, 0) < 0 || queue(d, &d->tx, TX_Q, 1) < 0)
-		return fail(d, "cannot set up the queues");
+		return virtio_driver_fail(&d->dev, "cannot set up the queues");
 	for (unsigned i = 0; i < DEV_RX_BUFS; i++)
 		post_rx(d, i);
 	virtio_irq_ack(&d->dev);

@@ -14,7 +14,7 @@
 #include <proto/console.h>
 #include "dev.h"
 #include "regname.h"
-#include "ipc.h"
+#include "regclient.h"
 #include "uk.h"
 #include "ulib.h"
 

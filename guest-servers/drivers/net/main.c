@@ -19,7 +19,7 @@
 #include "service.h"
 #include "socket.h"
 #include "stack.h"
-#include "ipc.h"
+#include "regclient.h"
 #include "uk.h"
 #include "ulib.h"
 

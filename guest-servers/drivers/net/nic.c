@@ -8,18 +8,9 @@
 #include "nic.h"
 #include "uk.h"
 #include "ulib.h"
+#include "umap.h"
 
-#define MMIO_VA         0x100000000ull  /* the device's register page */
-#define DMA_VA          0x100001000ull  /* rx queue, tx queue, buffers */
 #define BUF_PAGES       (2 * NIC_BUFS * NIC_BUF_SIZE / UK_PAGE_SIZE)
-
-static int fail(struct nic *n, const char *why)
-{
-	if (n->dev.regs)
-		virtio_fail(&n->dev);
-	eprintf("net: %s\n", why);
-	return -1;
-}
 
 /* The device broke the protocol: stop it (no more DMA). */
 static void broken(struct nic *n, const char *why)
@@ -41,18 +32,15 @@ static int rx_give(struct nic *n, unsigned i)
 	return head;
 }
 
-/* Both queues (a page each) and the buffers in one DMA region. */
-static int setup_queues(struct nic *n)
+/* Both queues (a page each) and the buffers, in the DMA memory at
+ * phys. */
+static int setup_queues(struct nic *n, uint64_t phys)
 {
-	uint64_t slot = uk_slot_alloc(), pages, phys;
 	unsigned rs = virtio_queue_max(&n->dev, 0, NIC_BUFS);
 	unsigned ts = virtio_queue_max(&n->dev, 1, NIC_BUFS);
-	uint8_t *va = (uint8_t *)(uintptr_t)DMA_VA;
+	uint8_t *va = (uint8_t *)(uintptr_t)UMAP_DEV_DMA;
 
-	if (rs < NIC_BUFS || ts < NIC_BUFS || slot == UK_NO_CAP ||
-	    uk_mem_alloc(slot, 2 + BUF_PAGES) != UK_OK ||
-	    uk_mem_map(UK_SELF, slot, DMA_VA, UK_R_READ | UK_R_WRITE) != UK_OK ||
-	    uk_mem_info(slot, &pages, &phys) != UK_OK)
+	if (rs < NIC_BUFS || ts < NIC_BUFS)
 		return -1;
 	if (virtq_init(&n->rx, va, phys, rs) < 0 ||
 	    virtq_init(&n->tx, va + UK_PAGE_SIZE, phys + UK_PAGE_SIZE, ts) < 0 ||
@@ -87,25 +75,14 @@ static void read_mac(struct nic *n)
 
 int nic_init(struct nic *n)
 {
-	volatile void *regs = virtio_map_regs(MMIO_VA);
-	uint32_t id = 0, version = 0;
-	enum virtio_err e;
+	uint64_t phys;
 
 	memset(n, 0, sizeof *n);
-	n->ntfn = UK_NO_CAP;
-	if (!regs)
-		return fail(n, "no device register page (UK_SLOT_DEV_MMIO)");
-	e = virtio_probe(regs, &id, &version);
-	if (e != VIRTIO_OK || id != VIRTIO_ID_NET)
-		return fail(n, e != VIRTIO_OK ? virtio_strerror(e) :
-			    "the device is not virtio-net");
-	if ((n->ntfn = virtio_bind_irq()) == UK_NO_CAP)
-		return fail(n, "cannot bind the device interrupt");
-	e = virtio_begin(&n->dev, regs, VIRTIO_NET_F_MAC);
-	if (e != VIRTIO_OK)
-		return fail(n, virtio_strerror(e));
-	if (setup_queues(n) < 0)
-		return fail(n, "cannot set up the queues");
+	if (virtio_driver_start(&n->dev, VIRTIO_ID_NET, VIRTIO_NET_F_MAC,
+				2 + BUF_PAGES, &phys, &n->ntfn) < 0)
+		return -1;
+	if (setup_queues(n, phys) < 0)
+		return virtio_driver_fail(&n->dev, "cannot set up the queues");
 	read_mac(n);
 	virtio_irq_ack(&n->dev);
 	virtio_driver_ok(&n->dev);

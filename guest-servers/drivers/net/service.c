@@ -3,8 +3,8 @@
 #include "socket.h"
 #include "uk.h"
 #include "ulib.h"
+#include "umap.h"
 
-#define SOCK_VA         0x200000000ull  /* socket i's buffer: + i MiB */
 #define SOCK_SPAN       0x100000ull
 #define SOCK_PAGES_MAX  (SOCK_SPAN / UK_PAGE_SIZE)
 
@@ -62,7 +62,7 @@ static enum net_err op_bind(struct uk_msg *m, uint64_t port)
 	if (badge == 0)
 		return err;
 	s = sock_find(badge);
-	va = SOCK_VA + index_of(s) * SOCK_SPAN;
+	va = UMAP_CLIENTS + index_of(s) * SOCK_SPAN;
 	if (uk_mem_map(UK_SELF, rcv, va, need) != UK_OK) {
 		sock_close(s);
 		return NET_E_BAD_BUFFER;

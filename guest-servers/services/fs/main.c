@@ -6,11 +6,12 @@
  */
 #include <proto/fs.h>
 #include "store.h"
-#include "ipc.h"
+#include "regclient.h"
+#include "rpc.h"
 #include "uk.h"
 #include "ulib.h"
+#include "umap.h"
 
-#define CLIENT_VA       0x200000000ull  /* session i's buffer at + i * max */
 
 struct session {
 	int open;
@@ -59,18 +60,18 @@ static enum fs_err setup(struct uk_msg *m)
 		;
 	if (i == FS_SESSIONS_MAX)
 		return FS_E_FULL;
-	if (uk_mem_map(UK_SELF, rcv, CLIENT_VA + i * (uint64_t)FS_BUFFER_MAX,
+	if (uk_mem_map(UK_SELF, rcv, UMAP_CLIENTS + i * (uint64_t)FS_BUFFER_MAX,
 		       need) != UK_OK)
 		return FS_E_BAD_BUFFER;
 	badge = (uint64_t)++gen << 8 | (i + 1);
 	if (uk_cap_mint(ep, minted, UK_R_SEND, badge) != UK_OK) {
-		uk_mem_unmap(UK_SELF, CLIENT_VA + i * (uint64_t)FS_BUFFER_MAX,
+		uk_mem_unmap(UK_SELF, UMAP_CLIENTS + i * (uint64_t)FS_BUFFER_MAX,
 			     pages);
 		return FS_E_FULL;
 	}
 	sessions[i] = (struct session){
 		.open = 1, .gen = gen, .slot = rcv, .bytes = pages * UK_PAGE_SIZE,
-		.buf = (uint8_t *)(uintptr_t)(CLIENT_VA + i * (uint64_t)FS_BUFFER_MAX),
+		.buf = (uint8_t *)(uintptr_t)(UMAP_CLIENTS + i * (uint64_t)FS_BUFFER_MAX),
 	};
 	m->cap = minted;
 	m->w[0] = sessions[i].bytes;
@@ -217,5 +218,5 @@ int main(uint64_t arg)
 	ep = reg_serve("fs");
 	if (ep == UK_NO_CAP)
 		return 1;
-	reg_serve_loop(ep, &rcv, &minted, serve);
+	rpc_serve_loop(ep, &rcv, &minted, serve);
 }

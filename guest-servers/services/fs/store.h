@@ -10,15 +10,13 @@
 
 #include <stdint.h>
 #include <proto/fs.h>
+#include "blkclient.h"
 #include "layout.h"
 
 struct store {
-	uint64_t blk;           /* "blk" from the registry */
-	uint64_t session;       /* my blk session */
-	uint64_t buf_slot;
-	uint8_t *buf;           /* metadata image, then the data area */
+	struct blkc blk;        /* my blk session; its buffer holds the
+	                           metadata image, then the data area */
 	uint8_t *data;          /* FS_BLOB_MAX bytes: one blob's contents */
-	uint64_t capacity;      /* of the disk, in sectors */
 	struct fs_meta meta;    /* the metadata as it is on the disk */
 };
 

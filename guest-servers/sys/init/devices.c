@@ -2,8 +2,8 @@
 #include "virtio.h"
 #include "uk.h"
 #include "ulib.h"
+#include "umap.h"
 
-#define DEVICE_VA       0x300000000ull  /* init's window on a device */
 
 struct device {
 	uint32_t type;          /* virtio device ID; 0: not usable */
@@ -41,15 +41,15 @@ static volatile void *map(unsigned i, uint64_t *phys)
 	uint64_t pages;
 
 	if (uk_mem_info(UK_SLOT_INIT_DEV(i), &pages, phys) != UK_OK ||
-	    uk_mem_map(UK_SELF, UK_SLOT_INIT_DEV(i), DEVICE_VA,
+	    uk_mem_map(UK_SELF, UK_SLOT_INIT_DEV(i), UMAP_INIT_DEVICE,
 		       UK_R_READ | UK_R_WRITE) != UK_OK)
 		return NULL;
-	return (volatile uint8_t *)(uintptr_t)DEVICE_VA + (*phys & 0xfff);
+	return (volatile uint8_t *)(uintptr_t)UMAP_INIT_DEVICE + (*phys & 0xfff);
 }
 
 static void unmap(void)
 {
-	uk_mem_unmap(UK_SELF, DEVICE_VA, 1);
+	uk_mem_unmap(UK_SELF, UMAP_INIT_DEVICE, 1);
 }
 
 void devices_probe(void)

@@ -26,11 +26,11 @@
 #include "devices.h"
 #include "opts.h"
 #include "spawn.h"
-#include "ipc.h"
+#include "regclient.h"
 #include "uk.h"
 #include "ulib.h"
+#include "umap.h"
 
-#define BOOTFS_VA       0x100000000ull
 #define CMDLINE_MAX     4096
 #define CHILDREN_MAX    16
 #define RESTARTS_MAX    3
@@ -116,12 +116,12 @@ static void setup(const char *cmdline)
 	int r;
 
 	if (uk_mem_info(UK_SLOT_INIT_BOOTFS, &pages, &phys) != UK_OK ||
-	    uk_mem_map(UK_SELF, UK_SLOT_INIT_BOOTFS, BOOTFS_VA,
+	    uk_mem_map(UK_SELF, UK_SLOT_INIT_BOOTFS, UMAP_INIT_BOOTFS,
 		       UK_R_READ) != UK_OK) {
 		printf("init: cannot map the boot archive\n");
 		halt(1);
 	}
-	if (archive_open(&ar, (const void *)(uintptr_t)BOOTFS_VA,
+	if (archive_open(&ar, (const void *)(uintptr_t)UMAP_INIT_BOOTFS,
 			 pages * UK_PAGE_SIZE) != ARCHIVE_OK) {
 		printf("init: the boot archive is corrupt\n");
 		halt(1);

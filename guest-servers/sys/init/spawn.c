@@ -3,9 +3,9 @@
 #include "elf.h"
 #include "uk.h"
 #include "ulib.h"
+#include "umap.h"
 
 #define PAGE            UK_PAGE_SIZE
-#define SCRATCH_VA      0x200000000ull  /* init's copy window */
 
 _Static_assert(BOOTFS_NAME_MAX <= UK_START_NAME_MAX,
 	       "a program's name fits above its first rsp");
@@ -34,11 +34,11 @@ static enum uk_err map_new(struct child *c, uint64_t va, uint64_t pages,
 	}
 	if (len) {
 		/* The region is zeroed: only the file bytes are copied. */
-		e = uk_mem_map(UK_SELF, slot, SCRATCH_VA,
+		e = uk_mem_map(UK_SELF, slot, UMAP_INIT_SCRATCH,
 			       UK_R_READ | UK_R_WRITE);
 		if (e == UK_OK) {
-			memcpy((void *)(uintptr_t)(SCRATCH_VA + off), src, len);
-			e = uk_mem_unmap(UK_SELF, SCRATCH_VA, pages);
+			memcpy((void *)(uintptr_t)(UMAP_INIT_SCRATCH + off), src, len);
+			e = uk_mem_unmap(UK_SELF, UMAP_INIT_SCRATCH, pages);
 		}
 	}
 	if (e == UK_OK)
@@ -131,8 +131,13 @@ int spawn_start(struct child *c, uint64_t registry_ep)
 
 	c->proc = UK_NO_CAP;
 	ee = elf_check(&img, c->image, c->size);
+	if (ee == ELF_E_ABI) {
+		eprintf("init: %s: built for ABI version %u, this system is "
+			"version %u\n", c->name, img.abi, UK_ABI_VERSION);
+		return UK_E_ARG;
+	}
 	if (ee != ELF_OK) {
-		printf("init: %s: bad ELF: %s\n", c->name, elf_strerror(ee));
+		eprintf("init: %s: bad ELF: %s\n", c->name, elf_strerror(ee));
 		return UK_E_ARG;
 	}
 	tmp = uk_slot_alloc();

@@ -24,7 +24,15 @@
 #include <stdint.h>
 #include <stddef.h>
 
+/*
+ * Every user program carries the ABI version it was built for in an ELF
+ * note (a PT_NOTE segment): name UK_NOTE_NAME, type UK_NOTE_ABI, a
+ * 4-byte descriptor holding the version. libuk puts it there; init
+ * refuses to start a program without it or with another version.
+ */
 #define UK_ABI_VERSION          1
+#define UK_NOTE_NAME            "ukern"
+#define UK_NOTE_ABI             1
 
 /* ---- user address space (lower half) ----------------------------- */
 #define UK_USER_MIN             0x0000000000400000ull  /* below: guard */

@@ -39,14 +39,14 @@ void batch_round_trip(void)
 				.offset = SLOT * k };
 		fill(e[k].offset, e[k].sector, e[k].count);
 	}
-	EXPECT(client_batch(&c, e, BLK_BATCH_MAX, TABLE, &bad), BLK_OK);
+	EXPECT(blkc_batch(&c, e, BLK_BATCH_MAX, TABLE, &bad), BLK_OK);
 	CHECK(bad == BLK_BATCH_MAX, "w0 %lu after a good batch", bad);
 	memset(c.buf, 0, TABLE);
 	for (unsigned k = 0; k < BLK_BATCH_MAX; k++) {
 		e[k].write = 0;
 		e[k].offset = SLOT * (BLK_BATCH_MAX - 1 - k);
 	}
-	EXPECT(client_batch(&c, e, BLK_BATCH_MAX, TABLE, NULL), BLK_OK);
+	EXPECT(blkc_batch(&c, e, BLK_BATCH_MAX, TABLE, NULL), BLK_OK);
 	for (unsigned k = 0; k < BLK_BATCH_MAX; k++)
 		CHECK(same(e[k].offset, e[k].sector, e[k].count),
 		      "batch read %u (sector %lu) differs", k, e[k].sector);
@@ -56,10 +56,10 @@ void batch_round_trip(void)
 	e[1] = (entry){ .sector = e[3].sector, .count = e[3].count,
 			.offset = SLOT };
 	memset(c.buf + SLOT, 0, SLOT);
-	EXPECT(client_batch(&c, e, 2, TABLE, NULL), BLK_OK);
+	EXPECT(blkc_batch(&c, e, 2, TABLE, NULL), BLK_OK);
 	CHECK(same(SLOT, e[1].sector, e[1].count), "mixed batch: read");
 	memset(c.buf, 0, SLOT);
-	EXPECT(client_rw(&c, BLK_OP_READ, 2000, 4, 0), BLK_OK);
+	EXPECT(blkc_rw(&c, BLK_OP_READ, 2000, 4, 0), BLK_OK);
 	CHECK(same(0, 2000, 4), "mixed batch: write");
 }
 
@@ -72,12 +72,12 @@ static void refused(entry *e, unsigned n, uint64_t off, uint64_t want,
 
 	e[0] = (entry){ .sector = 1500, .count = 1, .write = 1, .offset = 0 };
 	memset(c.buf, 0xee, BLK_SECTOR_SIZE);
-	EXPECT(client_batch(&c, e, n, off, &bad), want);
+	EXPECT(blkc_batch(&c, e, n, off, &bad), want);
 	if (want_bad != 99)
 		CHECK(bad == want_bad, "entry %lu named, want %lu", bad,
 		      want_bad);
 	memset(c.buf, 0, BLK_SECTOR_SIZE);
-	EXPECT(client_rw(&c, BLK_OP_READ, 1500, 1, 0), BLK_OK);
+	EXPECT(blkc_rw(&c, BLK_OP_READ, 1500, 1, 0), BLK_OK);
 	CHECK(same(0, 1500, 1), "a refused batch wrote sector 1500");
 }
 
@@ -86,7 +86,7 @@ void batch_errors(void)
 	entry e[BLK_BATCH_MAX + 1];
 
 	fill(0, 1500, 1);
-	EXPECT(client_rw(&c, BLK_OP_WRITE, 1500, 1, 0), BLK_OK);
+	EXPECT(blkc_rw(&c, BLK_OP_WRITE, 1500, 1, 0), BLK_OK);
 	for (unsigned k = 0; k <= BLK_BATCH_MAX; k++)
 		e[k] = (entry){ .sector = k, .count = 1, .offset = SLOT };
 	refused(e, 0, TABLE, BLK_E_BAD_REQUEST, 99);
@@ -119,11 +119,11 @@ void batch_errors(void)
 			.offset = TABLE - BLK_SECTOR_SIZE + 1 };
 	refused(e, 8, TABLE, BLK_E_BAD_REQUEST, 4);
 	e[4] = (entry){ .sector = 4, .count = 1, .offset = SLOT };
-	EXPECT(client_call(c.ep, BLK_OP_BATCH, 1, TABLE, 0, NULL),
+	EXPECT(blkc_call(c.ep, BLK_OP_BATCH, 1, TABLE, 0, NULL),
 	       BLK_E_NO_BUFFER);
 	e[0].write = 0;                         /* then all is well */
 	e[6].offset = TABLE + 8 * sizeof(entry);        /* right after it */
-	EXPECT(client_batch(&c, e, 8, TABLE, NULL), BLK_OK);
+	EXPECT(blkc_batch(&c, e, 8, TABLE, NULL), BLK_OK);
 }
 
 void batch_read_only(void)
@@ -134,8 +134,8 @@ void batch_read_only(void)
 	for (unsigned k = 0; k < 4; k++)
 		e[k] = (entry){ .sector = k * 8, .count = 8,
 				.offset = SLOT * k };
-	EXPECT(client_batch(&c, e, 4, TABLE, &bad), BLK_OK);
+	EXPECT(blkc_batch(&c, e, 4, TABLE, &bad), BLK_OK);
 	e[2].write = 1;
-	EXPECT(client_batch(&c, e, 4, TABLE, &bad), BLK_E_READ_ONLY);
+	EXPECT(blkc_batch(&c, e, 4, TABLE, &bad), BLK_E_READ_ONLY);
 	CHECK(bad == 2, "entry %lu named, want 2", bad);
 }

@@ -1,29 +1,15 @@
-/* What blktest's files share: the client, the failure count, checks. */
+/* What blktest's files share: the client and its buffer, the pattern. */
 #ifndef BLKTEST_H
 #define BLKTEST_H
 
 #include "blkclient.h"
-#include "uk.h"
-#include "ulib.h"
+#include "check.h"
 
-extern struct client c;
-extern int failures;
+#define BUF_PAGES       256             /* 1 MiB shared buffer */
+#define BUF_BYTES       (BUF_PAGES * 4096ull)
+#define BUF_SECTORS     (BUF_BYTES / BLK_SECTOR_SIZE)
 
-#define CHECK(cond, ...) do {                                           \
-	if (!(cond)) {                                                  \
-		eprintf("blktest: FAIL line %d: ", __LINE__);            \
-		eprintf(__VA_ARGS__);                                   \
-		eprintf("\n");                                          \
-		failures++;                                             \
-	}                                                               \
-} while (0)
-
-/* CHECK that a call's label is want. */
-#define EXPECT(call, want) do {                                         \
-	uint64_t got_ = (call);                                         \
-	CHECK(got_ == (want), "%s: %s, want %s", #call,                 \
-	      client_strerror(got_), client_strerror(want));             \
-} while (0)
+extern struct blkc c;
 
 /* The byte i of the pattern written from sector on. */
 uint8_t pattern(uint64_t sector, uint64_t i);

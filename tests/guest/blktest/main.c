@@ -16,8 +16,7 @@
  */
 #include "blktest.h"
 
-struct client c;
-int failures;
+struct blkc c;
 
 uint8_t pattern(uint64_t sector, uint64_t i)
 {
@@ -33,9 +32,9 @@ static void round_trip(uint64_t sector, uint64_t count, uint64_t off,
 
 	for (uint64_t i = 0; i < n; i++)
 		c.buf[off + i] = pattern(sector + i / BLK_SECTOR_SIZE, i);
-	EXPECT(client_rw(&c, BLK_OP_WRITE, sector, count, off), BLK_OK);
+	EXPECT(blkc_rw(&c, BLK_OP_WRITE, sector, count, off), BLK_OK);
 	memset(c.buf, 0, BUF_BYTES);
-	EXPECT(client_rw(&c, BLK_OP_READ, sector, count, back), BLK_OK);
+	EXPECT(blkc_rw(&c, BLK_OP_READ, sector, count, back), BLK_OK);
 	for (uint64_t i = 0; i < n; i++) {
 		if (c.buf[back + i] != pattern(sector + i / BLK_SECTOR_SIZE, i)) {
 			CHECK(0, "sector %lu: byte %lu differs",
@@ -50,47 +49,47 @@ static void errors(void)
 	uint64_t cap = c.capacity, s[BLK_SESSIONS_MAX], extra, ntfn;
 	unsigned n;
 
-	EXPECT(client_rw(&c, BLK_OP_READ, cap, 1, 0), BLK_E_RANGE);
-	EXPECT(client_rw(&c, BLK_OP_READ, cap - 1, 2, 0), BLK_E_RANGE);
-	EXPECT(client_rw(&c, BLK_OP_WRITE, ~0ull, 1, 0), BLK_E_RANGE);
-	EXPECT(client_rw(&c, BLK_OP_READ, ~0ull - 1, 4, 0), BLK_E_RANGE);
-	EXPECT(client_rw(&c, BLK_OP_READ, 0, 0, 0), BLK_E_BAD_REQUEST);
-	EXPECT(client_rw(&c, BLK_OP_READ, 0, 1, BUF_BYTES), BLK_E_BAD_REQUEST);
-	EXPECT(client_rw(&c, BLK_OP_READ, 0, 1, BUF_BYTES - 256),
+	EXPECT(blkc_rw(&c, BLK_OP_READ, cap, 1, 0), BLK_E_RANGE);
+	EXPECT(blkc_rw(&c, BLK_OP_READ, cap - 1, 2, 0), BLK_E_RANGE);
+	EXPECT(blkc_rw(&c, BLK_OP_WRITE, ~0ull, 1, 0), BLK_E_RANGE);
+	EXPECT(blkc_rw(&c, BLK_OP_READ, ~0ull - 1, 4, 0), BLK_E_RANGE);
+	EXPECT(blkc_rw(&c, BLK_OP_READ, 0, 0, 0), BLK_E_BAD_REQUEST);
+	EXPECT(blkc_rw(&c, BLK_OP_READ, 0, 1, BUF_BYTES), BLK_E_BAD_REQUEST);
+	EXPECT(blkc_rw(&c, BLK_OP_READ, 0, 1, BUF_BYTES - 256),
 	       BLK_E_BAD_REQUEST);
-	EXPECT(client_rw(&c, BLK_OP_READ, 0, 1, ~0ull), BLK_E_BAD_REQUEST);
-	EXPECT(client_rw(&c, BLK_OP_READ, 0, 1ull << 55, 0), BLK_E_BAD_REQUEST);
-	EXPECT(client_rw(&c, BLK_OP_WRITE, 0, BUF_SECTORS + 1, 0),
+	EXPECT(blkc_rw(&c, BLK_OP_READ, 0, 1, ~0ull), BLK_E_BAD_REQUEST);
+	EXPECT(blkc_rw(&c, BLK_OP_READ, 0, 1ull << 55, 0), BLK_E_BAD_REQUEST);
+	EXPECT(blkc_rw(&c, BLK_OP_WRITE, 0, BUF_SECTORS + 1, 0),
 	       BLK_E_BAD_REQUEST);
-	EXPECT(client_call(c.session, 99, 0, 1, 0, NULL), BLK_E_BAD_REQUEST);
-	EXPECT(client_call(c.session, BLK_OP_NONE, 0, 1, 0, NULL),
+	EXPECT(blkc_call(c.session, 99, 0, 1, 0, NULL), BLK_E_BAD_REQUEST);
+	EXPECT(blkc_call(c.session, BLK_OP_NONE, 0, 1, 0, NULL),
 	       BLK_E_BAD_REQUEST);
-	EXPECT(client_call(c.ep, BLK_OP_READ, 0, 1, 0, NULL), BLK_E_NO_BUFFER);
+	EXPECT(blkc_call(c.ep, BLK_OP_READ, 0, 1, 0, NULL), BLK_E_NO_BUFFER);
 	/* SETUP needs a memory capability with read and write rights. */
-	EXPECT(client_setup(&c, UK_NO_CAP, &extra), BLK_E_BAD_BUFFER);
+	EXPECT(blkc_setup(&c, UK_NO_CAP, &extra), BLK_E_BAD_BUFFER);
 	ntfn = uk_slot_alloc();
 	uk_obj_create(ntfn, UK_CAP_NTFN);
-	EXPECT(client_setup(&c, ntfn, &extra), BLK_E_BAD_BUFFER);
+	EXPECT(blkc_setup(&c, ntfn, &extra), BLK_E_BAD_BUFFER);
 	uk_cap_delete(ntfn);
 	uk_cap_copy(c.buf_slot, ntfn, UK_R_READ);
-	EXPECT(client_setup(&c, ntfn, &extra), BLK_E_BAD_BUFFER);
+	EXPECT(blkc_setup(&c, ntfn, &extra), BLK_E_BAD_BUFFER);
 	uk_cap_delete(ntfn);
 	/* Sessions: the table fills; a closed one is gone for good. */
 	for (n = 0; n < BLK_SESSIONS_MAX; n++)
-		if (client_setup(&c, c.buf_slot, &s[n]) != BLK_OK)
+		if (blkc_setup(&c, c.buf_slot, &s[n]) != BLK_OK)
 			break;
 	CHECK(n == BLK_SESSIONS_MAX - 1, "%u more sessions opened", n);
-	EXPECT(client_setup(&c, c.buf_slot, &extra), BLK_E_FULL);
+	EXPECT(blkc_setup(&c, c.buf_slot, &extra), BLK_E_FULL);
 	while (n--) {
-		EXPECT(client_call(s[n], BLK_OP_CLOSE, 0, 0, 0, NULL), BLK_OK);
-		EXPECT(client_call(s[n], BLK_OP_READ, 0, 1, 0, NULL),
+		EXPECT(blkc_call(s[n], BLK_OP_CLOSE, 0, 0, 0, NULL), BLK_OK);
+		EXPECT(blkc_call(s[n], BLK_OP_READ, 0, 1, 0, NULL),
 		       BLK_E_NO_BUFFER);
-		EXPECT(client_call(s[n], BLK_OP_CLOSE, 0, 0, 0, NULL),
+		EXPECT(blkc_call(s[n], BLK_OP_CLOSE, 0, 0, 0, NULL),
 		       BLK_E_NO_BUFFER);
 		uk_cap_delete(s[n]);
 	}
-	EXPECT(client_setup(&c, c.buf_slot, &extra), BLK_OK);
-	EXPECT(client_call(extra, BLK_OP_CLOSE, 0, 0, 0, NULL), BLK_OK);
+	EXPECT(blkc_setup(&c, c.buf_slot, &extra), BLK_OK);
+	EXPECT(blkc_call(extra, BLK_OP_CLOSE, 0, 0, 0, NULL), BLK_OK);
 }
 
 static int full(void)
@@ -98,27 +97,45 @@ static int full(void)
 	CHECK(!(c.flags & BLK_INFO_READ_ONLY), "the disk is read-only");
 	CHECK(c.block_size >= 512, "block size %lu", c.block_size);
 	CHECK(c.capacity >= 2200, "capacity %lu sectors", c.capacity);
-	if (failures)
-		return 1;
-	EXPECT(client_call(c.ep, BLK_OP_READ, 0, 1, 0, NULL), BLK_E_NO_BUFFER);
-	EXPECT(client_call(c.ep, BLK_OP_WRITE, 0, 1, 0, NULL), BLK_E_NO_BUFFER);
-	EXPECT(client_setup(&c, c.buf_slot, &c.session), BLK_OK);
-	if (failures)
-		return 1;
+	if (check_failures)
+		return check_verdict("blk");
+	EXPECT(blkc_call(c.ep, BLK_OP_READ, 0, 1, 0, NULL), BLK_E_NO_BUFFER);
+	EXPECT(blkc_call(c.ep, BLK_OP_WRITE, 0, 1, 0, NULL), BLK_E_NO_BUFFER);
+	EXPECT(blkc_setup(&c, c.buf_slot, &c.session), BLK_OK);
+	if (check_failures)
+		return check_verdict("blk");
 	round_trip(3, 16, 4096 + 512, 8192);
 	round_trip(c.capacity - 1, 1, 0, 512);
 	round_trip(c.capacity - 5, 5, 1536, BUF_BYTES - 5 * 512);
 	round_trip(100, BUF_SECTORS, 0, 0);     /* many requests at once */
-	EXPECT(client_call(c.session, BLK_OP_FLUSH, 0, 0, 0, NULL), BLK_OK);
-	EXPECT(client_call(c.ep, BLK_OP_FLUSH, 0, 0, 0, NULL), BLK_OK);
+	EXPECT(blkc_call(c.session, BLK_OP_FLUSH, 0, 0, 0, NULL), BLK_OK);
+	EXPECT(blkc_call(c.ep, BLK_OP_FLUSH, 0, 0, 0, NULL), BLK_OK);
 	batch_round_trip();
 	errors();
 	batch_errors();
 	round_trip(c.capacity - 2, 2, 0, 0);    /* still serving */
-	if (failures)
-		return 1;
-	eprintf("utest blk: ok\n");
-	return 0;
+	return check_verdict("blk");
+}
+
+/* POSIX cksum (CRC-32, then the length) of n bytes: the number that
+ * `cksum` prints first on the host. */
+static uint32_t crc_byte(uint32_t crc, uint8_t b)
+{
+	crc ^= (uint32_t)b << 24;
+	for (int k = 0; k < 8; k++)
+		crc = crc & 0x80000000u ? (crc << 1) ^ 0x04c11db7u : crc << 1;
+	return crc;
+}
+
+static uint32_t cksum(const uint8_t *p, size_t n)
+{
+	uint32_t crc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		crc = crc_byte(crc, p[i]);
+	for (size_t len = n; len; len >>= 8)    /* low byte first */
+		crc = crc_byte(crc, (uint8_t)len);
+	return ~crc;
 }
 
 /* Mode 1: the checksum of the first sectors. */
@@ -126,25 +143,25 @@ static int checksum(void)
 {
 	uint64_t n = c.capacity < BUF_SECTORS ? c.capacity : BUF_SECTORS;
 
-	EXPECT(client_setup(&c, c.buf_slot, &c.session), BLK_OK);
-	EXPECT(client_rw(&c, BLK_OP_READ, 0, n, 0), BLK_OK);
-	if (failures)
+	EXPECT(blkc_setup(&c, c.buf_slot, &c.session), BLK_OK);
+	EXPECT(blkc_rw(&c, BLK_OP_READ, 0, n, 0), BLK_OK);
+	if (check_failures)
 		return 1;
 	eprintf("blktest: %lu sectors, cksum %u\n", n,
-		client_cksum(c.buf, n * BLK_SECTOR_SIZE));
+		cksum(c.buf, n * BLK_SECTOR_SIZE));
 	return 0;
 }
 
 /* Mode 2: "ukern-blk-test N" at the start of sectors 0..7. */
 static int stamp(void)
 {
-	EXPECT(client_setup(&c, c.buf_slot, &c.session), BLK_OK);
+	EXPECT(blkc_setup(&c, c.buf_slot, &c.session), BLK_OK);
 	for (uint64_t s = 0; s < 8; s++)
 		snprintf((char *)c.buf + s * BLK_SECTOR_SIZE, BLK_SECTOR_SIZE,
 			 "ukern-blk-test %lu", s);
-	EXPECT(client_rw(&c, BLK_OP_WRITE, 0, 8, 0), BLK_OK);
-	EXPECT(client_call(c.session, BLK_OP_FLUSH, 0, 0, 0, NULL), BLK_OK);
-	if (failures)
+	EXPECT(blkc_rw(&c, BLK_OP_WRITE, 0, 8, 0), BLK_OK);
+	EXPECT(blkc_call(c.session, BLK_OP_FLUSH, 0, 0, 0, NULL), BLK_OK);
+	if (check_failures)
 		return 1;
 	eprintf("blktest: stamped sectors 0-7\n");
 	return 0;
@@ -154,20 +171,18 @@ static int stamp(void)
 static int read_only(void)
 {
 	CHECK(c.flags & BLK_INFO_READ_ONLY, "INFO flags 0x%lx", c.flags);
-	EXPECT(client_setup(&c, c.buf_slot, &c.session), BLK_OK);
-	EXPECT(client_rw(&c, BLK_OP_WRITE, 0, 1, 0), BLK_E_READ_ONLY);
-	EXPECT(client_rw(&c, BLK_OP_READ, 0, 8, 0), BLK_OK);
-	EXPECT(client_call(c.session, BLK_OP_FLUSH, 0, 0, 0, NULL), BLK_OK);
+	EXPECT(blkc_setup(&c, c.buf_slot, &c.session), BLK_OK);
+	EXPECT(blkc_rw(&c, BLK_OP_WRITE, 0, 1, 0), BLK_E_READ_ONLY);
+	EXPECT(blkc_rw(&c, BLK_OP_READ, 0, 8, 0), BLK_OK);
+	EXPECT(blkc_call(c.session, BLK_OP_FLUSH, 0, 0, 0, NULL), BLK_OK);
 	batch_read_only();
-	if (failures)
-		return 1;
-	eprintf("utest blk-ro: ok\n");
-	return 0;
+	return check_verdict("blk-ro");
 }
 
 int main(uint64_t arg)
 {
-	if (client_open(&c) < 0)
+	check_names = blkc_strerror;
+	if (blkc_connect(&c, BUF_PAGES, 1) != 0)
 		return 1;
 	switch (arg) {
 	case 0: return full();

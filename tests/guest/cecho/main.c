@@ -8,7 +8,7 @@
  * never blocks a reader.
  */
 #include <proto/console.h>
-#include "ipc.h"
+#include "regclient.h"
 #include "regname.h"
 #include "uk.h"
 #include "ulib.h"

@@ -7,66 +7,60 @@
  *      start empty: a fresh disk)
  *   1  writes the blob hello.txt with known contents
  *   2  reads hello.txt back and checks it; prints `utest fs-persist: ok`
- * Verdicts and failures go out with eprintf; the status is 0 or 1.
+ * Verdicts and failures go out with eprintf (check.h); the status is 0
+ * or 1.
  */
 #include "fstest.h"
-#include "ipc.h"
-#include "uk.h"
-#include "ulib.h"
+#include "regclient.h"
+#include "rpc.h"
+#include "umap.h"
 
-#define BUF_VA          0x100000000ull
 #define HELLO           "hello from the first boot: ukern fs\n"
 
 uint64_t ep, session = UK_NO_CAP;
 uint8_t *buf;
 uint64_t r[3];
-int failures;
 uint64_t buf_slot;
 
-const char *err_name(uint64_t e)
+const char *fs_strerror(int e)
 {
-	static const char *const names[FS_E_MAX] = {
+	static const char *const names[] = {
 		"FS_OK", "FS_E_BAD_REQUEST", "FS_E_NO_BUFFER",
 		"FS_E_BAD_BUFFER", "FS_E_FULL", "FS_E_BAD_NAME",
 		"FS_E_NOT_FOUND", "FS_E_NO_SPACE", "FS_E_TOO_BIG", "FS_E_IO",
 	};
 
-	if (e >= 100)
-		return uk_strerror(e - 100);
-	return e < FS_E_MAX ? names[e] : "FS_E_?";
+	_Static_assert(sizeof names / sizeof *names == FS_E_MAX, "names");
+	return rpc_strerror(e, names, FS_E_MAX);
 }
 
-/* One call; the reply's label (or 100 + the kernel's error), its words
- * in r. */
-uint64_t call(uint64_t to, uint64_t op, uint64_t w0, uint64_t w1,
-		     uint64_t w2)
+int call(uint64_t to, uint64_t op, uint64_t w0, uint64_t w1, uint64_t w2)
 {
 	struct uk_msg m = { .label = op, .w = { w0, w1, w2 },
 			    .cap = UK_NO_CAP };
-	enum uk_err e = uk_call(to, &m);
+	int e = rpc_call(to, &m, UK_NO_CAP, FS_E_MAX);
 
-	if (e != UK_OK)
-		return 100 + e;
 	memcpy(r, m.w, sizeof r);
-	return m.label;
+	return e;
 }
 
-/* SETUP with cap; on FS_OK the session endpoint is in *out. */
-uint64_t setup(uint64_t cap, uint64_t *out)
+int setup(uint64_t cap, uint64_t *out)
 {
 	struct uk_msg m = { .label = FS_OP_SETUP, .cap = cap };
 	uint64_t slot = uk_slot_alloc();
+	int e = rpc_call(ep, &m, slot, FS_E_MAX);
 
-	if (uk_call_rcv(ep, &m, slot) != UK_OK)
-		return 99;
-	if (m.label == FS_OK && m.cap == slot && m.w[0] == BUF_BYTES) {
-		*out = slot;
-		return FS_OK;
+	if (e == FS_OK && (m.cap != slot || m.w[0] != BUF_BYTES)) {
+		if (m.cap != UK_NO_CAP)
+			uk_cap_delete(m.cap);
+		e = -(int)UK_E_ARG;
 	}
-	if (m.cap != UK_NO_CAP)
-		uk_cap_delete(m.cap);
-	uk_slot_free(slot);
-	return m.label == FS_OK ? 99 : m.label;
+	if (e != FS_OK) {
+		uk_slot_free(slot);
+		return e;
+	}
+	*out = slot;
+	return FS_OK;
 }
 
 /* Puts name in the name field. */
@@ -81,7 +75,7 @@ uint8_t pattern(uint64_t seed, uint64_t i)
 	return (uint8_t)(seed * 37 + i * 13 + (i >> 8));
 }
 
-uint64_t put(const char *n, uint64_t len, uint64_t seed)
+int put(const char *n, uint64_t len, uint64_t seed)
 {
 	name(n);
 	for (uint64_t i = 0; i < len; i++)
@@ -117,20 +111,21 @@ static int open_fs(void)
 		return -1;
 	}
 	if (uk_mem_alloc(buf_slot, BUF_PAGES) != UK_OK ||
-	    uk_mem_map(UK_SELF, buf_slot, BUF_VA,
+	    uk_mem_map(UK_SELF, buf_slot, UMAP_BUF,
 		       UK_R_READ | UK_R_WRITE) != UK_OK) {
 		eprintf("fstest: cannot get a buffer\n");
 		return -1;
 	}
-	buf = (uint8_t *)(uintptr_t)BUF_VA;
+	buf = (uint8_t *)(uintptr_t)UMAP_BUF;
 	EXPECT(setup(buf_slot, &session), FS_OK);
-	return failures ? -1 : 0;
+	return check_failures ? -1 : 0;
 }
 
 int main(uint64_t arg)
 {
+	check_names = fs_strerror;
 	if (open_fs() < 0)
-		return 1;
+		return check_verdict("fs");
 	switch (arg) {
 	case 0:
 		full();
@@ -140,7 +135,7 @@ int main(uint64_t arg)
 		memcpy(buf + DATA_OFF, HELLO, sizeof HELLO - 1);
 		EXPECT(call(session, FS_OP_WRITE, NAME_OFF, DATA_OFF,
 			    sizeof HELLO - 1), FS_OK);
-		if (!failures)
+		if (!check_failures)
 			eprintf("fstest: wrote hello.txt\n");
 		break;
 	case 2:
@@ -150,14 +145,10 @@ int main(uint64_t arg)
 		CHECK(r[0] == sizeof HELLO - 1 &&
 		      memcmp(buf + DATA_OFF, HELLO, sizeof HELLO - 1) == 0,
 		      "hello.txt: %lu bytes, not what was written", r[0]);
-		if (!failures)
-			eprintf("utest fs-persist: ok\n");
-		break;
+		return check_verdict("fs-persist");
 	default:
 		eprintf("fstest: no mode %lu\n", arg);
 		return 1;
 	}
-	if (arg == 0 && !failures)
-		eprintf("utest fs: ok\n");
-	return failures ? 1 : 0;
+	return arg == 0 ? check_verdict("fs") : check_failures != 0;
 }

@@ -6,7 +6,7 @@
  * registry and supervisor capabilities, which the final check needs.
  */
 #include <proto/echo.h>
-#include "ipc.h"
+#include "regclient.h"
 #include "uk.h"
 #include "ulib.h"
 

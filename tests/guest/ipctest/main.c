@@ -5,20 +5,8 @@
  * restarted server is found again by name. Prints `utest ipc: ok`.
  */
 #include <proto/echo.h>
-#include "ipc.h"
-#include "uk.h"
-#include "ulib.h"
-
-static int failures;
-
-#define CHECK(cond, ...) do {                                           \
-	if (!(cond)) {                                                  \
-		eprintf("ipctest: FAIL line %d: ", __LINE__);            \
-		eprintf(__VA_ARGS__);                                   \
-		eprintf("\n");                                          \
-		failures++;                                             \
-	}                                                               \
-} while (0)
+#include "check.h"
+#include "regclient.h"
 
 static struct uk_msg msg(uint64_t label, uint64_t w0)
 {
@@ -34,7 +22,7 @@ static void ordering(uint64_t echo)
 
 		CHECK(e == UK_OK && m.label == ECHO_OK && m.w[0] == i * 4 &&
 		      m.w[3] == i * 4 + 3, "echo %lu: %s", i, uk_strerror(e));
-		if (failures)
+		if (check_failures)
 			return;
 	}
 }
@@ -188,7 +176,7 @@ int main(uint64_t arg)
 
 	(void)arg;
 	CHECK(r == REG_OK, "lookup echo: %s", reg_strerror(r));
-	if (!failures) {
+	if (!check_failures) {
 		ordering(echo);
 		badges(echo);
 		transfer(echo);
@@ -196,6 +184,5 @@ int main(uint64_t arg)
 		bound();
 		containment(echo);
 	}
-	eprintf("utest ipc: %s\n", failures ? "FAIL" : "ok");
-	return failures ? 1 : 0;
+	return check_verdict("ipc");
 }

@@ -6,17 +6,7 @@
  * and exits 0, or names each failure and exits 1.
  */
 #include "alloc.h"
-#include "uk.h"
-#include "ulib.h"
-
-static int failures;
-
-#define CHECK(cond) do {                                                \
-	if (!(cond)) {                                                  \
-		printf("libtest: FAIL line %d: %s\n", __LINE__, #cond); \
-		failures++;                                             \
-	}                                                               \
-} while (0)
+#include "check.h"
 
 static void test_heap(void)
 {
@@ -120,6 +110,5 @@ int main(uint64_t arg)
 	test_printf();
 	test_slots();
 	test_heap();
-	eprintf("utest libuk: %s\n", failures ? "FAIL" : "ok");
-	return failures ? 1 : 0;
+	return check_verdict("libuk");
 }

@@ -8,42 +8,38 @@
  * on the socket's notification between RECVs, so it never spins.
  */
 #include <proto/net.h>
-#include "ipc.h"
-#include "uk.h"
-#include "ulib.h"
+#include "check.h"
+#include "regclient.h"
+#include "rpc.h"
+#include "umap.h"
 
-#define BUF_VA          0x100000000ull
 #define ECHO_PORT       7
 #define STOP            "stop"
 
 static uint64_t net, sock, ntfn;
 
 /* Calls ep with label and words (a capability: cap, UK_NO_CAP for none;
- * one accepted into rcv); the reply in *m. The reply label, or 100 + the
- * kernel's error. */
-static uint64_t call(uint64_t ep, uint64_t label, uint64_t w0, uint64_t w1,
-		     uint64_t w2, uint64_t cap, uint64_t rcv, struct uk_msg *m)
+ * one accepted into rcv); the reply in *m. rpc.h's result. */
+static int call(uint64_t ep, uint64_t label, uint64_t w0, uint64_t w1,
+		uint64_t w2, uint64_t cap, uint64_t rcv, struct uk_msg *m)
 {
-	enum uk_err e;
-
 	*m = (struct uk_msg){ .label = label, .w = { w0, w1, w2 }, .cap = cap };
-	e = uk_call_rcv(ep, m, rcv);
-	return e != UK_OK ? 100 + e : m->label;
+	return rpc_call(ep, m, rcv, NET_E_MAX);
 }
 
-static int fail(const char *what, uint64_t r)
+/* Counts a failure: what failed, with its result r. Returns -1. */
+static int fail(const char *what, int r)
 {
-	eprintf("nettest: %s: %lu\n", what, r);
-	eprintf("utest net: FAIL\n");
-	return 1;
+	check_fail(__LINE__, what, " result %d", r);
+	return -1;
 }
 
 /* Sends len bytes of the buffer to ip:port; retries while the sender's
  * MAC is being resolved. */
-static uint64_t echo_back(uint64_t ip, uint64_t port, uint64_t len)
+static int echo_back(uint64_t ip, uint64_t port, uint64_t len)
 {
 	struct uk_msg m;
-	uint64_t r;
+	int r = 0;
 
 	for (int tries = 0; tries < 1000; tries++) {
 		r = call(sock, NET_OP_SEND, ip, port, len, UK_NO_CAP, UK_NO_CAP,
@@ -59,8 +55,9 @@ static uint64_t echo_back(uint64_t ip, uint64_t port, uint64_t len)
  * 7 is bound; buf is its buffer). 0, or -1 after reporting. */
 static int errors(uint64_t buf)
 {
-	uint64_t copy = uk_slot_alloc(), r;
+	uint64_t copy = uk_slot_alloc();
 	struct uk_msg m;
+	int r;
 
 	r = call(net, NET_OP_RECV, 0, 0, 0, UK_NO_CAP, UK_NO_CAP, &m);
 	if (r != NET_E_NO_SOCKET)
@@ -97,27 +94,35 @@ static int errors(uint64_t buf)
 
 int main(uint64_t arg)
 {
-	uint64_t n = arg ? arg : 5, buf = uk_slot_alloc(), r, bits, done;
+	uint64_t n = arg ? arg : 5, buf = uk_slot_alloc(), bits, done;
 	struct uk_msg m;
-	int e, stop = 0;
+	int r, stop = 0;
 
 	net = uk_slot_alloc();
 	sock = uk_slot_alloc();
 	ntfn = uk_slot_alloc();
-	e = reg_lookup("net", net);
-	if (e != REG_OK)
-		return fail("lookup net", (uint64_t)e);
+	r = reg_lookup("net", net);
+	if (r != REG_OK) {
+		fail("lookup net", r);
+		goto out;
+	}
 	if (uk_mem_alloc(buf, 1) != UK_OK ||
-	    uk_mem_map(UK_SELF, buf, BUF_VA, UK_R_READ | UK_R_WRITE) != UK_OK)
-		return fail("buffer", 0);
+	    uk_mem_map(UK_SELF, buf, UMAP_BUF, UK_R_READ | UK_R_WRITE) != UK_OK) {
+		fail("buffer", 0);
+		goto out;
+	}
 	r = call(net, NET_OP_BIND, ECHO_PORT, 0, 0, buf, sock, &m);
-	if (r != NET_OK || m.cap != sock)
-		return fail("BIND", r);
+	if (r != NET_OK || m.cap != sock) {
+		fail("BIND", r);
+		goto out;
+	}
 	r = call(sock, NET_OP_NOTIFIER, 0, 0, 0, UK_NO_CAP, ntfn, &m);
-	if (r != NET_OK || m.cap != ntfn)
-		return fail("NOTIFIER", r);
+	if (r != NET_OK || m.cap != ntfn) {
+		fail("NOTIFIER", r);
+		goto out;
+	}
 	if (errors(buf) < 0)
-		return 1;
+		goto out;
 	printf("nettest: echoing %lu datagrams on port %u\n", n, ECHO_PORT);
 	for (done = 0; done < n && !stop; ) {
 		r = call(sock, NET_OP_RECV, 0, 0, 0, UK_NO_CAP, UK_NO_CAP, &m);
@@ -125,20 +130,26 @@ int main(uint64_t arg)
 			uk_wait(ntfn, &bits);
 			continue;
 		}
-		if (r != NET_OK || m.w[2] > NET_PAYLOAD_MAX)
-			return fail("RECV", r);
+		if (r != NET_OK || m.w[2] > NET_PAYLOAD_MAX) {
+			fail("RECV", r);
+			goto out;
+		}
 		stop = m.w[2] == sizeof STOP - 1 &&
-		       memcmp((void *)BUF_VA, STOP, sizeof STOP - 1) == 0;
+		       memcmp((void *)UMAP_BUF, STOP, sizeof STOP - 1) == 0;
 		r = echo_back(m.w[0], m.w[1], m.w[2]);
-		if (r != NET_OK)
-			return fail("SEND", r);
+		if (r != NET_OK) {
+			fail("SEND", r);
+			goto out;
+		}
 		done++;
 	}
 	r = call(sock, NET_OP_CLOSE, 0, 0, 0, UK_NO_CAP, UK_NO_CAP, &m);
-	if (r != NET_OK)
-		return fail("CLOSE", r);
+	if (r != NET_OK) {
+		fail("CLOSE", r);
+		goto out;
+	}
 	printf("nettest: echoed %lu datagrams%s\n", done,
 	       stop ? " (stopped)" : "");
-	eprintf("utest net: ok\n");
-	return 0;
+out:
+	return check_verdict("net");
 }

@@ -9,10 +9,9 @@
  */
 #include "uk.h"
 #include "ulib.h"
+#include "umap.h"
 #include "virtio.h"
 
-#define MMIO_VA         0x100000000ull
-#define DMA_VA          0x110000000ull
 #define QNUM            8
 
 static volatile uint8_t *regs;
@@ -83,14 +82,14 @@ int main(uint64_t arg)
 	uint64_t hdr;
 
 	(void)arg;
-	regs = (volatile uint8_t *)virtio_map_regs(MMIO_VA);
+	regs = (volatile uint8_t *)virtio_map_regs(UMAP_DEV_MMIO);
 	if (!regs || slot == UK_NO_CAP || uk_mem_alloc(slot, 4) != UK_OK ||
-	    uk_mem_map(UK_SELF, slot, DMA_VA, UK_R_READ | UK_R_WRITE) != UK_OK ||
+	    uk_mem_map(UK_SELF, slot, UMAP_DEV_DMA, UK_R_READ | UK_R_WRITE) != UK_OK ||
 	    uk_mem_info(slot, &pages, &phys) != UK_OK) {
 		eprintf("vhostile: no device or no memory\n");
 		return 1;
 	}
-	dma = (uint8_t *)(uintptr_t)DMA_VA;
+	dma = (uint8_t *)(uintptr_t)UMAP_DEV_DMA;
 	hdr = phys + 3 * 4096;                          /* a request header */
 
 	bringup(QNUM);

@@ -9,7 +9,8 @@
  * inside [UK_USER_MIN, UK_USER_MAX) and clear of the initial stack, whose
  * file bytes lie inside the image (filesz <= memsz), with p_vaddr and
  * p_offset equal modulo the page size, never writable and executable,
- * and an entry point inside an executable one.
+ * an entry point inside an executable one, and the ABI note (abi.h) of
+ * this system's UK_ABI_VERSION in a PT_NOTE inside the image.
  */
 #ifndef ELF_H
 #define ELF_H
@@ -40,6 +41,9 @@ enum elf_err {
 	ELF_E_SEG_ORDER,        /* not ascending, or sharing a page */
 	ELF_E_SEG_FLAGS,        /* writable and executable */
 	ELF_E_ENTRY,            /* entry outside every executable PT_LOAD */
+	ELF_E_NOTE,             /* a note runs past its PT_NOTE or the image */
+	ELF_E_NO_ABI,           /* no ABI note: not built with libuk */
+	ELF_E_ABI,              /* built for another ABI version */
 	ELF_E_MAX
 };
 
@@ -51,6 +55,7 @@ struct elf_image {
 	uint64_t phoff;
 	unsigned phnum;
 	unsigned nload;         /* PT_LOAD headers */
+	uint32_t abi;           /* the ABI note's version; 0: none */
 };
 
 /* One PT_LOAD: map memsz bytes at vaddr, the first filesz of them from

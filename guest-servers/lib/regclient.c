@@ -1,17 +1,12 @@
-#include "ipc.h"
+#include "regclient.h"
+#include "rpc.h"
 #include "uk.h"
 #include "ulib.h"
 
-/* One request to the registry; the reply's label mapped to a result. */
+/* One request to the registry. */
 static int reg_call(struct uk_msg *m, uint64_t rcv_slot)
 {
-	enum uk_err e = uk_call_rcv(UK_SLOT_REGISTRY, m, rcv_slot);
-
-	if (e != UK_OK)
-		return -(int)e;
-	if (m->label >= REG_E_MAX)
-		return -(int)UK_E_ARG;
-	return (int)m->label;
+	return rpc_call(UK_SLOT_REGISTRY, m, rcv_slot, REG_E_MAX);
 }
 
 int reg_register(const char *name, uint64_t ep_slot)
@@ -42,24 +37,6 @@ uint64_t reg_serve(const char *name)
 	return ep;
 }
 
-void reg_serve_loop(uint64_t ep, const uint64_t *rcv, const uint64_t *minted,
-		    void (*serve)(struct uk_msg *m))
-{
-	struct uk_msg m;
-
-	uk_recv_rcv(ep, &m, *rcv);
-	for (;;) {
-		uint64_t sent;
-
-		serve(&m);
-		sent = m.cap;
-		if (uk_reply_recv_rcv(ep, &m, *rcv) != UK_OK)
-			m = (struct uk_msg){ .label = 0, .cap = UK_NO_CAP };
-		if (sent == *minted)
-			uk_cap_delete(*minted); /* the client has its copy */
-	}
-}
-
 int reg_lookup(const char *name, uint64_t dst_slot)
 {
 	struct uk_msg m = { .label = REG_OP_LOOKUP, .cap = UK_NO_CAP };
@@ -70,8 +47,17 @@ int reg_lookup(const char *name, uint64_t dst_slot)
 	r = reg_call(&m, dst_slot);
 	if (r == REG_OK && m.cap == UK_NO_CAP)
 		return -(int)UK_E_BUSY;         /* dst_slot could not take it */
-	if (r > 0 && m.cap != UK_NO_CAP)
-		uk_cap_delete(m.cap);           /* a cap with an error */
+	return r;
+}
+
+int reg_lookup_wait(const char *name, uint64_t dst_slot, unsigned tries)
+{
+	int r = reg_lookup(name, dst_slot);
+
+	while (r == REG_E_NOT_FOUND && tries-- > 1) {
+		uk_yield();
+		r = reg_lookup(name, dst_slot);
+	}
 	return r;
 }
 
@@ -113,7 +99,7 @@ int reg_forget(uint64_t badge)
 
 const char *reg_strerror(int r)
 {
-	static const char *const names[REG_E_MAX] = {
+	static const char *const names[] = {
 		[REG_OK] = "REG_OK",
 		[REG_E_BAD_REQUEST] = "REG_E_BAD_REQUEST",
 		[REG_E_BAD_NAME] = "REG_E_BAD_NAME",
@@ -124,7 +110,6 @@ const char *reg_strerror(int r)
 		[REG_E_FULL] = "REG_E_FULL",
 	};
 
-	if (r < 0)
-		return uk_strerror((uint64_t)-r);
-	return r < REG_E_MAX ? names[r] : "REG_E_?";
+	_Static_assert(sizeof names / sizeof *names == REG_E_MAX, "names");
+	return rpc_strerror(r, names, REG_E_MAX);
 }

@@ -5,6 +5,8 @@
 #define PT_LOAD         1u
 #define PT_DYNAMIC      2u
 #define PT_INTERP       3u
+#define PT_NOTE         4u
+#define NOTE_HDR        12u     /* namesz, descsz, type */
 #define ET_EXEC         2u
 #define EM_X86_64       62u
 
@@ -63,6 +65,39 @@ static enum elf_err check_load(const struct elf64_phdr *ph, size_t size,
 	return ELF_OK;
 }
 
+/* Reads the notes of one PT_NOTE; the version of ukern's ABI note, when
+ * there, goes in img->abi. ELF_OK, or ELF_E_NOTE for a note that runs
+ * past the segment or the image. */
+static enum elf_err scan_notes(struct elf_image *img,
+			       const struct elf64_phdr *ph)
+{
+	uint64_t off = ph->offset, end;
+
+	if (off > img->size || ph->filesz > img->size - off)
+		return ELF_E_NOTE;
+	end = off + ph->filesz;
+	while (end - off >= NOTE_HDR) {
+		uint32_t h[3];
+		uint64_t name, desc;
+		const unsigned char *p = img->data + off;
+
+		__builtin_memcpy(h, p, sizeof h);
+		name = ((uint64_t)h[0] + 3) & ~3ull;
+		desc = ((uint64_t)h[1] + 3) & ~3ull;
+		if (name > end - off - NOTE_HDR ||
+		    desc > end - off - NOTE_HDR - name)
+			return ELF_E_NOTE;
+		if (h[2] == UK_NOTE_ABI && h[0] == sizeof UK_NOTE_NAME &&
+		    h[1] == sizeof img->abi &&
+		    __builtin_memcmp(p + NOTE_HDR, UK_NOTE_NAME,
+				     sizeof UK_NOTE_NAME) == 0)
+			__builtin_memcpy(&img->abi, p + NOTE_HDR + name,
+					 sizeof img->abi);
+		off += NOTE_HDR + name + desc;
+	}
+	return ELF_OK;
+}
+
 enum elf_err elf_check(struct elf_image *img, const void *data, size_t size)
 {
 	static const unsigned char magic[4] = { 0x7f, 'E', 'L', 'F' };
@@ -98,6 +133,8 @@ enum elf_err elf_check(struct elf_image *img, const void *data, size_t size)
 		phdr(img, i, &ph);
 		if (ph.type == PT_INTERP || ph.type == PT_DYNAMIC)
 			return ELF_E_TYPE;
+		if (ph.type == PT_NOTE && (e = scan_notes(img, &ph)) != ELF_OK)
+			return e;
 		if (ph.type != PT_LOAD)
 			continue;
 		e = check_load(&ph, size, &low);
@@ -112,6 +149,10 @@ enum elf_err elf_check(struct elf_image *img, const void *data, size_t size)
 		return ELF_E_NO_LOAD;
 	if (!entry_ok)
 		return ELF_E_ENTRY;
+	if (img->abi == 0)
+		return ELF_E_NO_ABI;
+	if (img->abi != UK_ABI_VERSION)
+		return ELF_E_ABI;
 	return ELF_OK;
 }
 
@@ -152,6 +193,9 @@ const char *elf_strerror(enum elf_err e)
 		[ELF_E_SEG_ORDER] = "segment: not ascending or sharing a page",
 		[ELF_E_SEG_FLAGS] = "segment: writable and executable",
 		[ELF_E_ENTRY] = "entry point not in an executable segment",
+		[ELF_E_NOTE] = "a note runs past its segment",
+		[ELF_E_NO_ABI] = "no ABI version note (not built with libuk)",
+		[ELF_E_ABI] = "built for another ABI version",
 	};
 
 	return (unsigned)e < ELF_E_MAX ? names[e] : "unknown ELF error";
