@@ -31,14 +31,7 @@ no_rows() {
 }
 
 if [ "${1:-}" != --inside ]; then
-	why=""
-	[ "$(id -u)" = 0 ] || why="not root"
-	[ -z "$why" ] && [ ! -c /dev/net/tun ] && why="no /dev/net/tun"
-	[ -z "$why" ] && ! command -v ip >/dev/null 2>&1 && why="no ip(8)"
-	if [ -z "$why" ] && ! ip netns add "$NS" 2>/dev/null; then
-		why="cannot create a network namespace"
-	fi
-	if [ -n "$why" ]; then
+	if ! why=$(scripts/netns-add.sh "$NS"); then
 		no_rows "skipped: $why" $SYSTEMS
 		emit net
 		exit 0

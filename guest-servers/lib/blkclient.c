@@ -52,11 +52,10 @@ int blkc_setup(struct blkc *c, uint64_t cap, uint64_t *session)
 {
 	struct uk_msg m = { .label = BLK_OP_SETUP, .cap = cap };
 	uint64_t slot = uk_slot_alloc();
-	int e = rpc_call(c->ep, &m, slot, BLK_E_MAX);
+	int e = rpc_open(c->ep, &m, slot, BLK_E_MAX);
 
-	if (e == BLK_OK && (m.cap != slot || m.w[0] < c->buf_bytes)) {
-		if (m.cap != UK_NO_CAP)
-			uk_cap_delete(m.cap);
+	if (e == BLK_OK && m.w[0] < c->buf_bytes) {
+		uk_cap_delete(slot);
 		e = -(int)UK_E_ARG;
 	}
 	if (e != BLK_OK) {

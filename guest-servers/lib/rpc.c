@@ -16,6 +16,17 @@ int rpc_call(uint64_t ep, struct uk_msg *m, uint64_t rcv_slot, uint64_t nerr)
 	return (int)m->label;
 }
 
+int rpc_open(uint64_t ep, struct uk_msg *m, uint64_t dst, uint64_t nerr)
+{
+	int r = rpc_call(ep, m, dst, nerr);
+
+	if (r != 0 || m->cap == dst)
+		return r;
+	if (m->cap != UK_NO_CAP)
+		uk_cap_delete(m->cap);
+	return -(int)UK_E_ARG;
+}
+
 const char *rpc_strerror(int r, const char *const *names, size_t n)
 {
 	if (r < 0)

@@ -143,12 +143,14 @@ else
 fi
 
 # --- net ---------------------------------------------------------------
-# net_boot SPEC N: boots nettest:N on --net SPEC (TAP ukt0) in the
-# background, gives the TAP 10.0.2.2/24 once the monitor made it, waits
-# until nettest listens. net_wait collects it (RC, out, err).
-net_boot() {
-	./vmm --timeout 60 --net "$1" kernel-test.elf -- \
-		services=echo,net run=nettest:$2 ip=10.0.2.15/24 </dev/null >out 2>err &
+# tap_boot READY ARGS...: boots ./vmm ARGS (with --net on TAP ukt0) in
+# the background, gives the TAP 10.0.2.2/24 once the monitor made it,
+# waits until the guest's output has a line matching READY. net_wait
+# collects it (RC, out, err).
+tap_boot() {
+	ready=$1
+	shift
+	./vmm --timeout 60 "$@" </dev/null >out 2>err &
 	pid=$!
 	i=0
 	while ! ip link show ukt0 >/dev/null 2>&1 && [ $i -lt 100 ]; do
@@ -156,9 +158,14 @@ net_boot() {
 	done
 	ip addr add 10.0.2.2/24 dev ukt0 && ip link set ukt0 up
 	i=0
-	while ! grep -q '^nettest: echoing' out && [ $i -lt 300 ]; do
+	while ! grep -q "$ready" out && [ $i -lt 300 ]; do
 		sleep 0.1; i=$((i + 1))
 	done
+}
+# net_boot SPEC N: nettest:N on --net SPEC, as tap_boot.
+net_boot() {
+	tap_boot '^nettest: echoing' --net "$1" kernel-test.elf -- \
+		services=echo,net run=nettest:$2 ip=10.0.2.15/24
 }
 net_wait() { wait $pid; RC=$?; }
 mac() { sed -n 's/^net: virtio-net \([0-9a-f:]*\),.*/\1/p' out; }
@@ -195,21 +202,10 @@ expect "net: mac= sets the address" 0 '^net: virtio-net 52:54:00:12:34:56, '
 # --- the demo: fs and net found by name -----------------------------------
 dd if=/dev/zero of=demo.img bs=1M count=8 2>/dev/null
 vmm --disk demo.img kernel.elf -- services=echo,blk,fs run=demo
-./vmm --timeout 60 --disk demo.img --net tap=ukt0 kernel.elf -- \
-	services=echo,blk,fs,net run=demo ip=10.0.2.15/24 </dev/null >out 2>err &
-pid=$!
-i=0
-while ! ip link show ukt0 >/dev/null 2>&1 && [ $i -lt 100 ]; do
-	sleep 0.1; i=$((i + 1))
-done
-ip addr add 10.0.2.2/24 dev ukt0 && ip link set ukt0 up
-i=0
-while ! grep -q 'demo: net: waiting' out && [ $i -lt 300 ]; do
-	sleep 0.1; i=$((i + 1))
-done
+tap_boot 'demo: net: waiting' --disk demo.img --net tap=ukt0 kernel.elf -- \
+	services=echo,blk,fs,net run=demo ip=10.0.2.15/24
 r=$(./netprobe udp 10.0.2.15 7 ping-the-demo 2>&1)
-wait $pid
-RC=$?
+net_wait
 expect "the demo: a second boot counts 2 in fs, answers UDP over net" 0 \
 	'demo: fs: this disk has booted the demo 2 times$' \
 	'demo: net: from 10\.0\.2\.2:[0-9]+: ping-the-demo$' \

@@ -26,12 +26,7 @@ odd_capacity() {
 	fi
 }
 
-for plat in vmm qemu-kvm qemu-tcg; do
-	why=$(missing $plat)
-	if [ -n "$why" ]; then
-		skip "$plat: virtio-blk tests ($why)"
-		continue
-	fi
+for plat in $(platforms "virtio-blk tests" vmm qemu-kvm qemu-tcg); do
 	img=$TMP/disk.img
 
 	new_image "$img" $((8 * MiB))
@@ -92,9 +87,7 @@ done
 
 # QEMU's legacy (version 1) transport, its default before 7.2 and still
 # an option, is named and left alone: our drivers speak version 2 only.
-for plat in qemu-kvm qemu-tcg; do
-	why=$(missing $plat)
-	[ -n "$why" ] && { skip "$plat: legacy virtio-mmio refused ($why)"; continue; }
+for plat in $(platforms "legacy virtio-mmio refused" qemu-kvm qemu-tcg); do
 	new_image "$TMP/disk.img" $MiB
 	boot_disk $plat "$TMP/disk.img" "" "services=blk bootonly" \
 		-global virtio-mmio.force-legacy=true

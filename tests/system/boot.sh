@@ -6,12 +6,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/system/lib.sh
 KERNEL=$PRODUCT
 
-for plat in vmm qemu-kvm qemu-tcg; do
-	why=$(missing $plat)
-	if [ -n "$why" ]; then
-		skip "$plat: boot tests ($why)"
-		continue
-	fi
+for plat in $(platforms "boot tests" vmm qemu-kvm qemu-tcg); do
 
 	boot $plat ""
 	expect "$plat: default boot log" 0 \
@@ -77,9 +72,7 @@ for plat in vmm qemu-kvm qemu-tcg; do
 done
 
 # QEMU attaches real virtio-mmio devices and announces them itself.
-for plat in qemu-kvm qemu-tcg; do
-	why=$(missing $plat)
-	[ -n "$why" ] && { skip "$plat: QEMU virtio devices listed ($why)"; continue; }
+for plat in $(platforms "QEMU virtio devices listed" qemu-kvm qemu-tcg); do
 	truncate -s 1M "$TMP/disk.img"
 	boot $plat "" -device virtio-blk-device,drive=d0 \
 		-drive if=none,id=d0,file="$TMP/disk.img",format=raw \

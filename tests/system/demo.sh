@@ -9,12 +9,7 @@ KERNEL=$PRODUCT
 
 img=$TMP/demo.img
 CMD="services=echo,blk,fs run=hello,demo"
-for plat in vmm qemu-kvm qemu-tcg; do
-	why=$(missing $plat)
-	if [ -n "$why" ]; then
-		skip "$plat: the demo on fs ($why)"
-		continue
-	fi
+for plat in $(platforms "the demo on fs" vmm qemu-kvm qemu-tcg); do
 	rm -f "$img"; truncate -s 8M "$img"
 	for n in 1 2; do
 		boot_disk $plat "$img" "" "$CMD"

@@ -8,12 +8,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/system/lib.sh
 
 MiB=$((1024 * 1024))
-for plat in vmm qemu-kvm qemu-tcg; do
-	why=$(missing $plat)
-	if [ -n "$why" ]; then
-		skip "$plat: file service tests ($why)"
-		continue
-	fi
+for plat in $(platforms "file service tests" vmm qemu-kvm qemu-tcg); do
 	img=$TMP/disk.img
 
 	new_image "$img" $((8 * MiB))

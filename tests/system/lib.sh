@@ -29,6 +29,22 @@ missing() {
 	esac
 }
 
+# platforms "WHAT" PLATFORM...: the PLATFORMs that can run here, one a
+# line, for `for plat in $(platforms ...)`; for each that cannot, the
+# line `skip - PLATFORM: WHAT (why)` goes to the script's output.
+exec 3>&1
+platforms() {
+	local what=$1 plat why; shift
+	for plat in "$@"; do
+		why=$(missing "$plat")
+		if [ -n "$why" ]; then
+			skip "$plat: $what ($why)" >&3
+		else
+			echo "$plat"
+		fi
+	done
+}
+
 # qemu_failed ERRFILE: QEMU itself said it failed (its warnings, such as
 # KVM PVM's "host doesn't support requested feature", do not count).
 qemu_failed() { grep -v '^qemu-system[^:]*: warning:' "$1" | grep -q '^qemu-system'; }

@@ -12,14 +12,7 @@ NS=ukern-test-$$
 TAP=uktap0
 
 if [ "$1" != --inside ]; then
-	why=""
-	[ "$(id -u)" = 0 ] || why="not root"
-	[ -z "$why" ] && [ ! -c /dev/net/tun ] && why="no /dev/net/tun"
-	[ -z "$why" ] && ! command -v ip >/dev/null 2>&1 && why="no ip(8)"
-	if [ -z "$why" ] && ! ip netns add "$NS" 2>/dev/null; then
-		why="cannot create a network namespace"
-	fi
-	if [ -n "$why" ]; then
+	if ! why=$(scripts/netns-add.sh "$NS"); then
 		echo "skip - virtio-net tests ($why)"
 		exit 0
 	fi
@@ -86,12 +79,7 @@ probe() {
 }
 
 MAC='52:54:00(:[0-9a-f]{2}){3}'
-for plat in vmm qemu-kvm qemu-tcg; do
-	why=$(missing $plat)
-	if [ -n "$why" ]; then
-		skip "$plat: virtio-net tests ($why)"
-		continue
-	fi
+for plat in $(platforms "virtio-net tests" vmm qemu-kvm qemu-tcg); do
 
 	boot_net $plat "services=echo,net run=nettest:3 ip=10.0.2.15/24"
 	if ready '^nettest: echoing 3 datagrams'; then
@@ -137,9 +125,7 @@ for plat in vmm qemu-kvm qemu-tcg; do
 done
 
 # No network device: the driver is not started and the boot ends, failed.
-for plat in qemu-kvm qemu-tcg; do
-	why=$(missing $plat)
-	[ -n "$why" ] && { skip "$plat: no virtio-net device ($why)"; continue; }
+for plat in $(platforms "no virtio-net device" qemu-kvm qemu-tcg); do
 	lib_boot $plat "services=net bootonly"
 	expect "$plat: no device: net is not started, the boot fails" 1 \
 		'^init: net: no free virtio-net device, not started$'

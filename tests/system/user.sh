@@ -9,12 +9,7 @@ cd "$(dirname "$0")/../.." || exit 1
 
 ISOLATE="isolate:1,isolate:2,isolate:3,isolate:4,isolate:5,isolate:6,isolate:7,isolate:8"
 
-for plat in vmm qemu-kvm qemu-tcg; do
-	why=$(missing $plat)
-	if [ -n "$why" ]; then
-		skip "$plat: user-space tests ($why)"
-		continue
-	fi
+for plat in $(platforms "user-space tests" vmm qemu-kvm qemu-tcg); do
 	entries="auto trap"
 	[ $plat = qemu-tcg ] && entries="syscall trap"
 	for entry in $entries; do

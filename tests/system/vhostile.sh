@@ -8,12 +8,7 @@ cd "$(dirname "$0")/../.." || exit 1
 
 img=$TMP/hostile.img
 truncate -s 1M "$img"
-for plat in vmm qemu-kvm qemu-tcg; do
-	why=$(missing $plat)
-	if [ -n "$why" ]; then
-		skip "$plat: hostile virtio driver ($why)"
-		continue
-	fi
+for plat in $(platforms "hostile virtio driver" vmm qemu-kvm qemu-tcg); do
 	if [ $plat = vmm ]; then
 		boot vmm "quiet run=vhostile" -v --disk "$img"
 		n=$(grep -c ': needs reset$' "$OUT")

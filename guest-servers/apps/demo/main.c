@@ -38,16 +38,16 @@ static int call(uint64_t ep, uint64_t nerr, uint64_t label, uint64_t w0,
 	return rpc_call(ep, m, UK_NO_CAP, nerr);
 }
 
-/* SETUP (fs) or BIND (net: w0 the port) with my buffer's capability:
- * the session or socket arrives in slot dst. rpc.h's result; a reply
- * without it breaks the protocol. */
+/* SETUP (fs) or BIND (net: w0 the port) with my buffer's capability
+ * buf (UK_NO_CAP: none, so -UK_E_NOMEM): the session or socket arrives
+ * in slot dst. rpc.h's result. */
 static int open_on(uint64_t ep, uint64_t label, uint64_t w0, uint64_t buf,
 		   uint64_t dst, uint64_t nerr)
 {
 	struct uk_msg m = { .label = label, .w = { w0 }, .cap = buf };
-	int r = rpc_call(ep, &m, dst, nerr);
 
-	return r == 0 && m.cap != dst ? -(int)UK_E_ARG : r;
+	return buf == UK_NO_CAP ? -(int)UK_E_NOMEM :
+	       rpc_open(ep, &m, dst, nerr);
 }
 
 /* A fresh page mapped at va: its capability slot, or UK_NO_CAP. */
@@ -91,8 +91,7 @@ static int fs_part(void)
 
 	if (fs == UK_NO_CAP)
 		return 0;
-	r = buf == UK_NO_CAP ? -(int)UK_E_NOMEM :
-	    open_on(fs, FS_OP_SETUP, 0, buf, s, FS_E_MAX);
+	r = open_on(fs, FS_OP_SETUP, 0, buf, s, FS_E_MAX);
 	if (r != FS_OK) {
 		eprintf("demo: fs: SETUP failed (%d)\n", r);
 		return -1;
@@ -183,8 +182,7 @@ static int net_part(uint64_t want)
 
 	if (net == UK_NO_CAP)
 		return 0;
-	r = buf == UK_NO_CAP ? -(int)UK_E_NOMEM :
-	    open_on(net, NET_OP_BIND, 7, buf, sock, NET_E_MAX);
+	r = open_on(net, NET_OP_BIND, 7, buf, sock, NET_E_MAX);
 	if (r != NET_OK || uk_info(UK_INFO_TSC_KHZ, &khz) != UK_OK || !khz) {
 		eprintf("demo: net: BIND of UDP port 7 failed (%d)\n", r);
 		return -1;

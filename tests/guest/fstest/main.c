@@ -48,11 +48,10 @@ int setup(uint64_t cap, uint64_t *out)
 {
 	struct uk_msg m = { .label = FS_OP_SETUP, .cap = cap };
 	uint64_t slot = uk_slot_alloc();
-	int e = rpc_call(ep, &m, slot, FS_E_MAX);
+	int e = rpc_open(ep, &m, slot, FS_E_MAX);
 
-	if (e == FS_OK && (m.cap != slot || m.w[0] != BUF_BYTES)) {
-		if (m.cap != UK_NO_CAP)
-			uk_cap_delete(m.cap);
+	if (e == FS_OK && m.w[0] != BUF_BYTES) {
+		uk_cap_delete(slot);
 		e = -(int)UK_E_ARG;
 	}
 	if (e != FS_OK) {
