@@ -13,17 +13,16 @@ HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -MMD -MP -Ishared/include \
 HOST_LIBS   := -lelf -lpthread
 
 GUEST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -MMD -MP -Ishared/include \
-                -Ishared/lib \
-                -ffreestanding -nostdlib -fno-stack-protector -fpie \
+                -Ishared/lib -ffreestanding -nostdlib -fno-stack-protector -fpie \
                 -fno-plt -mno-red-zone -mno-sse -mno-sse2 -mno-mmx \
                 -mno-avx -mgeneral-regs-only -fno-asynchronous-unwind-tables \
                 -DKERNEL_VERSION='"$(VERSION)"'
 # No frame pointer (-O2 omits it): under KVM PVM every kernel instruction
 # is emulated (about 0.6 us), and nothing reads the kernel's frame chain.
-# Freestanding code both the kernel and user space link, built for each.
-SHARED_LIB    := $(wildcard shared/lib/*.c)
 GUEST_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack \
                  --no-warn-rwx-segments --build-id=none
+# Freestanding code both the kernel and user space link, built for each.
+SHARED_LIB    := $(wildcard shared/lib/*.c)
 
 # Unit tests: the same .c files the products use, compiled for the host.
 UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -MMD -MP \
@@ -105,6 +104,7 @@ help:
 	@echo "make bench-blk  block throughput in the guest, vmm against QEMU"
 	@echo "make bench-net  ping and UDP echo round trips, host to guest"
 	@echo "make bench-nested  vmm and QEMU on a nested KVM (no /dev/kvm here)"
+	@echo "make fuzz       fuzz the monitor's virtio devices (FUZZ_SECONDS=60)"
 
 vmm: $(VMM_OBJS)
 	$(HOSTCC) -o $@ $^ $(HOST_LIBS)
