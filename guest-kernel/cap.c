@@ -1,5 +1,6 @@
 #include "cap.h"
 #include "obj.h"
+#include "sysarg.h"
 
 struct cap *cap_lookup(struct proc *p, uint64_t slot, uint8_t type,
 		       uint8_t rights, enum uk_err *err)
@@ -41,12 +42,14 @@ enum uk_err cap_install(struct proc *p, uint64_t slot, uint8_t type,
 }
 
 enum uk_err cap_copy(struct proc *sp, uint64_t src, struct proc *dp,
-		     uint64_t dst, uint8_t mask, int mint, uint64_t badge)
+		     uint64_t dst, uint64_t mask, int mint, uint64_t badge)
 {
 	enum uk_err err;
-	struct cap *s = cap_lookup(sp, src, UK_CAP_NULL, 0, &err);
+	struct cap *s;
 
-	if (!s)
+	if (!sysarg_rights_ok(mask))
+		return UK_E_ARG;
+	if (!(s = cap_lookup(sp, src, UK_CAP_NULL, 0, &err)))
 		return err;
 	if (dst >= UK_CAP_SLOTS)
 		return UK_E_CAP;
@@ -58,7 +61,7 @@ enum uk_err cap_copy(struct proc *sp, uint64_t src, struct proc *dp,
 	if (s->type == UK_CAP_CONTROL && dp != sp)
 		return UK_E_RIGHTS;
 	dp->caps[dst] = *s;
-	dp->caps[dst].rights = s->rights & mask;
+	dp->caps[dst].rights = s->rights & (uint8_t)mask;
 	if (mint)
 		dp->caps[dst].badge = badge;
 	obj_ref(s->type, s->obj);

@@ -17,9 +17,10 @@ struct cap *cap_lookup(struct proc *p, uint64_t slot, uint8_t type,
 enum uk_err cap_install(struct proc *p, uint64_t slot, uint8_t type,
 			uint8_t rights, uint64_t badge, void *obj);
 /* Copy src (in sp) into the empty slot dst of dp with rights & mask;
- * with mint, set the badge (endpoints whose badge is 0 only). */
+ * with mint, set the badge (endpoints whose badge is 0 only). UK_E_ARG
+ * if mask has a bit outside UK_R_ALL. */
 enum uk_err cap_copy(struct proc *sp, uint64_t src, struct proc *dp,
-		     uint64_t dst, uint8_t mask, int mint, uint64_t badge);
+		     uint64_t dst, uint64_t mask, int mint, uint64_t badge);
 /* Delete the cap in p's slot, dropping its reference. */
 enum uk_err cap_delete(struct proc *p, uint64_t slot);
 /* Delete every capability of p (it is being destroyed). */

@@ -4,20 +4,19 @@
 #include "cap.h"
 #include "obj.h"
 #include "proc.h"
+#include "sysarg.h"
 #include "vm.h"
 
 #define MEM_ALLOC_MAX   4096    /* pages in one region: 16 MiB */
 
 enum uk_err sys_cap_copy(struct thread *t, struct trap_frame *r)
 {
-	return cap_copy(t->proc, r->rdi, t->proc, r->rsi,
-			(uint8_t)(r->rdx & UK_R_ALL), 0, 0);
+	return cap_copy(t->proc, r->rdi, t->proc, r->rsi, r->rdx, 0, 0);
 }
 
 enum uk_err sys_cap_mint(struct thread *t, struct trap_frame *r)
 {
-	return cap_copy(t->proc, r->rdi, t->proc, r->rsi,
-			(uint8_t)(r->rdx & UK_R_ALL), 1, r->r8);
+	return cap_copy(t->proc, r->rdi, t->proc, r->rsi, r->rdx, 1, r->r8);
 }
 
 enum uk_err sys_cap_delete(struct thread *t, struct trap_frame *r)
@@ -62,8 +61,7 @@ enum uk_err sys_cap_give(struct thread *t, struct trap_frame *r)
 
 	if (!p)
 		return err;
-	return cap_copy(t->proc, r->rsi, p, r->rdx,
-			(uint8_t)(r->r8 & UK_R_ALL), 0, 0);
+	return cap_copy(t->proc, r->rsi, p, r->rdx, r->r8, 0, 0);
 }
 
 /* UK_OK if slot is a free slot of p, else UK_E_CAP or UK_E_BUSY. */
@@ -113,12 +111,15 @@ enum uk_err sys_mem_alloc(struct thread *t, struct trap_frame *r)
 enum uk_err sys_mem_map(struct thread *t, struct trap_frame *r)
 {
 	enum uk_err err = UK_OK;
-	struct proc *p = target_proc(t, r->rdi, &err);
-	uint8_t want = (uint8_t)(r->r8 & (UK_R_READ | UK_R_WRITE | UK_R_EXEC));
-	struct cap *c = p ? cap_lookup(t->proc, r->rsi, UK_CAP_MEMORY,
-				       want | UK_R_READ, &err) : NULL;
+	uint64_t want = r->r8;
+	struct proc *p;
+	struct cap *c;
 
-	if (!c)
+	if (!sysarg_map_rights_ok(want))
+		return UK_E_ARG;
+	if (!(p = target_proc(t, r->rdi, &err)) ||
+	    !(c = cap_lookup(t->proc, r->rsi, UK_CAP_MEMORY,
+			     (uint8_t)want | UK_R_READ, &err)))
 		return err;
 	return proc_map(p, c->obj, r->rdx, (want & UK_R_WRITE ? VM_W : 0) |
 			(want & UK_R_EXEC ? VM_X : 0));
@@ -169,7 +170,7 @@ enum uk_err sys_proc_create(struct thread *t, struct trap_frame *r)
 		return err;
 	if (!(f = cap_lookup(t->proc, r->rsi, UK_CAP_ENDPOINT, UK_R_SEND, &err)))
 		return err;
-	if (r->rdx >= 8)
+	if (r->rdx >= 8 || !sysarg_name7_ok(r->r8))
 		return UK_E_ARG;
 	for (int i = 0; i < PROC_NAME_MAX - 1; i++)
 		name[i] = (char)(r->r8 >> (8 * i));
@@ -189,7 +190,7 @@ enum uk_err sys_proc_start(struct thread *t, struct trap_frame *r)
 		return UK_E_RIGHTS;
 	if (!(p = target_proc(t, r->rdi, &err)))
 		return err;
-	if (p == t->proc)
+	if (p == t->proc || !sysarg_user_start_ok(r->rsi, r->rdx))
 		return UK_E_ARG;
 	return proc_start(p, r->rsi, r->rdx, r->r8);
 }

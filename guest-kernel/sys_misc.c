@@ -7,6 +7,7 @@
 #include "panic.h"
 #include "proc.h"
 #include "syscall.h"
+#include "sysarg.h"
 #include "timer.h"
 #include "vm.h"
 
@@ -28,7 +29,8 @@ enum uk_err sys_debug_write(struct thread *t, struct trap_frame *r)
 	char buf[DEBUG_WRITE_MAX + 1];
 	uint64_t n = r->rdx;
 
-	if (n > DEBUG_WRITE_MAX || vm_copy_in(t->proc->pml4, buf, r->rsi, n) < 0)
+	if (!sysarg_debug_flags_ok(r->rdi) || n > DEBUG_WRITE_MAX ||
+	    vm_copy_in(t->proc->pml4, buf, r->rsi, n) < 0)
 		return UK_E_ARG;
 	buf[n] = 0;
 	if (r->rdi == UK_DEBUG_ALWAYS)
@@ -57,5 +59,7 @@ enum uk_err sys_machine_exit(struct thread *t, struct trap_frame *r)
 
 	if (!cap_lookup(t->proc, r->rdi, UK_CAP_CONTROL, 0, &err))
 		return err;
-	kexit((int)(r->rsi & 0xff));
+	if (!sysarg_status_ok(r->rsi))
+		return UK_E_ARG;
+	kexit((int)r->rsi);
 }

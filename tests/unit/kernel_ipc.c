@@ -105,6 +105,26 @@ Test(kcore, cap_copy_fewer_rights_and_mint)
 	cr_assert_eq(ep->refs, 2);
 }
 
+Test(kcore, cap_copy_refuses_unknown_rights_bits)
+{
+	struct proc *p = mkproc(1), *q = mkproc(2);
+	struct endpoint *ep = mkep(p, 3);
+
+	/* Bits past UK_R_ALL, in the low byte and above it, are refused
+	 * before anything changes; the lookup errors come after. */
+	cr_assert_eq(cap_copy(p, 3, q, 5, UK_R_SEND | 0x40, 0, 0), UK_E_ARG);
+	cr_assert_eq(cap_copy(p, 3, q, 5, 0x100, 0, 0), UK_E_ARG);
+	cr_assert_eq(cap_copy(p, 3, q, 5, 1ull << 63, 0, 0), UK_E_ARG);
+	cr_assert_eq(cap_copy(p, 3, q, 5, UK_R_SEND | 0x80, 1, 9), UK_E_ARG);
+	cr_assert_eq(cap_copy(p, 60, q, 5, 0x40, 0, 0), UK_E_ARG);
+	cr_assert_eq(q->caps[5].type, UK_CAP_NULL);
+	cr_assert_eq(ep->refs, 1);
+	/* The whole set is fine. */
+	cr_assert_eq(cap_copy(p, 3, q, 5, UK_R_ALL, 0, 0), UK_OK);
+	cr_assert_eq(q->caps[5].rights, UK_R_ALL);
+	cr_assert_eq(ep->refs, 2);
+}
+
 Test(kcore, endpoint_freed_with_last_cap)
 {
 	struct proc *p = mkproc(1);
