@@ -179,7 +179,7 @@ void ipc_signal(struct ntfn *n, uint64_t bits)
 	}
 }
 
-/* t has no bound notification any more. */
+/* Unbind t's notification, if it has one. */
 static void unbind(struct thread *t)
 {
 	if (t->bound)
