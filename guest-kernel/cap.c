@@ -1,8 +1,9 @@
 #include "cap.h"
 #include "obj.h"
+#include "sysarg.h"
 
 struct cap *cap_lookup(struct proc *p, uint64_t slot, uint8_t type,
-		       uint8_t rights, int *err)
+		       uint8_t rights, enum uk_err *err)
 {
 	struct cap *c;
 
@@ -21,8 +22,8 @@ struct cap *cap_lookup(struct proc *p, uint64_t slot, uint8_t type,
 	return c;
 }
 
-int cap_install(struct proc *p, uint64_t slot, uint8_t type, uint8_t rights,
-		uint64_t badge, void *obj)
+enum uk_err cap_install(struct proc *p, uint64_t slot, uint8_t type,
+			uint8_t rights, uint64_t badge, void *obj)
 {
 	struct cap *c;
 
@@ -40,13 +41,15 @@ int cap_install(struct proc *p, uint64_t slot, uint8_t type, uint8_t rights,
 	return UK_OK;
 }
 
-int cap_copy(struct proc *sp, uint64_t src, struct proc *dp, uint64_t dst,
-	     uint8_t mask, int mint, uint64_t badge)
+enum uk_err cap_copy(struct proc *sp, uint64_t src, struct proc *dp,
+		     uint64_t dst, uint64_t mask, int mint, uint64_t badge)
 {
-	int err;
-	struct cap *s = cap_lookup(sp, src, UK_CAP_NULL, 0, &err);
+	enum uk_err err;
+	struct cap *s;
 
-	if (!s)
+	if (!sysarg_rights_ok(mask))
+		return UK_E_ARG;
+	if (!(s = cap_lookup(sp, src, UK_CAP_NULL, 0, &err)))
 		return err;
 	if (dst >= UK_CAP_SLOTS)
 		return UK_E_CAP;
@@ -58,33 +61,39 @@ int cap_copy(struct proc *sp, uint64_t src, struct proc *dp, uint64_t dst,
 	if (s->type == UK_CAP_CONTROL && dp != sp)
 		return UK_E_RIGHTS;
 	dp->caps[dst] = *s;
-	dp->caps[dst].rights = s->rights & mask;
+	dp->caps[dst].rights = s->rights & (uint8_t)mask;
 	if (mint)
 		dp->caps[dst].badge = badge;
 	obj_ref(s->type, s->obj);
 	return UK_OK;
 }
 
-int cap_delete(struct proc *p, uint64_t slot)
+/* Empty the non-empty slot c and drop the reference it held. */
+static void drop(struct cap *c)
 {
-	int err;
-	struct cap *c = cap_lookup(p, slot, UK_CAP_NULL, 0, &err);
-	struct cap old;
+	struct cap old = *c;
 
-	if (!c)
-		return err;
-	old = *c;
 	c->type = UK_CAP_NULL;
 	c->obj = NULL;
 	obj_unref(old.type, old.obj);
+}
+
+enum uk_err cap_delete(struct proc *p, uint64_t slot)
+{
+	enum uk_err err;
+	struct cap *c = cap_lookup(p, slot, UK_CAP_NULL, 0, &err);
+
+	if (!c)
+		return err;
+	drop(c);
 	return UK_OK;
 }
 
 void cap_clear(struct proc *p)
 {
-	for (uint64_t i = 0; i < UK_CAP_SLOTS; i++)
-		if (p->caps[i].type != UK_CAP_NULL)
-			cap_delete(p, i);
+	for (struct cap *c = p->caps; c < p->caps + UK_CAP_SLOTS; c++)
+		if (c->type != UK_CAP_NULL)
+			drop(c);
 }
 
 struct proc *cap_proc(struct cap *c)

@@ -47,15 +47,13 @@ static void sent(struct thread *s, struct thread *r)
 	}
 }
 
-void ipc_send(struct thread *cur, struct endpoint *ep, uint64_t badge,
-	      int grant, int call)
+enum uk_err ipc_send(struct thread *cur, struct endpoint *ep, uint64_t badge,
+		     int grant, int call)
 {
 	struct thread *r;
 
-	if (ep->dead) {
-		cur->regs->rax = UK_E_DEAD;
-		return;
-	}
+	if (ep->dead)
+		return UK_E_DEAD;
 	cur->is_call = (uint8_t)call;
 	if (ep->recvq == NULL) {
 		cur->state = T_SEND;
@@ -63,7 +61,7 @@ void ipc_send(struct thread *cur, struct endpoint *ep, uint64_t badge,
 		cur->badge = badge;
 		cur->grant = (uint8_t)grant;
 		tq_push(&ep->sendq, cur);
-		return;
+		return UK_OK;
 	}
 	r = tq_pop(&ep->recvq);
 	r->ep = NULL;
@@ -76,6 +74,7 @@ void ipc_send(struct thread *cur, struct endpoint *ep, uint64_t badge,
 	} else {
 		sched_enqueue(r);
 	}
+	return UK_OK;
 }
 
 /* t's receive ends with its bound notification's bits. */
@@ -92,24 +91,22 @@ static void notify(struct thread *t, struct ntfn *n)
 	n->bits = 0;
 }
 
-void ipc_recv(struct thread *cur, struct endpoint *ep)
+enum uk_err ipc_recv(struct thread *cur, struct endpoint *ep)
 {
 	struct thread *s;
 
 	drop_caller(cur);
-	if (ep->dead) {
-		cur->regs->rax = UK_E_DEAD;
-		return;
-	}
+	if (ep->dead)
+		return UK_E_DEAD;
 	if (cur->bound && cur->bound->bits) {
 		notify(cur, cur->bound);
-		return;
+		return UK_OK;
 	}
 	if (ep->sendq == NULL) {
 		cur->state = T_RECV;
 		cur->ep = ep;
 		tq_push(&ep->recvq, cur);
-		return;
+		return UK_OK;
 	}
 	s = tq_pop(&ep->sendq);
 	s->ep = NULL;
@@ -117,6 +114,7 @@ void ipc_recv(struct thread *cur, struct endpoint *ep)
 	sent(s, cur);
 	if (!s->is_call)
 		sched_enqueue(s);
+	return UK_OK;
 }
 
 /* Deliver cur's reply to its caller c; c is ready but on no queue. */
@@ -133,7 +131,7 @@ static struct thread *reply_to_caller(struct thread *cur)
 	return c;
 }
 
-int ipc_reply(struct thread *cur)
+enum uk_err ipc_reply(struct thread *cur)
 {
 	struct thread *c = reply_to_caller(cur);
 
@@ -143,17 +141,20 @@ int ipc_reply(struct thread *cur)
 	return UK_OK;
 }
 
-void ipc_reply_recv(struct thread *cur, struct endpoint *ep)
+enum uk_err ipc_reply_recv(struct thread *cur, struct endpoint *ep)
 {
 	struct thread *c = reply_to_caller(cur);
+	enum uk_err err = ipc_recv(cur, ep);
 
-	ipc_recv(cur, ep);
 	if (!c)
-		return;
+		return err;
+	/* cur goes on if something was waiting for it (or ep is dead): c
+	 * waits its turn; else straight back to c. */
 	if (cur->state == T_READY)
-		sched_enqueue(c);       /* a message was waiting: keep going */
+		sched_enqueue(c);
 	else
-		sched_cur = c;          /* fast path: straight back */
+		sched_cur = c;
+	return err;
 }
 
 void ipc_signal(struct ntfn *n, uint64_t bits)
@@ -178,36 +179,43 @@ void ipc_signal(struct ntfn *n, uint64_t bits)
 	}
 }
 
-int ipc_ntfn_bind(struct thread *t, struct ntfn *n)
+/* Unbind t's notification, if it has one. */
+static void unbind(struct thread *t)
+{
+	if (t->bound)
+		t->bound->bound = NULL;
+	t->bound = NULL;
+}
+
+enum uk_err ipc_ntfn_bind(struct thread *t, struct ntfn *n)
 {
 	if (n && n->bound && n->bound != t)
 		return UK_E_BUSY;
-	if (t->bound)
-		t->bound->bound = NULL;
+	unbind(t);
 	t->bound = n;
 	if (n)
 		n->bound = t;
 	return UK_OK;
 }
 
-void ipc_wait(struct thread *cur, struct ntfn *n, int block)
+enum uk_err ipc_wait(struct thread *cur, struct ntfn *n, int block)
 {
 	if (n->bits) {
-		cur->regs->rax = UK_OK;
 		cur->regs->rsi = n->bits;
 		n->bits = 0;
-	} else if (!block) {
-		cur->regs->rax = UK_E_AGAIN;
-	} else if (n->waiter) {
-		cur->regs->rax = UK_E_BUSY;
-	} else {
-		cur->state = T_NTFN;
-		cur->ntfn = n;
-		n->waiter = cur;
+		return UK_OK;
 	}
+	if (!block)
+		return UK_E_AGAIN;
+	if (n->waiter)
+		return UK_E_BUSY;
+	cur->state = T_NTFN;
+	cur->ntfn = n;
+	n->waiter = cur;
+	return UK_OK;
 }
 
-static void flush(struct thread **q, int err)
+static void flush(struct thread **q, enum uk_err err)
 {
 	while (*q) {
 		struct thread *t = tq_pop(q);
@@ -217,18 +225,18 @@ static void flush(struct thread **q, int err)
 	}
 }
 
-void ipc_ep_flush(struct endpoint *ep, int err)
+void ipc_ep_flush(struct endpoint *ep, enum uk_err err)
 {
 	flush(&ep->sendq, err);
 	flush(&ep->recvq, err);
 }
 
-void ipc_ntfn_flush(struct ntfn *n, int err)
+void ipc_ntfn_flush(struct ntfn *n, enum uk_err err)
 {
 	struct thread *w = n->waiter;
 
 	if (n->bound)
-		ipc_ntfn_bind(n->bound, NULL);
+		unbind(n->bound);
 	if (w) {
 		n->waiter = NULL;
 		w->ntfn = NULL;
@@ -271,7 +279,7 @@ void ipc_cancel(struct thread *t)
 	}
 	t->caller = NULL;
 	t->server = NULL;
-	ipc_ntfn_bind(t, NULL);
+	unbind(t);
 	t->ep = NULL;
 	t->ntfn = NULL;
 	t->state = T_INACTIVE;

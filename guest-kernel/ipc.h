@@ -26,25 +26,36 @@ static inline void ipc_copy_msg(struct trap_frame *to,
 	to->r13 = badge;
 }
 
+/*
+ * The operations that act for cur return its system call's error. When
+ * cur blocks they return UK_OK and whoever wakes cur sets its rax then
+ * (a delivered message: UK_OK; a flush: the flush's error).
+ */
+
 /* Send on ep with the badge and grant right of the cap used; with call,
- * then wait for the reply. */
-void ipc_send(struct thread *cur, struct endpoint *ep, uint64_t badge,
-	      int grant, int call);
-void ipc_recv(struct thread *cur, struct endpoint *ep);
+ * then wait for the reply. UK_E_DEAD if ep is dead. */
+enum uk_err ipc_send(struct thread *cur, struct endpoint *ep, uint64_t badge,
+		     int grant, int call);
+/* Drop the caller cur owes a reply (it gets UK_E_NOREPLY), then receive
+ * on ep; UK_E_DEAD if ep is dead. */
+enum uk_err ipc_recv(struct thread *cur, struct endpoint *ep);
 /* Reply to the caller cur owes; UK_E_NOREPLY if none. */
-int ipc_reply(struct thread *cur);
+enum uk_err ipc_reply(struct thread *cur);
 /* Reply (if cur owes one), then receive on ep; switches straight to the
- * caller when nothing is queued on ep. */
-void ipc_reply_recv(struct thread *cur, struct endpoint *ep);
+ * caller when nothing is queued on ep. UK_E_DEAD (the reply delivered)
+ * if ep is dead. */
+enum uk_err ipc_reply_recv(struct thread *cur, struct endpoint *ep);
 
 void ipc_signal(struct ntfn *n, uint64_t bits);
 /* Bind n to t (NULL: unbind); UK_E_BUSY if n is bound to another. */
-int ipc_ntfn_bind(struct thread *t, struct ntfn *n);
-void ipc_wait(struct thread *cur, struct ntfn *n, int block);
+enum uk_err ipc_ntfn_bind(struct thread *t, struct ntfn *n);
+/* Take n's bits into cur's rsi; none set: block (UK_E_BUSY if another
+ * thread waits on n already), or UK_E_AGAIN without block. */
+enum uk_err ipc_wait(struct thread *cur, struct ntfn *n, int block);
 
 /* Wake every thread waiting on ep / n with error err. */
-void ipc_ep_flush(struct endpoint *ep, int err);
-void ipc_ntfn_flush(struct ntfn *n, int err);
+void ipc_ep_flush(struct endpoint *ep, enum uk_err err);
+void ipc_ntfn_flush(struct ntfn *n, enum uk_err err);
 /* t is being destroyed: take it off whatever it waits on; a caller
  * waiting for t's reply gets UK_E_DEAD. */
 void ipc_cancel(struct thread *t);

@@ -53,7 +53,8 @@ struct proc *proc_create(const char *name, uint8_t prio,
 	return p;
 }
 
-int proc_start(struct proc *p, uint64_t entry, uint64_t stack, uint64_t arg)
+enum uk_err proc_start(struct proc *p, uint64_t entry, uint64_t stack,
+		       uint64_t arg)
 {
 	struct thread *t = p->threads[0];
 	struct trap_frame *r = t->regs;
@@ -73,10 +74,20 @@ int proc_start(struct proc *p, uint64_t entry, uint64_t stack, uint64_t arg)
 	return UK_OK;
 }
 
+/* Unmap m, one of p's mappings, and drop its region's reference. */
+static void unmap(struct proc *p, struct mapping *m)
+{
+	struct region *r = m->region;
+
+	vm_unmap_range(p->pml4, m->va, r->pages);
+	*m = p->maps[--p->nmaps];       /* keep them packed */
+	obj_unref(UK_CAP_MEMORY, r);
+}
+
 static void unmap_all(struct proc *p)
 {
 	while (p->nmaps)
-		proc_unmap(p, p->maps[p->nmaps - 1].va);
+		unmap(p, &p->maps[p->nmaps - 1]);
 }
 
 void proc_kill(struct proc *p)
@@ -119,10 +130,12 @@ void proc_stop(struct thread *t, uint64_t label, const uint64_t w[4])
 	r->r12 = UK_NO_CAP;
 	r->r14 = UK_NO_CAP;
 	t->state = T_READY;
-	ipc_send(t, p->fault_ep, p->fault_badge, 0, 1);
+	/* Cannot fail: the endpoint is live (checked above). */
+	(void)ipc_send(t, p->fault_ep, p->fault_badge, 0, 1);
 }
 
-int proc_map(struct proc *p, struct region *r, uint64_t va, unsigned flags)
+enum uk_err proc_map(struct proc *p, struct region *r, uint64_t va,
+		     unsigned flags)
 {
 	uint64_t len = (uint64_t)r->pages * UK_PAGE_SIZE;
 	struct mapping *m;
@@ -146,15 +159,11 @@ int proc_map(struct proc *p, struct region *r, uint64_t va, unsigned flags)
 	return UK_OK;
 }
 
-int proc_unmap(struct proc *p, uint64_t va)
+enum uk_err proc_unmap(struct proc *p, uint64_t va)
 {
 	for (struct mapping *m = p->maps; m < p->maps + p->nmaps; m++) {
 		if (m->va == va) {
-			struct region *r = m->region;
-
-			vm_unmap_range(p->pml4, va, r->pages);
-			*m = p->maps[--p->nmaps];       /* keep them packed */
-			obj_unref(UK_CAP_MEMORY, r);
+			unmap(p, m);
 			return UK_OK;
 		}
 	}

@@ -18,14 +18,16 @@ struct proc *proc_create(const char *name, uint8_t prio,
 			 struct endpoint *fault_ep, uint64_t fault_badge);
 /* Start the (inactive) first thread at entry with rsp = stack, rdi = arg.
  * UK_E_BUSY if it already runs, UK_E_DEAD if the process is stopped. */
-int proc_start(struct proc *p, uint64_t entry, uint64_t stack, uint64_t arg);
+enum uk_err proc_start(struct proc *p, uint64_t entry, uint64_t stack,
+		       uint64_t arg);
 void proc_kill(struct proc *p);
 /* Stop t's process and send its supervisor (label, w[4]) with badge =
  * the process's fault badge, t acting as the (never resumed) caller. */
 void proc_stop(struct thread *t, uint64_t label, const uint64_t w[4]);
 /* Map all of region r at va in p; UK_OK or an error, nothing mapped. */
-int proc_map(struct proc *p, struct region *r, uint64_t va, unsigned flags);
-/* Unmap the mapping that starts at va. */
-int proc_unmap(struct proc *p, uint64_t va);
+enum uk_err proc_map(struct proc *p, struct region *r, uint64_t va,
+		     unsigned flags);
+/* Unmap the mapping that starts at va; UK_E_ARG if none does. */
+enum uk_err proc_unmap(struct proc *p, uint64_t va);
 
 #endif

@@ -4,7 +4,12 @@
 
 #include "kobj.h"
 
-typedef void sys_fn(struct thread *t, struct trap_frame *r);
+/* A system-call handler: checks every argument in t's saved registers r
+ * before it changes anything, then acts. Returns the caller's error,
+ * which syscall_dispatch stores in rax; other results go straight into
+ * r. A handler that blocks t returns UK_OK, and whoever wakes t sets its
+ * rax then. */
+typedef enum uk_err sys_fn(struct thread *t, struct trap_frame *r);
 
 sys_fn sys_cap_copy;
 sys_fn sys_cap_mint;

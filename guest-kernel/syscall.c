@@ -8,146 +8,146 @@
 int syscall_entry_mode;
 
 /* The endpoint cap in slot r->rdi with rights; also checks that a cap to
- * send (r12) exists and that the endpoint cap may grant it. */
-static struct cap *ep_cap(struct thread *t, struct trap_frame *r, uint8_t rights)
+ * send (r12) exists and that the endpoint cap may grant it. NULL with
+ * *err set if not. */
+static struct cap *ep_cap(struct thread *t, struct trap_frame *r,
+			  uint8_t rights, enum uk_err *err)
 {
-	int err = UK_OK;
-	struct cap *c = cap_lookup(t->proc, r->rdi, UK_CAP_ENDPOINT, rights, &err);
+	struct cap *c = cap_lookup(t->proc, r->rdi, UK_CAP_ENDPOINT, rights, err);
 
-	if (c && r->r12 != UK_NO_CAP) {
-		if (!(c->rights & UK_R_GRANT)) {
-			err = UK_E_RIGHTS;
-			c = NULL;
-		} else if (!cap_lookup(t->proc, r->r12, UK_CAP_NULL, 0, &err)) {
-			c = NULL;
-		}
-	}
-	if (!c)
-		r->rax = (uint64_t)err;
-	return c;
-}
-
-static void sys_call(struct thread *t, struct trap_frame *r)
-{
-	struct cap *c = ep_cap(t, r, UK_R_SEND);
-
-	if (c)
-		ipc_send(t, c->obj, c->badge, c->rights & UK_R_GRANT, 1);
-}
-
-static void sys_send(struct thread *t, struct trap_frame *r)
-{
-	struct cap *c = ep_cap(t, r, UK_R_SEND);
-
-	if (c)
-		ipc_send(t, c->obj, c->badge, c->rights & UK_R_GRANT, 0);
-}
-
-static void sys_recv(struct thread *t, struct trap_frame *r)
-{
-	int err = UK_OK;
-	struct cap *c = cap_lookup(t->proc, r->rdi, UK_CAP_ENDPOINT, UK_R_RECV, &err);
-
-	if (!c) {
-		r->rax = (uint64_t)err;
-		return;
-	}
-	ipc_recv(t, c->obj);
-}
-
-static void sys_reply_recv(struct thread *t, struct trap_frame *r)
-{
-	int err = UK_OK;
-	struct cap *c = cap_lookup(t->proc, r->rdi, UK_CAP_ENDPOINT, UK_R_RECV, &err);
-
-	if (c && r->r12 != UK_NO_CAP &&
-	    !cap_lookup(t->proc, r->r12, UK_CAP_NULL, 0, &err))
-		c = NULL;
-	if (!c) {
-		r->rax = (uint64_t)err;
-		return;
-	}
-	ipc_reply_recv(t, c->obj);
-}
-
-static void sys_reply(struct thread *t, struct trap_frame *r)
-{
-	int err = UK_OK;
-
-	if (r->r12 != UK_NO_CAP && !cap_lookup(t->proc, r->r12, UK_CAP_NULL, 0, &err)) {
-		r->rax = (uint64_t)err;
-		return;
-	}
-	r->rax = (uint64_t)ipc_reply(t);
-}
-
-static struct ntfn *ntfn_cap(struct thread *t, struct trap_frame *r, uint8_t rights)
-{
-	int err = UK_OK;
-	struct cap *c = cap_lookup(t->proc, r->rdi, UK_CAP_NTFN, rights, &err);
-
-	if (!c) {
-		r->rax = (uint64_t)err;
+	if (!c || r->r12 == UK_NO_CAP)
+		return c;
+	if (!(c->rights & UK_R_GRANT)) {
+		*err = UK_E_RIGHTS;
 		return NULL;
 	}
-	r->rax = UK_OK;
-	return c->obj;
+	return cap_lookup(t->proc, r->r12, UK_CAP_NULL, 0, err) ? c : NULL;
 }
 
-static void sys_signal(struct thread *t, struct trap_frame *r)
+static enum uk_err sys_call(struct thread *t, struct trap_frame *r)
 {
-	struct ntfn *n = ntfn_cap(t, r, UK_R_SEND);
+	enum uk_err err;
+	struct cap *c = ep_cap(t, r, UK_R_SEND, &err);
 
-	if (n)
-		ipc_signal(n, r->rsi);
+	if (!c)
+		return err;
+	return ipc_send(t, c->obj, c->badge, c->rights & UK_R_GRANT, 1);
 }
 
-static void sys_wait(struct thread *t, struct trap_frame *r)
+static enum uk_err sys_send(struct thread *t, struct trap_frame *r)
 {
-	struct ntfn *n = ntfn_cap(t, r, UK_R_RECV);
+	enum uk_err err;
+	struct cap *c = ep_cap(t, r, UK_R_SEND, &err);
 
-	if (n)
-		ipc_wait(t, n, 1);
+	if (!c)
+		return err;
+	return ipc_send(t, c->obj, c->badge, c->rights & UK_R_GRANT, 0);
 }
 
-static void sys_poll(struct thread *t, struct trap_frame *r)
+static enum uk_err sys_recv(struct thread *t, struct trap_frame *r)
 {
-	struct ntfn *n = ntfn_cap(t, r, UK_R_RECV);
+	enum uk_err err;
+	struct cap *c = cap_lookup(t->proc, r->rdi, UK_CAP_ENDPOINT, UK_R_RECV, &err);
 
-	if (n)
-		ipc_wait(t, n, 0);
+	if (!c)
+		return err;
+	return ipc_recv(t, c->obj);
 }
 
-static void sys_yield(struct thread *t, struct trap_frame *r)
+static enum uk_err sys_reply_recv(struct thread *t, struct trap_frame *r)
+{
+	enum uk_err err;
+	struct cap *c = cap_lookup(t->proc, r->rdi, UK_CAP_ENDPOINT, UK_R_RECV, &err);
+
+	if (!c)
+		return err;
+	if (r->r12 != UK_NO_CAP && !cap_lookup(t->proc, r->r12, UK_CAP_NULL, 0, &err))
+		return err;
+	return ipc_reply_recv(t, c->obj);
+}
+
+static enum uk_err sys_reply(struct thread *t, struct trap_frame *r)
+{
+	enum uk_err err;
+
+	if (r->r12 != UK_NO_CAP && !cap_lookup(t->proc, r->r12, UK_CAP_NULL, 0, &err))
+		return err;
+	return ipc_reply(t);
+}
+
+/* The notification in slot with rights; NULL with *err set if not. */
+static struct ntfn *ntfn_cap(struct thread *t, uint64_t slot, uint8_t rights,
+			     enum uk_err *err)
+{
+	struct cap *c = cap_lookup(t->proc, slot, UK_CAP_NTFN, rights, err);
+
+	return c ? c->obj : NULL;
+}
+
+static enum uk_err sys_signal(struct thread *t, struct trap_frame *r)
+{
+	enum uk_err err;
+	struct ntfn *n = ntfn_cap(t, r->rdi, UK_R_SEND, &err);
+
+	if (!n)
+		return err;
+	ipc_signal(n, r->rsi);
+	return UK_OK;
+}
+
+static enum uk_err sys_wait(struct thread *t, struct trap_frame *r)
+{
+	enum uk_err err;
+	struct ntfn *n = ntfn_cap(t, r->rdi, UK_R_RECV, &err);
+
+	if (!n)
+		return err;
+	return ipc_wait(t, n, 1);
+}
+
+static enum uk_err sys_poll(struct thread *t, struct trap_frame *r)
+{
+	enum uk_err err;
+	struct ntfn *n = ntfn_cap(t, r->rdi, UK_R_RECV, &err);
+
+	if (!n)
+		return err;
+	return ipc_wait(t, n, 0);
+}
+
+static enum uk_err sys_yield(struct thread *t, struct trap_frame *r)
 {
 	(void)t;
-	r->rax = UK_OK;
+	(void)r;
 	sched_rotate();
+	return UK_OK;
 }
 
-static void sys_irq_bind(struct thread *t, struct trap_frame *r)
+static enum uk_err sys_irq_bind(struct thread *t, struct trap_frame *r)
 {
-	int err = UK_OK;
+	enum uk_err err;
 	struct cap *q = cap_lookup(t->proc, r->rdi, UK_CAP_IRQ, 0, &err);
 	struct cap *n = q ? cap_lookup(t->proc, r->rsi, UK_CAP_NTFN, UK_R_SEND,
 				       &err) : NULL;
 
-	if (n)
-		irq_bind(q->obj, n->obj, r->rdx);
-	r->rax = (uint64_t)err;
+	if (!n)
+		return err;
+	irq_bind(q->obj, n->obj, r->rdx);
+	return UK_OK;
 }
 
-static void sys_ntfn_bind(struct thread *t, struct trap_frame *r)
+static enum uk_err sys_ntfn_bind(struct thread *t, struct trap_frame *r)
 {
-	int err = UK_OK;
-	struct cap *n = r->rdi == UK_NO_CAP ? NULL :
-			cap_lookup(t->proc, r->rdi, UK_CAP_NTFN, UK_R_RECV, &err);
+	enum uk_err err;
+	struct cap *n = NULL;
 
-	r->rax = err != UK_OK ? (uint64_t)err :
-		 (uint64_t)ipc_ntfn_bind(t, n ? n->obj : NULL);
+	if (r->rdi != UK_NO_CAP &&
+	    !(n = cap_lookup(t->proc, r->rdi, UK_CAP_NTFN, UK_R_RECV, &err)))
+		return err;
+	return ipc_ntfn_bind(t, n ? n->obj : NULL);
 }
 
-static sys_fn *const table[UK_SYS_MAX] = {
+sys_fn *const syscall_table[UK_SYS_MAX] = {
 	[UK_SYS_CALL] = sys_call,
 	[UK_SYS_REPLY_RECV] = sys_reply_recv,
 	[UK_SYS_RECV] = sys_recv,
@@ -177,14 +177,3 @@ static sys_fn *const table[UK_SYS_MAX] = {
 	[UK_SYS_IRQ_BIND] = sys_irq_bind,
 	[UK_SYS_NTFN_BIND] = sys_ntfn_bind,
 };
-
-void syscall_dispatch(struct thread *t)
-{
-	struct trap_frame *r = t->regs;
-
-	if (r->rax >= UK_SYS_MAX || !table[r->rax]) {
-		r->rax = UK_E_SYSCALL;
-		return;
-	}
-	table[r->rax](t, r);
-}

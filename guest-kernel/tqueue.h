@@ -1,6 +1,9 @@
 /* Circular doubly linked queues of threads through next/prev; the queue
  * is a pointer to its head, NULL when empty. Used by the run queues and
- * the endpoint queues. */
+ * the endpoint queues. They are short: an endpoint's receive queue
+ * mostly holds its one server thread, which the IPC fast path takes off
+ * and puts back on every round trip, so the code for a queue of one
+ * comes first. */
 #ifndef TQUEUE_H
 #define TQUEUE_H
 
@@ -8,7 +11,7 @@
 
 static inline void tq_push(struct thread **q, struct thread *t)
 {
-	if (*q == NULL) {
+	if (__builtin_expect(*q == NULL, 1)) {
 		t->next = t->prev = t;
 		*q = t;
 		return;
@@ -21,7 +24,7 @@ static inline void tq_push(struct thread **q, struct thread *t)
 
 static inline void tq_remove(struct thread **q, struct thread *t)
 {
-	if (t->next == t) {
+	if (__builtin_expect(t->next == t, 1)) {
 		*q = NULL;
 	} else {
 		t->prev->next = t->next;

@@ -72,7 +72,7 @@ static void msg(struct thread *t, uint64_t label, uint64_t w0)
 Test(kcore, cap_lookup_errors)
 {
 	struct proc *p = mkproc(1);
-	int err = 0;
+	enum uk_err err = UK_OK;
 	mkep(p, 3);
 	cr_assert_null(cap_lookup(p, 64, UK_CAP_NULL, 0, &err));
 	cr_assert_eq(err, UK_E_CAP);
@@ -86,7 +86,7 @@ Test(kcore, cap_lookup_errors)
 Test(kcore, cap_copy_fewer_rights_and_mint)
 {
 	struct proc *p = mkproc(1), *q = mkproc(2);
-	int err = 0;
+	enum uk_err err = UK_OK;
 	struct endpoint *ep = mkep(p, 3);
 	cr_assert_eq(cap_copy(p, 3, q, 5, UK_R_SEND, 0, 0), UK_OK);
 	cr_assert_eq(ep->refs, 2);
@@ -102,6 +102,26 @@ Test(kcore, cap_copy_fewer_rights_and_mint)
 	cr_assert_eq(ep->refs, 3);
 	cr_assert_eq(cap_delete(q, 6), UK_OK);
 	cr_assert_eq(cap_delete(q, 6), UK_E_CAP);
+	cr_assert_eq(ep->refs, 2);
+}
+
+Test(kcore, cap_copy_refuses_unknown_rights_bits)
+{
+	struct proc *p = mkproc(1), *q = mkproc(2);
+	struct endpoint *ep = mkep(p, 3);
+
+	/* Bits past UK_R_ALL, in the low byte and above it, are refused
+	 * before anything changes; the lookup errors come after. */
+	cr_assert_eq(cap_copy(p, 3, q, 5, UK_R_SEND | 0x40, 0, 0), UK_E_ARG);
+	cr_assert_eq(cap_copy(p, 3, q, 5, 0x100, 0, 0), UK_E_ARG);
+	cr_assert_eq(cap_copy(p, 3, q, 5, 1ull << 63, 0, 0), UK_E_ARG);
+	cr_assert_eq(cap_copy(p, 3, q, 5, UK_R_SEND | 0x80, 1, 9), UK_E_ARG);
+	cr_assert_eq(cap_copy(p, 60, q, 5, 0x40, 0, 0), UK_E_ARG);
+	cr_assert_eq(q->caps[5].type, UK_CAP_NULL);
+	cr_assert_eq(ep->refs, 1);
+	/* The whole set is fine. */
+	cr_assert_eq(cap_copy(p, 3, q, 5, UK_R_ALL, 0, 0), UK_OK);
+	cr_assert_eq(q->caps[5].rights, UK_R_ALL);
 	cr_assert_eq(ep->refs, 2);
 }
 
@@ -161,7 +181,7 @@ Test(kcore, call_to_waiting_server_switches_directly)
 	sched_cur = client;
 	client->state = T_READY;
 	msg(client, 42, 100);
-	ipc_send(client, ep, 9, 0, 1);
+	cr_assert_eq(ipc_send(client, ep, 9, 0, 1), UK_OK);
 	cr_assert_eq(sched_cur, server);
 	cr_assert_eq(client->state, T_REPLY);
 	cr_assert_eq(server->regs->rsi, 42);
@@ -170,7 +190,7 @@ Test(kcore, call_to_waiting_server_switches_directly)
 	cr_assert_eq(server->regs->r12, UK_NO_CAP);
 
 	msg(server, 7, 200);
-	ipc_reply_recv(server, ep);
+	cr_assert_eq(ipc_reply_recv(server, ep), UK_OK);
 	cr_assert_eq(sched_cur, client);
 	cr_assert_eq(client->state, T_READY);
 	cr_assert_eq(client->regs->rax, UK_OK);
@@ -258,9 +278,9 @@ Test(kcore, server_death_releases_callers)
 	cr_assert_eq(c->regs->rax, UK_E_DEAD);
 	cr_assert_eq(d->state, T_READY);
 	cr_assert_eq(d->regs->rax, UK_E_DEAD);
-	d->regs->rax = 0;
-	ipc_send(d, ep, 0, 0, 1);       /* later calls fail at once */
-	cr_assert_eq(d->regs->rax, UK_E_DEAD);
+	/* Later calls fail at once. */
+	cr_assert_eq(ipc_send(d, ep, 0, 0, 1), UK_E_DEAD);
+	cr_assert_eq(ipc_recv(s, ep), UK_E_DEAD);
 }
 
 Test(kcore, client_death_clears_reply)
@@ -287,12 +307,13 @@ Test(kcore, notifications_or_and_clear)
 	ipc_signal(n, 1);
 	ipc_signal(n, 4);
 	t->state = T_READY;
-	ipc_wait(t, n, 1);
+	cr_assert_eq(ipc_wait(t, n, 1), UK_OK);
 	cr_assert_eq(t->regs->rsi, 5);
-	ipc_wait(t, n, 0);
-	cr_assert_eq(t->regs->rax, UK_E_AGAIN);
-	ipc_wait(t, n, 1);
+	cr_assert_eq(ipc_wait(t, n, 0), UK_E_AGAIN);
+	cr_assert_eq(ipc_wait(t, n, 1), UK_OK);
 	cr_assert_eq(t->state, T_NTFN);
+	cr_assert_eq(ipc_wait(mkthread(p, 1), n, 1), UK_E_BUSY,
+		     "one waiter at a time");
 	ipc_signal(n, 2);
 	cr_assert_eq(t->state, T_READY);
 	cr_assert_eq(t->regs->rsi, 2);

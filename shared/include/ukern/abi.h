@@ -17,6 +17,11 @@
  *   r13  -                           -> badge of the sender
  *   r14  slot where a received capability goes, or UK_NO_CAP
  *   rcx, r11 are clobbered; every other register is preserved.
+ *
+ * The kernel checks every argument before it changes anything. A rights
+ * mask, flag word, type, selector, priority, name or status with a bit
+ * or value outside the set defined here is refused with UK_E_ARG, never
+ * masked or ignored, so that such bits can get a meaning later.
  */
 #ifndef UKERN_ABI_H
 #define UKERN_ABI_H
@@ -57,27 +62,35 @@ enum uk_sys {
 	UK_SYS_WAIT,            /* rdi ntfn: -> rsi bits (cleared) */
 	UK_SYS_POLL,            /* rdi ntfn: like wait, never blocks */
 	UK_SYS_YIELD,
-	UK_SYS_CAP_COPY,        /* rdi src, rsi dst, rdx rights mask */
-	UK_SYS_CAP_MINT,        /* rdi src, rsi dst, rdx rights, r8 badge */
+	UK_SYS_CAP_COPY,        /* rdi src, rsi dst, rdx rights mask (bits
+	                           of UK_R_ALL) */
+	UK_SYS_CAP_MINT,        /* rdi src, rsi dst, rdx rights mask, r8
+	                           badge (not 0) */
 	UK_SYS_CAP_DELETE,      /* rdi slot */
 	UK_SYS_CAP_INFO,        /* rdi slot -> rsi type, rdx rights, r8 badge */
-	UK_SYS_CAP_GIVE,        /* rdi proc, rsi src, rdx dst in proc, r8 rights */
+	UK_SYS_CAP_GIVE,        /* rdi proc, rsi src, rdx dst in proc, r8
+	                           rights mask */
 	UK_SYS_OBJ_CREATE,      /* rdi dst slot, rsi type (endpoint, ntfn) */
 	UK_SYS_MEM_ALLOC,       /* rdi dst slot, rsi pages: zeroed region */
 	UK_SYS_MEM_MAP,         /* rdi proc (UK_SELF), rsi region, rdx va,
-	                           r8 rights (subset of the cap's) */
+	                           r8 rights: READ, WRITE, EXEC; the cap
+	                           must have them and READ (a mapping is
+	                           always readable) */
 	UK_SYS_MEM_UNMAP,       /* rdi proc (UK_SELF), rsi va: the whole
 	                           mapping that starts there */
 	UK_SYS_MEM_INFO,        /* rdi region -> rsi pages, rdx phys */
-	UK_SYS_PROC_CREATE,     /* rdi dst slot, rsi fault ep slot, rdx prio,
-	                           r8 name (7 chars packed, for the log) */
-	UK_SYS_PROC_START,      /* rdi proc, rsi entry, rdx stack, r8 arg */
+	UK_SYS_PROC_CREATE,     /* rdi dst slot, rsi fault ep slot, rdx prio
+	                           0..7, r8 name (7 chars packed, top byte
+	                           0, for the log) -> rsi pid */
+	UK_SYS_PROC_START,      /* rdi proc, rsi entry (below UK_USER_MAX),
+	                           rdx stack (at most UK_USER_MAX), r8 arg */
 	UK_SYS_PROC_KILL,       /* rdi proc */
 	UK_SYS_EXIT,            /* rsi status: stop this process */
 	UK_SYS_DEBUG_WRITE,     /* rsi user buffer, rdx length (<= 256);
-	                           rdi UK_DEBUG_ALWAYS: even when quiet */
+	                           rdi flags: 0, or UK_DEBUG_ALWAYS: even
+	                           when quiet */
 	UK_SYS_INFO,            /* rsi UK_INFO_* -> rsi value */
-	UK_SYS_MACHINE_EXIT,    /* rdi control cap, rsi status */
+	UK_SYS_MACHINE_EXIT,    /* rdi control cap, rsi status 0..255 */
 	UK_SYS_IRQ_BIND,        /* rdi irq cap, rsi ntfn cap (send right),
 	                           rdx bits: each interrupt signals them */
 	UK_SYS_NTFN_BIND,       /* rdi ntfn cap (receive right), or

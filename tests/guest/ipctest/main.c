@@ -169,6 +169,49 @@ static void containment(uint64_t echo)
 	      "restarted echo: %s, %s", reg_strerror(r), uk_strerror(e));
 }
 
+/* A rights mask or flag word with a bit outside its defined set is
+ * refused with UK_E_ARG, and nothing changes; the whole set still works. */
+static void unknown_bits(uint64_t echo)
+{
+	uint64_t s = uk_slot_alloc(), g = uk_slot_alloc(), type, rights, badge;
+	const uint64_t va = 0x21000000;
+	static const char line[] = "ipctest: unknown flag\n";
+
+	CHECK(uk_cap_copy(echo, s, UK_R_SEND | 0x40) == UK_E_ARG, "copy: 0x40");
+	CHECK(uk_cap_copy(echo, s, 0x100) == UK_E_ARG, "copy: 0x100");
+	CHECK(uk_cap_mint(echo, s, UK_R_SEND | 0x80, 5) == UK_E_ARG,
+	      "mint: 0x80");
+	CHECK(uk_cap_give(UK_SELF, echo, s, 1ull << 63) == UK_E_ARG,
+	      "give: bit 63");
+	CHECK(uk_cap_info(s, &type, &rights, &badge) == UK_E_CAP,
+	      "refused copies left the slot empty");
+	CHECK(uk_cap_mint(echo, s, UK_R_ALL, 5) == UK_OK, "mint: UK_R_ALL");
+	uk_cap_delete(s);
+	CHECK(uk_cap_give(UK_SELF, echo, s, UK_R_ALL) == UK_OK,
+	      "give: UK_R_ALL");
+	uk_cap_delete(s);
+
+	CHECK(uk_mem_alloc(g, 1) == UK_OK, "alloc");
+	CHECK(uk_mem_map(UK_SELF, g, va, UK_R_READ | UK_R_SEND) == UK_E_ARG,
+	      "map: an endpoint right");
+	CHECK(uk_mem_map(UK_SELF, g, va, UK_R_READ | 0x40) == UK_E_ARG,
+	      "map: 0x40");
+	CHECK(uk_mem_map(UK_SELF, g, va, UK_R_READ | UK_R_WRITE) == UK_OK,
+	      "map after the refusals: nothing was mapped");
+	CHECK(uk_mem_unmap(UK_SELF, va, 1) == UK_OK, "unmap");
+	uk_cap_delete(g);
+
+	CHECK(uk_syscall(UK_SYS_DEBUG_WRITE, 2, (uintptr_t)line,
+			 sizeof line - 1, 0, 0, 0) == UK_E_ARG, "debug write: 2");
+	CHECK(uk_syscall(UK_SYS_DEBUG_WRITE, 1ull << 32 | UK_DEBUG_ALWAYS,
+			 (uintptr_t)line, sizeof line - 1, 0, 0, 0) == UK_E_ARG,
+	      "debug write: bit 32");
+	CHECK(uk_syscall(UK_SYS_DEBUG_WRITE, UK_DEBUG_ALWAYS, (uintptr_t)line,
+			 0, 0, 0, 0) == UK_OK, "debug write: UK_DEBUG_ALWAYS");
+	uk_slot_free(s);
+	uk_slot_free(g);
+}
+
 int main(uint64_t arg)
 {
 	uint64_t echo = uk_slot_alloc();
@@ -182,6 +225,7 @@ int main(uint64_t arg)
 		transfer(echo);
 		errors(echo);
 		bound();
+		unknown_bits(echo);
 		containment(echo);
 	}
 	return check_verdict("ipc");
