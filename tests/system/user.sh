@@ -38,7 +38,7 @@ for plat in $(platforms "user-space tests" vmm qemu-kvm qemu-tcg); do
 	# A program built for another ABI version is refused, in one line.
 	boot $plat "quiet run=abiold,libtest"
 	expect "$plat: a program built for another ABI version is refused" 1 \
-		'^init: abiold: built for ABI version 9999, this system is version 1$' \
+		'^init: abiold: built for ABI version 9999, this system is version 2$' \
 		'^utest libuk: ok$'
 	boot $plat "quiet run=libtest"
 	expect "$plat: libuk in a process" 0 '^utest libuk: ok$'

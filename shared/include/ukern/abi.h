@@ -33,9 +33,11 @@
  * Every user program carries the ABI version it was built for in an ELF
  * note (a PT_NOTE segment): name UK_NOTE_NAME, type UK_NOTE_ABI, a
  * 4-byte descriptor holding the version. libuk puts it there; init
- * refuses to start a program without it or with another version.
+ * refuses to start a program without it or with another version. The
+ * version changes whenever a program built for the old one could
+ * misbehave on the new (version 2: unknown argument bits are refused).
  */
-#define UK_ABI_VERSION          1
+#define UK_ABI_VERSION          2
 #define UK_NOTE_NAME            "ukern"
 #define UK_NOTE_ABI             1
 
