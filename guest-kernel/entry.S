@@ -14,7 +14,8 @@
  *
  * The page tables are static data (2 MiB pages, 0 - 4 GiB), so building
  * long mode costs no loops: every boot instruction is emulated on our
- * machines (docs/platform.md). The loader zeroes bss (ELF p_memsz > p_filesz).
+ * machines (docs/platform.md). The loader zeroes bss (ELF p_memsz >
+ * p_filesz).
  */
 #include "arch.h"
 
