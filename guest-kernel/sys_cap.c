@@ -181,16 +181,32 @@ enum uk_err sys_proc_create(struct thread *t, struct trap_frame *r)
 	return cap_install(t->proc, r->rdi, UK_CAP_PROCESS, UK_R_ALL, p->pid, p);
 }
 
+/* The process slot names, for a caller holding the control capability,
+ * and not the caller's own; NULL with *err set if not. */
+static struct proc *other_proc(struct thread *t, uint64_t slot,
+			       enum uk_err *err)
+{
+	struct proc *p;
+
+	if (!has_control(t)) {
+		*err = UK_E_RIGHTS;
+		return NULL;
+	}
+	if ((p = target_proc(t, slot, err)) && p == t->proc) {
+		*err = UK_E_ARG;
+		return NULL;
+	}
+	return p;
+}
+
 enum uk_err sys_proc_start(struct thread *t, struct trap_frame *r)
 {
 	enum uk_err err;
-	struct proc *p;
+	struct proc *p = other_proc(t, r->rdi, &err);
 
-	if (!has_control(t))
-		return UK_E_RIGHTS;
-	if (!(p = target_proc(t, r->rdi, &err)))
+	if (!p)
 		return err;
-	if (p == t->proc || !sysarg_user_start_ok(r->rsi, r->rdx))
+	if (!sysarg_user_start_ok(r->rsi, r->rdx))
 		return UK_E_ARG;
 	return proc_start(p, r->rsi, r->rdx, r->r8);
 }
@@ -198,14 +214,10 @@ enum uk_err sys_proc_start(struct thread *t, struct trap_frame *r)
 enum uk_err sys_proc_kill(struct thread *t, struct trap_frame *r)
 {
 	enum uk_err err;
-	struct proc *p;
+	struct proc *p = other_proc(t, r->rdi, &err);
 
-	if (!has_control(t))
-		return UK_E_RIGHTS;
-	if (!(p = target_proc(t, r->rdi, &err)))
+	if (!p)
 		return err;
-	if (p == t->proc)
-		return UK_E_ARG;
 	proc_kill(p);
 	return UK_OK;
 }

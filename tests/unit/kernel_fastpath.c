@@ -7,6 +7,7 @@
 #include "cap.h"
 #include "fastpath.h"
 #include "ipc.h"
+#include "kernel_fixture.h"
 #include "obj.h"
 #include "sched.h"
 
@@ -25,39 +26,7 @@ static struct thread *fast(struct thread *t)
 	return p;
 }
 
-static struct trap_frame regs[NTHREADS];
-
-static struct proc *proc(uint16_t pid)
-{
-	struct proc *p = obj_proc_alloc();
-
-	cr_assert_not_null(p);
-	p->pid = pid;
-	p->obj_quota = 16;
-	return p;
-}
-
-static struct thread *thread(struct proc *p, uint8_t prio)
-{
-	struct thread *t = obj_thread_alloc();
-
-	cr_assert_not_null(t);
-	t->regs = &regs[t - obj_threads];
-	memset(t->regs, 0, sizeof(*t->regs));
-	t->regs->r12 = t->regs->r14 = UK_NO_CAP;
-	t->proc = p;
-	t->prio = prio;
-	return t;
-}
-
-static void setup(void)
-{
-	memset(obj_procs, 0, sizeof(obj_procs));
-	memset(obj_threads, 0, sizeof(obj_threads));
-	sched_reset();
-}
-
-TestSuite(fastpath, .init = setup);
+TestSuite(fastpath, .init = kfix_reset);
 
 /* A server s (slot 3: the endpoint) waiting in receive, and a client c
  * (slot 4: a send cap badged 9) running, about to call. */
@@ -71,10 +40,10 @@ static struct pair pair(uint8_t server_prio, uint8_t client_prio)
 {
 	struct pair x;
 
-	x.sp = proc(1);
-	x.cp = proc(2);
-	x.s = thread(x.sp, server_prio);
-	x.c = thread(x.cp, client_prio);
+	x.sp = kfix_proc(1);
+	x.cp = kfix_proc(2);
+	x.s = kfix_thread(x.sp, server_prio);
+	x.c = kfix_thread(x.cp, client_prio);
 	x.ep = obj_ep_alloc(x.sp);
 	cr_assert_not_null(x.ep);
 	cr_assert_eq(cap_install(x.sp, 3, UK_CAP_ENDPOINT, UK_R_ALL, 0, x.ep),
@@ -102,7 +71,7 @@ struct world {
 static void snap(struct world *w, const struct endpoint *ep)
 {
 	memcpy(w->threads, obj_threads, sizeof(w->threads));
-	memcpy(w->regs, regs, sizeof(w->regs));
+	memcpy(w->regs, kfix_regs, sizeof(w->regs));
 	w->ep = *ep;
 	w->cur = sched_cur;
 	w->nonempty = sched_nonempty;
@@ -175,7 +144,7 @@ Test(fastpath, call_checks_change_nothing)
 	r->rdi = 4;
 
 	/* The receiver still owes another caller a reply. */
-	other = thread(x.cp, 1);
+	other = kfix_thread(x.cp, 1);
 	x.s->caller = other;
 	falls_back(x.c, x.ep, "receiver owes a reply");
 	x.s->caller = NULL;
@@ -194,7 +163,7 @@ Test(fastpath, call_checks_change_nothing)
 Test(fastpath, reply_recv_checks_change_nothing)
 {
 	struct pair x = pair(1, 1);
-	struct thread *d = thread(x.cp, 1);
+	struct thread *d = kfix_thread(x.cp, 1);
 	struct ntfn *n = obj_ntfn_alloc(x.sp);
 	struct trap_frame *r = x.s->regs;
 
@@ -238,7 +207,7 @@ Test(fastpath, reply_recv_checks_change_nothing)
 Test(fastpath, partner_of_lower_priority)
 {
 	struct pair x = pair(1, 5);             /* server 1, client 5 */
-	struct thread *mid = thread(x.cp, 3), *low;
+	struct thread *mid = kfix_thread(x.cp, 3), *low;
 
 	sched_enqueue(mid);
 	falls_back(x.c, x.ep, "a ready thread outranks the server");
@@ -249,18 +218,18 @@ Test(fastpath, partner_of_lower_priority)
 	cr_assert_eq(sched_choose(), mid);
 
 	/* Only threads of the server's own priority ready: it runs. */
-	setup();
+	kfix_reset();
 	x = pair(1, 5);
-	low = thread(x.cp, 1);
+	low = kfix_thread(x.cp, 1);
 	sched_enqueue(low);
 	cr_assert_eq(fast(x.c), x.s);
 	cr_assert_eq(sched_choose(), x.s);
 
 	/* And back: the client is the lower one now. */
-	setup();
+	kfix_reset();
 	x = pair(5, 1);
 	cr_assert_eq(fast(x.c), x.s);           /* up to a higher one */
-	mid = thread(x.cp, 3);
+	mid = kfix_thread(x.cp, 3);
 	sched_enqueue(mid);
 	*x.s->regs = (struct trap_frame){ .rax = UK_SYS_REPLY_RECV, .rdi = 3,
 		.r12 = UK_NO_CAP, .r14 = UK_NO_CAP };

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "cap.h"
 #include "ipc.h"
+#include "kernel_fixture.h"
 #include "obj.h"
 #include "sched.h"
 
@@ -19,38 +20,7 @@ void region_frames_free(uint64_t phys, uint32_t pages)
 	(void)phys; (void)pages;
 }
 
-static struct trap_frame regbuf[NTHREADS];
-
-static struct proc *mkproc(uint16_t pid)
-{
-	struct proc *p = obj_proc_alloc();
-	cr_assert_not_null(p);
-	p->pid = pid;
-	p->obj_quota = 16;
-	p->page_quota = 64;
-	return p;
-}
-
-static struct thread *mkthread(struct proc *p, uint8_t prio)
-{
-	struct thread *t = obj_thread_alloc();
-	cr_assert_not_null(t);
-	t->regs = &regbuf[t - obj_threads];
-	memset(t->regs, 0, sizeof(*t->regs));
-	t->regs->r12 = t->regs->r14 = UK_NO_CAP;
-	t->proc = p;
-	t->prio = prio;
-	return t;
-}
-
-static void setup(void)
-{
-	memset(obj_procs, 0, sizeof(obj_procs));
-	memset(obj_threads, 0, sizeof(obj_threads));
-	sched_reset();
-}
-
-TestSuite(kcore, .init = setup);
+TestSuite(kcore, .init = kfix_reset);
 
 static struct endpoint *mkep(struct proc *owner, uint64_t slot)
 {
@@ -71,7 +41,7 @@ static void msg(struct thread *t, uint64_t label, uint64_t w0)
 
 Test(kcore, cap_lookup_errors)
 {
-	struct proc *p = mkproc(1);
+	struct proc *p = kfix_proc(1);
 	enum uk_err err = UK_OK;
 	mkep(p, 3);
 	cr_assert_null(cap_lookup(p, 64, UK_CAP_NULL, 0, &err));
@@ -85,7 +55,7 @@ Test(kcore, cap_lookup_errors)
 
 Test(kcore, cap_copy_fewer_rights_and_mint)
 {
-	struct proc *p = mkproc(1), *q = mkproc(2);
+	struct proc *p = kfix_proc(1), *q = kfix_proc(2);
 	enum uk_err err = UK_OK;
 	struct endpoint *ep = mkep(p, 3);
 	cr_assert_eq(cap_copy(p, 3, q, 5, UK_R_SEND, 0, 0), UK_OK);
@@ -107,7 +77,7 @@ Test(kcore, cap_copy_fewer_rights_and_mint)
 
 Test(kcore, cap_copy_refuses_unknown_rights_bits)
 {
-	struct proc *p = mkproc(1), *q = mkproc(2);
+	struct proc *p = kfix_proc(1), *q = kfix_proc(2);
 	struct endpoint *ep = mkep(p, 3);
 
 	/* Bits past UK_R_ALL, in the low byte and above it, are refused
@@ -127,7 +97,7 @@ Test(kcore, cap_copy_refuses_unknown_rights_bits)
 
 Test(kcore, endpoint_freed_with_last_cap)
 {
-	struct proc *p = mkproc(1);
+	struct proc *p = kfix_proc(1);
 	struct endpoint *ep = mkep(p, 3);
 	cr_assert_eq(p->objs, 1);
 	cr_assert_eq(cap_delete(p, 3), UK_OK);
@@ -137,7 +107,7 @@ Test(kcore, endpoint_freed_with_last_cap)
 
 Test(kcore, quota_limits_objects)
 {
-	struct proc *p = mkproc(1);
+	struct proc *p = kfix_proc(1);
 	p->obj_quota = 2;
 	cr_assert_not_null(obj_ep_alloc(p));
 	cr_assert_not_null(obj_ntfn_alloc(p));
@@ -147,8 +117,8 @@ Test(kcore, quota_limits_objects)
 
 Test(kcore, runqueue_priority_and_round_robin)
 {
-	struct proc *p = mkproc(1);
-	struct thread *a = mkthread(p, 2), *b = mkthread(p, 2), *c = mkthread(p, 5);
+	struct proc *p = kfix_proc(1);
+	struct thread *a = kfix_thread(p, 2), *b = kfix_thread(p, 2), *c = kfix_thread(p, 5);
 	sched_enqueue(a);
 	sched_enqueue(b);
 	cr_assert_eq(sched_choose(), a);
@@ -168,8 +138,8 @@ Test(kcore, runqueue_priority_and_round_robin)
 
 Test(kcore, call_to_waiting_server_switches_directly)
 {
-	struct proc *cp = mkproc(1), *sp = mkproc(2);
-	struct thread *client = mkthread(cp, 1), *server = mkthread(sp, 1);
+	struct proc *cp = kfix_proc(1), *sp = kfix_proc(2);
+	struct thread *client = kfix_thread(cp, 1), *server = kfix_thread(sp, 1);
 	struct endpoint *ep = mkep(sp, 3);
 
 	sched_cur = server;
@@ -201,8 +171,8 @@ Test(kcore, call_to_waiting_server_switches_directly)
 
 Test(kcore, senders_queue_in_order)
 {
-	struct proc *cp = mkproc(1), *sp = mkproc(2);
-	struct thread *a = mkthread(cp, 1), *b = mkthread(cp, 1), *s = mkthread(sp, 1);
+	struct proc *cp = kfix_proc(1), *sp = kfix_proc(2);
+	struct thread *a = kfix_thread(cp, 1), *b = kfix_thread(cp, 1), *s = kfix_thread(sp, 1);
 	struct endpoint *ep = mkep(sp, 3);
 
 	msg(a, 1, 0);
@@ -232,8 +202,8 @@ Test(kcore, senders_queue_in_order)
 
 Test(kcore, capability_travels_with_grant)
 {
-	struct proc *cp = mkproc(1), *sp = mkproc(2);
-	struct thread *c = mkthread(cp, 1), *s = mkthread(sp, 1);
+	struct proc *cp = kfix_proc(1), *sp = kfix_proc(2);
+	struct thread *c = kfix_thread(cp, 1), *s = kfix_thread(sp, 1);
 	struct endpoint *ep = mkep(sp, 3);
 	struct endpoint *gift = mkep(cp, 10);
 
@@ -259,8 +229,8 @@ Test(kcore, capability_travels_with_grant)
 
 Test(kcore, server_death_releases_callers)
 {
-	struct proc *cp = mkproc(1), *sp = mkproc(2);
-	struct thread *c = mkthread(cp, 1), *d = mkthread(cp, 1), *s = mkthread(sp, 1);
+	struct proc *cp = kfix_proc(1), *sp = kfix_proc(2);
+	struct thread *c = kfix_thread(cp, 1), *d = kfix_thread(cp, 1), *s = kfix_thread(sp, 1);
 	struct endpoint *ep = mkep(sp, 3);
 
 	s->state = T_READY;
@@ -285,8 +255,8 @@ Test(kcore, server_death_releases_callers)
 
 Test(kcore, client_death_clears_reply)
 {
-	struct proc *cp = mkproc(1), *sp = mkproc(2);
-	struct thread *c = mkthread(cp, 1), *s = mkthread(sp, 1);
+	struct proc *cp = kfix_proc(1), *sp = kfix_proc(2);
+	struct thread *c = kfix_thread(cp, 1), *s = kfix_thread(sp, 1);
 	struct endpoint *ep = mkep(sp, 3);
 
 	s->state = T_READY;
@@ -300,8 +270,8 @@ Test(kcore, client_death_clears_reply)
 
 Test(kcore, notifications_or_and_clear)
 {
-	struct proc *p = mkproc(1);
-	struct thread *t = mkthread(p, 1);
+	struct proc *p = kfix_proc(1);
+	struct thread *t = kfix_thread(p, 1);
 	struct ntfn *n = obj_ntfn_alloc(p);
 
 	ipc_signal(n, 1);
@@ -312,7 +282,7 @@ Test(kcore, notifications_or_and_clear)
 	cr_assert_eq(ipc_wait(t, n, 0), UK_E_AGAIN);
 	cr_assert_eq(ipc_wait(t, n, 1), UK_OK);
 	cr_assert_eq(t->state, T_NTFN);
-	cr_assert_eq(ipc_wait(mkthread(p, 1), n, 1), UK_E_BUSY,
+	cr_assert_eq(ipc_wait(kfix_thread(p, 1), n, 1), UK_E_BUSY,
 		     "one waiter at a time");
 	ipc_signal(n, 2);
 	cr_assert_eq(t->state, T_READY);
@@ -322,8 +292,8 @@ Test(kcore, notifications_or_and_clear)
 
 Test(kcore, bound_notification_ends_a_receive)
 {
-	struct proc *p = mkproc(1), *cp = mkproc(2);
-	struct thread *s = mkthread(p, 1), *c = mkthread(cp, 1);
+	struct proc *p = kfix_proc(1), *cp = kfix_proc(2);
+	struct thread *s = kfix_thread(p, 1), *c = kfix_thread(cp, 1);
 	struct endpoint *ep = mkep(p, 3);
 	struct ntfn *n = obj_ntfn_alloc(p);
 
