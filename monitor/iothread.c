@@ -7,9 +7,6 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#define WINDOW          PLAT_VIRTIO_MMIO_STRIDE
-#define GSI_FIRST       5
-#define S_DRIVER_OK     4u              /* device status bits (2.1) */
 #define EVENTS_MAX      32
 
 /* What an epoll event stands for: kind << 32 | device << 8 | queue. */
@@ -18,11 +15,6 @@ enum { EV_STOP = 1, EV_QUEUE, EV_WATCH };
 static uint64_t ev_data(unsigned kind, unsigned dev, unsigned q)
 {
 	return (uint64_t)kind << 32 | dev << 8 | q;
-}
-
-uint64_t iothread_window_base(unsigned n)
-{
-	return PLAT_VIRTIO_MMIO_BASE + (uint64_t)n * WINDOW;
 }
 
 /* Add one to eventfd fd. It cannot block or fail short of a counter
@@ -44,7 +36,7 @@ static void drain_fd(int fd)
 
 static bool live(const struct virtio_dev *d)
 {
-	return (d->status & S_DRIVER_OK) &&
+	return (d->status & VIRTIO_STATUS_DRIVER_OK) &&
 	       !(d->status & VIRTIO_STATUS_NEEDS_RESET);
 }
 
@@ -82,7 +74,7 @@ static void locked_write(void *opaque, uint64_t off, unsigned size,
 	struct virtio_dev *d = id->dev;
 	bool was_live, now_live;
 
-	if (off == IOTHREAD_QUEUE_NOTIFY && size == 4) {
+	if (off == VIRTIO_MMIO_QUEUE_NOTIFY && size == 4) {
 		/* The thread checks the device state when it runs. */
 		if (v < d->ops->nqueues)
 			signal_fd(id->queue_fd[v]);
@@ -182,13 +174,13 @@ int iothread_add(struct iothread *t, struct virtio_dev *d, struct bus *mmio,
 	}
 	/* The bus cannot take a range back: this is the last step that can
 	 * fail. */
-	r = bus_register(mmio, iothread_window_base(n), WINDOW, &locked_ops,
-			 id, "virtio-mmio");
+	r = bus_register(mmio, PLAT_VIRTIO_MMIO_ADDR(n), PLAT_VIRTIO_MMIO_STRIDE,
+			 &locked_ops, id, "virtio-mmio");
 	if (r < 0) {
 		pthread_mutex_destroy(&id->lock);
 		goto fail;
 	}
-	d->gsi = GSI_FIRST + n;
+	d->gsi = PLAT_VIRTIO_GSI(n);
 	d->irq = raise_irq;
 	d->irq_ctx = id;
 	t->ndevs++;
@@ -372,8 +364,8 @@ unsigned iothread_ioeventfds(const struct iothread *t,
 		for (unsigned q = 0; q < id->dev->ops->nqueues; q++, n++)
 			if (n < max)
 				out[n] = (struct iothread_ioeventfd){
-					.addr = iothread_window_base(id->window) +
-						IOTHREAD_QUEUE_NOTIFY,
+					.addr = PLAT_VIRTIO_MMIO_ADDR(id->window) +
+						VIRTIO_MMIO_QUEUE_NOTIFY,
 					.len = 4, .datamatch = q,
 					.fd = id->queue_fd[q],
 				};
@@ -389,7 +381,7 @@ unsigned iothread_irqfds(const struct iothread *t, struct iothread_irqfd *out,
 	for (n = 0; n < t->ndevs; n++)
 		if (n < max)
 			out[n] = (struct iothread_irqfd){
-				.gsi = GSI_FIRST + t->dev[n].window,
+				.gsi = PLAT_VIRTIO_GSI(t->dev[n].window),
 				.fd = t->dev[n].irq_fd,
 			};
 	return n;

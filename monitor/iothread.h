@@ -42,9 +42,6 @@
 #define IOTHREAD_DEVS_MAX       PLAT_VIRTIO_MMIO_MAX
 #define IOTHREAD_IOEVENTFDS_MAX (IOTHREAD_DEVS_MAX * VIRTIO_QUEUES_MAX)
 
-/* Offset of QueueNotify in a virtio-mmio window (virtio 1.x, 4.2.2). */
-#define IOTHREAD_QUEUE_NOTIFY   0x050
-
 /*
  * A host fd became readable; device lock held, device DRIVER_OK and not
  * broken. Return true to keep watching the fd, false to pause it until
@@ -58,9 +55,9 @@ struct iothread;
 struct iothread_dev {
 	struct iothread *t;
 	struct virtio_dev *dev;
-	unsigned window;                /* n: PLAT_VIRTIO_MMIO_BASE + n*0x200 */
+	unsigned window;                /* n: at PLAT_VIRTIO_MMIO_ADDR(n) */
 	pthread_mutex_t lock;           /* the device's state and rings */
-	int irq_fd;                     /* KVM_IRQFD on GSI 5 + n */
+	int irq_fd;                     /* KVM_IRQFD on PLAT_VIRTIO_GSI(n) */
 	int queue_fd[VIRTIO_QUEUES_MAX];        /* KVM_IOEVENTFD, datamatch q */
 	int watch_fd;                   /* -1: none (not owned) */
 	iothread_watch_fn *watch;
@@ -97,8 +94,8 @@ struct iothread_irqfd {
 int iothread_init(struct iothread *t);
 
 /*
- * Serve virtio device d (virtio_init done) in MMIO window n (0..7,
- * GSI 5 + n): claim the window on mmio with the locking ops, set d->gsi
+ * Serve virtio device d (virtio_init done) in MMIO window n (0..7, at
+ * PLAT_VIRTIO_MMIO_ADDR(n), GSI PLAT_VIRTIO_GSI(n)): claim the window on mmio with the locking ops, set d->gsi
  * and d->irq (overwriting any earlier irq callback), create its queue
  * and interrupt eventfds. Call before iothread_start. Returns 0,
  * -EINVAL (n >= IOTHREAD_DEVS_MAX, d already added, too many queues,
@@ -151,8 +148,5 @@ unsigned iothread_ioeventfds(const struct iothread *t,
 /* The same for the irqfds: one per device (IOTHREAD_DEVS_MAX suffices). */
 unsigned iothread_irqfds(const struct iothread *t, struct iothread_irqfd *out,
 			 unsigned max);
-
-/* The window base of device n and the address of its QueueNotify. */
-uint64_t iothread_window_base(unsigned n);
 
 #endif

@@ -9,7 +9,7 @@ enum {
 	R_VENDOR_ID = 0x00c, R_DEV_FEATURES = 0x010, R_DEV_FEATURES_SEL = 0x014,
 	R_DRV_FEATURES = 0x020, R_DRV_FEATURES_SEL = 0x024,
 	R_QUEUE_SEL = 0x030, R_QUEUE_NUM_MAX = 0x034, R_QUEUE_NUM = 0x038,
-	R_QUEUE_READY = 0x044, R_QUEUE_NOTIFY = 0x050,
+	R_QUEUE_READY = 0x044, R_QUEUE_NOTIFY = VIRTIO_MMIO_QUEUE_NOTIFY,
 	R_INTERRUPT_STATUS = 0x060, R_INTERRUPT_ACK = 0x064, R_STATUS = 0x070,
 	R_QUEUE_DESC_LO = 0x080, R_QUEUE_DESC_HI = 0x084,
 	R_QUEUE_DRIVER_LO = 0x090, R_QUEUE_DRIVER_HI = 0x094,
@@ -20,8 +20,7 @@ enum {
 #define MAGIC           0x74726976u     /* "virt" */
 #define VENDOR          0x554b524eu     /* "NRKU" */
 #define S_FEATURES_OK   8
-#define S_DRIVER_OK     4
-#define WINDOW          PLAT_VIRTIO_MMIO_STRIDE
+#define S_DRIVER_OK     VIRTIO_STATUS_DRIVER_OK
 
 void virtio_init(struct virtio_dev *d, const struct virtio_ops *ops,
 		 void *opaque, const struct mem *m, uint64_t features)
@@ -173,13 +172,15 @@ const struct bus_ops virtio_mmio_ops = { mmio_read, mmio_write };
 
 int virtio_register(struct virtio_dev *d, struct bus *mmio, unsigned n)
 {
-	d->gsi = 5 + n;
-	return bus_register(mmio, PLAT_VIRTIO_MMIO_BASE + n * WINDOW, WINDOW,
-			    &virtio_mmio_ops, d, "virtio-mmio");
+	d->gsi = PLAT_VIRTIO_GSI(n);
+	return bus_register(mmio, PLAT_VIRTIO_MMIO_ADDR(n),
+			    PLAT_VIRTIO_MMIO_STRIDE, &virtio_mmio_ops, d,
+			    "virtio-mmio");
 }
 
 int virtio_announce(unsigned n, char *buf, unsigned size)
 {
-	return snprintf(buf, size, "virtio_mmio.device=512@0x%x:%u",
-			PLAT_VIRTIO_MMIO_BASE + n * WINDOW, 5 + n);
+	return snprintf(buf, size, "virtio_mmio.device=%u@0x%x:%u",
+			PLAT_VIRTIO_MMIO_STRIDE, PLAT_VIRTIO_MMIO_ADDR(n),
+			PLAT_VIRTIO_GSI(n));
 }

@@ -1,7 +1,7 @@
 /*
  * The virtio-mmio transport, version 2 (modern only), as a device on the
- * MMIO bus: one 0x200 window per device at PLAT_VIRTIO_MMIO_BASE +
- * n * 0x200, interrupt GSI 5 + n, announced on the kernel command line
+ * MMIO bus: window n at PLAT_VIRTIO_MMIO_ADDR(n), interrupt
+ * PLAT_VIRTIO_GSI(n) (platform.h), announced on the kernel command line
  * as QEMU microvm does. VIRTIO_F_VERSION_1 is offered and required. A
  * driver that breaks the rules gets DEVICE_NEEDS_RESET and nothing more;
  * the monitor and other devices go on.
@@ -16,7 +16,10 @@
 
 #define VIRTIO_QUEUES_MAX       2
 #define VIRTIO_F_VERSION_1      (1ull << 32)
+#define VIRTIO_STATUS_DRIVER_OK 4
 #define VIRTIO_STATUS_NEEDS_RESET 64
+/* The QueueNotify register's offset in a window (virtio 1.x, 4.2.2). */
+#define VIRTIO_MMIO_QUEUE_NOTIFY 0x050
 
 struct virtio_dev;
 
@@ -49,7 +52,8 @@ struct virtio_dev {
 /* Set up d for ops over guest RAM m, offering features. */
 void virtio_init(struct virtio_dev *d, const struct virtio_ops *ops,
 		 void *opaque, const struct mem *m, uint64_t features);
-/* Claim window n on the MMIO bus; 0 or -errno. */
+/* Claim window n on the MMIO bus, served on the caller's thread, and
+ * set d->gsi; 0 or -errno. */
 int virtio_register(struct virtio_dev *d, struct bus *mmio, unsigned n);
 /* The command-line announcement of window n into buf (QEMU's form). */
 int virtio_announce(unsigned n, char *buf, unsigned size);

@@ -39,7 +39,7 @@
 #define GUARD           4096u
 #define NDEV            3
 #define DISK            (8 * 512 + 100)         /* not whole sectors */
-#define WINDOW(i)       (PLAT_VIRTIO_MMIO_BASE + (i) * PLAT_VIRTIO_MMIO_STRIDE)
+#define WINDOW(i)       PLAT_VIRTIO_MMIO_ADDR(i)
 
 /* Where bring_up put each device's queues (the input may move them). */
 struct ring {
@@ -234,8 +234,8 @@ static void fresh(void)
 	vnet_init(&net, &m, net_sp[0], mac);    /* no held frame */
 	vcons_init(&cons, &m, cons_in[0], cons_out);    /* no held input */
 	net.dev.irq = cons.dev.irq = irq;
-	net.dev.gsi = 6;
-	cons.dev.gsi = 7;
+	net.dev.gsi = PLAT_VIRTIO_GSI(1);
+	cons.dev.gsi = PLAT_VIRTIO_GSI(2);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -98,7 +98,7 @@ static inline void drv_attach(struct gdrv *g, struct bus *b, struct mem *m,
 	memset(g, 0, sizeof *g);
 	g->bus = b;
 	g->m = m;
-	g->base = PLAT_VIRTIO_MMIO_BASE + window * PLAT_VIRTIO_MMIO_STRIDE;
+	g->base = PLAT_VIRTIO_MMIO_ADDR(window);
 	g->slot = slot;
 }
 

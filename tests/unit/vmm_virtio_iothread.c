@@ -100,7 +100,7 @@ static int queue_fd(unsigned k, unsigned q)
 {
 	struct iothread_ioeventfd ev[IOTHREAD_IOEVENTFDS_MAX];
 	unsigned n = iothread_ioeventfds(&t, ev, IOTHREAD_IOEVENTFDS_MAX);
-	uint64_t addr = PLAT_VIRTIO_MMIO_BASE + k * 0x200 + 0x50;
+	uint64_t addr = PLAT_VIRTIO_MMIO_ADDR(k) + VIRTIO_MMIO_QUEUE_NOTIFY;
 
 	for (unsigned i = 0; i < n; i++)
 		if (ev[i].addr == addr && ev[i].datamatch == q)
@@ -115,9 +115,9 @@ static int irq_fd(unsigned k)
 	unsigned n = iothread_irqfds(&t, ir, IOTHREAD_DEVS_MAX);
 
 	for (unsigned i = 0; i < n; i++)
-		if (ir[i].gsi == 5 + k)
+		if (ir[i].gsi == PLAT_VIRTIO_GSI(k))
 			return ir[i].fd;
-	cr_assert_fail("no irqfd for GSI %u", 5 + k);
+	cr_assert_fail("no irqfd for GSI %u", PLAT_VIRTIO_GSI(k));
 	return -1;
 }
 
@@ -182,7 +182,7 @@ Test(iothread, fds_for_kvm)
 	cr_assert_eq(ir[0].gsi, 5);
 	cr_assert_eq(ir[1].gsi, 6);
 	cr_assert_eq(blk[1].dev.gsi, 6);
-	cr_assert_eq(iothread_window_base(1), 0xfeb00200);
+	cr_assert_eq(PLAT_VIRTIO_MMIO_ADDR(1), 0xfeb00200);
 	cr_assert_eq(drv_rd(&drv[1], R_MAGIC), 0x74726976, "window 1 on the bus");
 	cr_assert_eq(drv_rd(&drv[1], R_DEVICE_ID), 2);
 }
