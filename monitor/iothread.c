@@ -40,14 +40,17 @@ static bool live(const struct virtio_dev *d)
 	       !(d->status & VIRTIO_STATUS_NEEDS_RESET);
 }
 
-/* The device's irq callback: one write to its irqfd, on any thread. */
+/* The device's irq callback, on any thread: one write to its irqfd, or
+ * the line function that stands in for it. */
 static void raise_irq(void *ctx, unsigned gsi)
 {
 	struct iothread_dev *id = ctx;
 
-	(void)gsi;
 	__atomic_fetch_add(&id->irqs, 1, __ATOMIC_RELAXED);
-	signal_fd(id->irq_fd);
+	if (id->line)
+		id->line(id->line_ctx, gsi);
+	else
+		signal_fd(id->irq_fd);
 }
 
 static void kick_all(struct iothread_dev *id)
@@ -180,9 +183,7 @@ int iothread_add(struct iothread *t, struct virtio_dev *d, struct bus *mmio,
 		pthread_mutex_destroy(&id->lock);
 		goto fail;
 	}
-	d->gsi = PLAT_VIRTIO_GSI(n);
-	d->irq = raise_irq;
-	d->irq_ctx = id;
+	virtio_set_irq(d, PLAT_VIRTIO_GSI(n), raise_irq, id);
 	t->ndevs++;
 	return 0;
 fail_errno:
@@ -198,6 +199,23 @@ static struct iothread_dev *find(struct iothread *t, struct virtio_dev *d)
 		if (t->dev[k].dev == d)
 			return &t->dev[k];
 	return NULL;
+}
+
+int iothread_set_irq_line(struct iothread *t, unsigned gsi,
+			  void (*fn)(void *ctx, unsigned gsi), void *ctx)
+{
+	if (t->running)
+		return -EINVAL;
+	for (unsigned k = 0; k < t->ndevs; k++) {
+		struct iothread_dev *id = &t->dev[k];
+
+		if (id->dev->gsi == gsi) {
+			id->line = fn;
+			id->line_ctx = ctx;
+			return 0;
+		}
+	}
+	return -ENOENT;
 }
 
 static int watch_arm(struct iothread *t, struct iothread_dev *id)
@@ -342,8 +360,7 @@ void iothread_destroy(struct iothread *t)
 			watch_pause(t, id);
 		dev_close(t, id);
 		pthread_mutex_destroy(&id->lock);
-		id->dev->irq = NULL;
-		id->dev->irq_ctx = NULL;
+		virtio_set_irq(id->dev, id->dev->gsi, NULL, NULL);
 	}
 	t->ndevs = 0;
 	if (t->stop_fd >= 0)

@@ -626,7 +626,9 @@ void kvm_close(struct kvm_vm *vm)
 	kvm_init(vm);
 }
 
-void kvm_irq_pulse(void *ctx, unsigned gsi)
+/* Pulse interrupt line gsi (an edge) on the in-kernel IOAPIC; ctx is
+ * the struct kvm_vm (an iothread_set_irq_line function). */
+static void kvm_irq_pulse(void *ctx, unsigned gsi)
 {
 	struct kvm_vm *vm = ctx;
 	struct kvm_irq_level l = { .irq = gsi, .level = 1 };
@@ -664,12 +666,8 @@ unsigned kvm_attach_iothread(struct kvm_vm *vm, struct iothread *io)
 		if (has_ir && ioctl(vm->vm_fd, KVM_IRQFD, &k) == 0)
 			continue;
 		fallbacks++;
-		for (unsigned d = 0; d < io->ndevs; d++) {
-			if (io->dev[d].irq_fd == ir[i].fd) {
-				io->dev[d].dev->irq = kvm_irq_pulse;
-				io->dev[d].dev->irq_ctx = vm;
-			}
-		}
+		/* Cannot fail: the thread has not started, the GSI is its. */
+		(void)iothread_set_irq_line(io, ir[i].gsi, kvm_irq_pulse, vm);
 	}
 	return fallbacks;
 }

@@ -80,14 +80,10 @@ struct iothread;
  * QueueNotify write signals its eventfd inside KVM (ioeventfd), and each
  * device's interrupt eventfd injects its GSI (irqfd). Where KVM lacks
  * either, the device still works: notifies reach the bus and are passed
- * to the thread, and an interrupt falls back to kvm_irq_pulse. Returns
+ * to the thread, and an interrupt pulses the GSI with KVM_IRQ_LINE. Returns
  * how many registrations fell back.
  */
 unsigned kvm_attach_iothread(struct kvm_vm *vm, struct iothread *io);
-
-/* Pulse interrupt line gsi (an edge) on the in-kernel IOAPIC; for a
- * device's irq callback (ctx is the struct kvm_vm). */
-void kvm_irq_pulse(void *ctx, unsigned gsi);
 
 /* Release the vCPU, VM and device; safe after kvm_init. */
 void kvm_close(struct kvm_vm *vm);

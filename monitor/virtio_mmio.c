@@ -29,6 +29,14 @@ void virtio_init(struct virtio_dev *d, const struct virtio_ops *ops,
 				  .features = features | VIRTIO_F_VERSION_1 };
 }
 
+void virtio_set_irq(struct virtio_dev *d, unsigned gsi,
+		    void (*fn)(void *ctx, unsigned gsi), void *ctx)
+{
+	d->gsi = gsi;
+	d->irq = fn;
+	d->irq_ctx = ctx;
+}
+
 static void reset(struct virtio_dev *d)
 {
 	d->driver_features = 0;
@@ -169,14 +177,6 @@ static void mmio_write(void *opaque, uint64_t off, unsigned size, uint64_t v)
 }
 
 const struct bus_ops virtio_mmio_ops = { mmio_read, mmio_write };
-
-int virtio_register(struct virtio_dev *d, struct bus *mmio, unsigned n)
-{
-	d->gsi = PLAT_VIRTIO_GSI(n);
-	return bus_register(mmio, PLAT_VIRTIO_MMIO_ADDR(n),
-			    PLAT_VIRTIO_MMIO_STRIDE, &virtio_mmio_ops, d,
-			    "virtio-mmio");
-}
 
 int virtio_announce(unsigned n, char *buf, unsigned size)
 {

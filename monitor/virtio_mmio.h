@@ -43,7 +43,7 @@ struct virtio_dev {
 	uint32_t dev_feat_sel, drv_feat_sel, queue_sel;
 	uint32_t status, isr;
 	struct virtq q[VIRTIO_QUEUES_MAX];
-	/* Raise the interrupt (edge): set by the monitor. */
+	/* Raise the interrupt (edge): set with virtio_set_irq. */
 	void (*irq)(void *ctx, unsigned gsi);
 	void *irq_ctx;
 	unsigned gsi;
@@ -52,16 +52,18 @@ struct virtio_dev {
 /* Set up d for ops over guest RAM m, offering features. */
 void virtio_init(struct virtio_dev *d, const struct virtio_ops *ops,
 		 void *opaque, const struct mem *m, uint64_t features);
-/* Claim window n on the MMIO bus, served on the caller's thread, and
- * set d->gsi; 0 or -errno. */
-int virtio_register(struct virtio_dev *d, struct bus *mmio, unsigned n);
+/* Route d's interrupt: it is GSI gsi, and fn(ctx, gsi) raises it (fn
+ * NULL: nothing does). For whoever serves d (iothread_add). */
+void virtio_set_irq(struct virtio_dev *d, unsigned gsi,
+		    void (*fn)(void *ctx, unsigned gsi), void *ctx);
 /* The command-line announcement of window n into buf (QEMU's form). */
 int virtio_announce(unsigned n, char *buf, unsigned size);
 /* The driver broke the rules: DEVICE_NEEDS_RESET, tell it, log once. */
 void virtio_broken(struct virtio_dev *d, const char *why);
 /* Completed used buffers on a queue: set the ISR bit and interrupt. */
 void virtio_interrupt(struct virtio_dev *d);
-/* The bus ops (exported for the unit tests). */
+/* The register accesses of a window, opaque the struct virtio_dev; the
+ * I/O thread claims the window and calls them under the device's lock. */
 extern const struct bus_ops virtio_mmio_ops;
 
 #endif

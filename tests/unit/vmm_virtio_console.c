@@ -23,27 +23,22 @@ static int in_pipe[2], out_pipe[2];
 
 static void setup(void)
 {
-	cr_assert_eq(mem_init(&m, TEST_RAM), 0);
-	bus_init(&mmio, BUS_MMIO);
+	rig_init(&m, &mmio, &t);
 	cr_assert_eq(pipe2(in_pipe, O_CLOEXEC), 0);
 	cr_assert_eq(pipe2(out_pipe, O_CLOEXEC | O_NONBLOCK), 0);
 	vcons_init(&c, &m, in_pipe[0], out_pipe[1]);
-	cr_assert_eq(iothread_init(&t), 0);
-	cr_assert_eq(iothread_add(&t, &c.dev, &mmio, 0), 0);
-	cr_assert_eq(iothread_watch(&t, &c.dev, in_pipe[0], vcons_input), 0);
-	drv_attach(&g, &mmio, &m, 0, 0);
+	rig_add(&t, &mmio, &m, &c.dev, 0, in_pipe[0], vcons_input, &g);
 }
 
 static void teardown(void)
 {
-	iothread_destroy(&t);
+	rig_fini(&m, &t);
 	for (int i = 0; i < 2; i++) {
 		if (in_pipe[i] >= 0)
 			close(in_pipe[i]);
 		if (out_pipe[i] >= 0)
 			close(out_pipe[i]);
 	}
-	mem_free(&m);
 }
 
 TestSuite(console, .init = setup, .fini = teardown);
@@ -92,12 +87,7 @@ static void feed(const char *s)
  * the number of events handled. */
 static int poll_all(void)
 {
-	int n = 0, r;
-
-	while ((r = iothread_poll(&t, 20)) > 0)
-		n += r;
-	cr_assert_geq(r, 0);
-	return n;
+	return rig_run(&t, 20);
 }
 
 Test(console, header_and_config)

@@ -72,25 +72,20 @@ static void make_disk(unsigned i)
 
 static void setup(void)
 {
-	cr_assert_eq(mem_init(&m, TEST_RAM), 0);
-	bus_init(&mmio, BUS_MMIO);
+	rig_init(&m, &mmio, &t);
 	make_disk(0);
 	make_disk(1);
-	cr_assert_eq(iothread_init(&t), 0);
-	for (unsigned i = 0; i < 2; i++) {
-		cr_assert_eq(iothread_add(&t, &blk[i].dev, &mmio, i), 0);
-		drv_attach(&drv[i], &mmio, &m, i, i);
-	}
+	for (unsigned i = 0; i < 2; i++)
+		rig_add(&t, &mmio, &m, &blk[i].dev, i, -1, NULL, &drv[i]);
 }
 
 static void teardown(void)
 {
-	iothread_destroy(&t);
+	rig_fini(&m, &t);
 	for (unsigned i = 0; i < 2; i++) {
 		vblk_close(&blk[i]);
 		unlink(path[i]);
 	}
-	mem_free(&m);
 }
 
 TestSuite(iothread, .init = setup, .fini = teardown);

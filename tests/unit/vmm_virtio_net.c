@@ -26,35 +26,25 @@ static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0xab, 0xcd, 0xef };
 
 static void setup(void)
 {
-	cr_assert_eq(mem_init(&m, TEST_RAM), 0);
-	bus_init(&mmio, BUS_MMIO);
+	rig_init(&m, &mmio, &t);
 	cr_assert_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK |
 				SOCK_CLOEXEC, 0, sp), 0);
 	vnet_init(&n, &m, sp[0], mac);
-	cr_assert_eq(iothread_init(&t), 0);
-	cr_assert_eq(iothread_add(&t, &n.dev, &mmio, 0), 0);
-	cr_assert_eq(iothread_watch(&t, &n.dev, sp[0], vnet_input), 0);
-	drv_attach(&g, &mmio, &m, 0, 0);
+	rig_add(&t, &mmio, &m, &n.dev, 0, sp[0], vnet_input, &g);
 }
 
 static void teardown(void)
 {
-	iothread_destroy(&t);
+	rig_fini(&m, &t);
 	close(sp[0]);
 	close(sp[1]);
-	mem_free(&m);
 }
 
 TestSuite(net, .init = setup, .fini = teardown);
 
 static int poll_all(void)
 {
-	int k = 0, r;
-
-	while ((r = iothread_poll(&t, 20)) > 0)
-		k += r;
-	cr_assert_geq(r, 0);
-	return k;
+	return rig_run(&t, 20);
 }
 
 static void up(void)
