@@ -183,7 +183,7 @@ bench-nested: deps all
 FUZZ_SECONDS ?= 60
 FUZZ_SRCS := tests/fuzz/virtio.c $(addprefix monitor/,virtio_mmio.c virtq.c \
              virtio_blk.c virtio_net.c virtio_console.c iothread.c bus.c \
-             mem.c log.c)
+             mem.c log.c tap.c term.c)
 
 $(B)/fuzz/virtio: $(FUZZ_SRCS) $(wildcard monitor/*.h) shared/include/platform.h
 	@mkdir -p $(dir $@)

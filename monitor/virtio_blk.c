@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "devices.h"
+
 #define BLK_F_RO        (1ull << 5)
 #define BLK_F_FLUSH     (1ull << 9)
 #define T_IN            0
@@ -235,3 +237,51 @@ void vblk_close(struct vblk *b)
 		close(b->fd);
 	b->fd = -1;
 }
+
+/* --disk: one disk per run, the first window (order 10) as on QEMU
+ * microvm, where the disk comes before the network and the console. */
+static struct vblk disk = { .fd = -1 };
+
+static int disk_check(const char *prev, const char *value,
+		      struct errmsg *err)
+{
+	(void)value;
+	if (prev) {
+		errmsg_set(err, "--disk: only one disk");
+		return -1;
+	}
+	return 0;
+}
+
+static int disk_open(const char *spec, const struct mem *m,
+		     struct virtio_dev **dev, struct errmsg *err)
+{
+	char path[4096];
+	bool ro;
+
+	if (!spec)
+		return 0;
+	if (vblk_parse(spec, path, sizeof path, &ro, err) < 0 ||
+	    vblk_open(&disk, path, ro, m, err) < 0)
+		return -1;
+	*dev = &disk.dev;
+	return 0;
+}
+
+static void disk_close(void)
+{
+	vblk_close(&disk);
+}
+
+DEVICE_TYPE(disk,
+	.option = "disk",
+	.has_value = true,
+	.usage =
+"  --disk PATH[,ro]   a raw image as a virtio-blk device (read-only with\n"
+"                     ,ro); announced on the kernel command line\n",
+	.what = "the disk",
+	.order = 10,
+	.check = disk_check,
+	.open = disk_open,
+	.close = disk_close,
+);

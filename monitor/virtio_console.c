@@ -3,7 +3,12 @@
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
+
+#include "devices.h"
+#include "iothread.h"
+#include "term.h"
 
 /* Write n bytes to out_fd in full; waits while a non-blocking fd is
  * full. A failure drops all later output. */
@@ -167,3 +172,68 @@ void vcons_init(struct vcons *c, const struct mem *m, int in_fd, int out_fd)
 	c->out_fd = out_fd;
 	virtio_init(&c->dev, &vcons_ops, c, m, 0);
 }
+
+/* The console on stdin and stdout, unless --no-console: the last window
+ * (order 30), after the disk and the network device, as on QEMU microvm. */
+static struct vcons console;
+static int ready_fd = -1;       /* stands in for an stdin epoll refuses */
+
+static int console_open(const char *no_console, const struct mem *m,
+			struct virtio_dev **dev, struct errmsg *err)
+{
+	(void)err;
+	if (no_console)
+		return 0;
+	vcons_init(&console, m, STDIN_FILENO, STDOUT_FILENO);
+	*dev = &console.dev;
+	return 0;
+}
+
+/*
+ * Watch stdin. epoll refuses regular files and /dev/null, which are
+ * always readable: an eventfd that stays signalled stands in for them,
+ * and vcons_input reads stdin itself.
+ */
+static int console_attach(struct iothread *io)
+{
+	static const uint64_t one = 1;
+	int r = iothread_watch(io, &console.dev, STDIN_FILENO, vcons_input);
+
+	if (r != -EPERM)
+		return r;
+	ready_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (ready_fd < 0)
+		return -errno;
+	if (write(ready_fd, &one, sizeof one) != sizeof one)
+		return -EIO;
+	return iothread_watch(io, &console.dev, ready_fd, vcons_input);
+}
+
+/* A terminal on stdin goes to character mode while the guest runs
+ * (nothing changes when it is no terminal of ours). */
+static void console_start(void)
+{
+	(void)term_raw(STDIN_FILENO);
+}
+
+static void console_close(void)
+{
+	if (ready_fd >= 0)
+		close(ready_fd);
+	ready_fd = -1;
+}
+
+DEVICE_TYPE(console,
+	.option = "no-console",
+	.usage =
+"  --no-console       no virtio-console (by default one serves stdin and\n"
+"                     stdout; a terminal is put in character mode, ^C\n"
+"                     still stops the monitor, and restored at exit)\n",
+	.what = "the console",
+	.order = 30,
+	.open = console_open,
+	.attach = console_attach,
+	.start = console_start,
+	.stop = term_restore,
+	.close = console_close,
+);

@@ -6,6 +6,10 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "devices.h"
+#include "iothread.h"
+#include "tap.h"
+
 /* Why a frame was dropped (the value of its LOG_NET_DROP line). */
 enum drop {
 	DROP_TX_SHORT = 1,
@@ -360,3 +364,65 @@ int vnet_parse(const char *spec, char *name, uint8_t mac[6],
 	}
 	return 0;
 }
+
+/* --net: one network device per run on a TAP device, after the disk
+ * and before the console (order 20), as on QEMU microvm. */
+static struct vnet nic;
+static int tap_fd = -1;
+
+static int net_check(const char *prev, const char *value,
+		     struct errmsg *err)
+{
+	(void)value;
+	if (prev) {
+		errmsg_set(err, "--net: only one network device");
+		return -1;
+	}
+	return 0;
+}
+
+static int net_open(const char *spec, const struct mem *m,
+		    struct virtio_dev **dev, struct errmsg *err)
+{
+	char name[VNET_TAP_NAME_MAX + 1];
+	uint8_t mac[6];
+
+	if (!spec)
+		return 0;
+	if (vnet_parse(spec, name, mac, err) < 0)
+		return -1;
+	tap_fd = tap_open(name, err);
+	if (tap_fd < 0)
+		return -1;
+	vnet_init(&nic, m, tap_fd, mac);
+	*dev = &nic.dev;
+	return 0;
+}
+
+static int net_attach(struct iothread *io)
+{
+	return iothread_watch(io, &nic.dev, tap_fd, vnet_input);
+}
+
+static void net_close(void)
+{
+	if (tap_fd >= 0)
+		close(tap_fd);
+	tap_fd = -1;
+}
+
+DEVICE_TYPE(net,
+	.option = "net",
+	.has_value = true,
+	.usage =
+"  --net tap=NAME[,mac=MAC]\n"
+"                     a virtio-net device on TAP device NAME (made if\n"
+"                     missing, which needs CAP_NET_ADMIN); the default\n"
+"                     MAC is 52:54:00:xx:xx:xx, the same for each NAME\n",
+	.what = "the network device",
+	.order = 20,
+	.check = net_check,
+	.open = net_open,
+	.attach = net_attach,
+	.close = net_close,
+);

@@ -178,16 +178,20 @@ Test(cli_parse, devices)
 		       "--no-console", "--serial", "log", "k.elf", NULL };
 	char *a3[] = { "vmm", "--net=tap=a", "--net", "tap=b", "k.elf", NULL };
 	char *a4[] = { "vmm", "--serial=", "k.elf", NULL };
+	int disk = device_find("disk"), net = device_find("net");
+	int no_console = device_find("no-console");
 	struct errmsg err;
 	struct cli c;
 
+	cr_assert(disk >= 0 && net >= 0 && no_console >= 0);
 	cr_assert_eq(parse(&c, &err, a1, ARGC(a1)), 0, "%s", err.text);
-	cr_assert(!c.disk && !c.net && !c.serial);
-	cr_assert(!c.no_console, "a console unless --no-console");
+	cr_assert(!c.device[disk] && !c.device[net] && !c.serial);
+	cr_assert(!c.device[no_console], "a console unless --no-console");
 	cr_assert_eq(parse(&c, &err, a2, ARGC(a2)), 0, "%s", err.text);
-	cr_assert_str_eq(c.disk, "d.img,ro");
-	cr_assert_str_eq(c.net, "tap=t0", "checked when the device opens");
-	cr_assert(c.no_console);
+	cr_assert_str_eq(c.device[disk], "d.img,ro");
+	cr_assert_str_eq(c.device[net], "tap=t0",
+			 "checked when the device opens");
+	cr_assert_str_eq(c.device[no_console], "", "a flag");
 	cr_assert_str_eq(c.serial, "log");
 	cr_assert_eq(parse(&c, &err, a3, ARGC(a3)), -EINVAL);
 	cr_assert(strstr(err.text, "only one network device"), "%s", err.text);
