@@ -30,7 +30,8 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -MMD -MP \
 VMM_SRCS    := $(wildcard monitor/*.c)
 VMM_OBJS    := $(VMM_SRCS:%.c=$(B)/%.o)
 # Everything but the KVM driver and main() links into the unit tests.
-VMM_PURE    := $(filter-out monitor/main.c monitor/kvm.c,$(VMM_SRCS))
+VMM_PURE    := $(filter-out monitor/main.c monitor/kvm.c monitor/kvm_x86.c,\
+                 $(VMM_SRCS))
 
 # --- kernel ----------------------------------------------------------
 KERNEL_SRCS := $(wildcard guest-kernel/*.c) $(wildcard guest-kernel/*.S)
