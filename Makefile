@@ -62,6 +62,7 @@ BOOTFS      := $(B)/bootfs.img
 MKBOOTFS    := $(B)/tools/mkbootfs
 
 UNIT_VMM    := $(B)/tests/unit-vmm
+FAKEKVM     := $(B)/tests/fakekvm.so
 UNIT_KERNEL := $(B)/tests/unit-kernel
 UNIT_USER   := $(B)/tests/unit-user
 # User-space logic that the host tests link (no system calls inside).
@@ -133,10 +134,16 @@ $(BOOTFS): $(MKBOOTFS) $(SERVER_ELFS)
 		$(filter-out %/init.elf,$(SERVER_ELFS))
 
 # --- tests -----------------------------------------------------------
-$(UNIT_VMM): $(wildcard tests/unit/vmm_*.c) $(VMM_PURE) $(wildcard monitor/*.h)
+$(UNIT_VMM): $(wildcard tests/unit/vmm_*.c tests/unit/vmm_*.h) $(VMM_PURE) \
+		$(wildcard monitor/*.h) tests/fakekvm/kvm_exit.h
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(UNIT_CFLAGS) -Imonitor -o $@ $(filter %.c,$^) \
 		-lcriterion $(HOST_LIBS)
+
+# The fake /dev/kvm of tests/system/fakekvm.sh, an LD_PRELOAD shim.
+$(FAKEKVM): tests/fakekvm/fakekvm.c tests/fakekvm/kvm_exit.h
+	@mkdir -p $(dir $@)
+	$(HOSTCC) -std=gnu11 -O1 -g $(WARN) -shared -fPIC -o $@ $< -ldl
 
 $(UNIT_KERNEL): $(wildcard tests/unit/kernel_*.c) $(KERNEL_PURE) \
 		$(wildcard guest-kernel/*.h)
@@ -153,7 +160,7 @@ $(UNIT_USER): $(wildcard tests/unit/user_*.c) $(USER_PURE) \
 deps:
 	@scripts/deps.sh
 
-test: deps all $(UNIT_VMM) $(UNIT_KERNEL) $(UNIT_USER)
+test: deps all $(UNIT_VMM) $(UNIT_KERNEL) $(UNIT_USER) $(FAKEKVM)
 	@tests/run-all.sh $(UNIT_VMM) $(UNIT_KERNEL) $(UNIT_USER)
 
 run: deps all
