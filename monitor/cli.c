@@ -256,8 +256,10 @@ static int cli_set_device(struct cli *c, int ch, char **argv,
 	}
 	i = (unsigned)(ch - OPT_DEVICE);
 	t = device_type(i);
-	if (t->check && t->check(c->device[i], optarg, err) < 0)
+	if (t->one && c->device[i]) {
+		errmsg_set(err, "--%s: only one %s", t->option, t->one);
 		return -EINVAL;
+	}
 	c->device[i] = optarg ? optarg : "";
 	return 0;
 }

@@ -5,8 +5,9 @@
  *   vmm [options] KERNEL [-- kernel command line words...]
  *
  * The options of the monitor itself are here; each device type brings
- * its own (devices.h), whose values land in device[] unchecked but for
- * the type's check function: the device reads them when it opens.
+ * its own (devices.h), whose values land in device[] unchecked (but
+ * for a second value where only one is allowed): the device reads them
+ * when it opens.
  */
 #ifndef VMM_CLI_H
 #define VMM_CLI_H

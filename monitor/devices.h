@@ -1,8 +1,8 @@
 /*
  * The devices a command-line option adds to the VM. Each device type
  * registers itself in its own file, once, with DEVICE_TYPE(): its
- * option, the check of that option, its --help lines, and how it is
- * opened, attached to the I/O thread, started and closed. The
+ * option, its --help lines, and how it is opened, attached to the I/O
+ * thread, started and closed. The
  * registration is a pointer in the linker section "vmm_devices", so
  * nothing central lists the devices: cli.c takes the options and the
  * --help lines from the table, main.c runs the devices through it.
@@ -35,12 +35,9 @@ struct device_type {
 	const char *usage;      /* its lines of --help, each ending "\n" */
 	const char *what;       /* "the disk": "cannot set up the disk" */
 	unsigned order;         /* windows and --help lines go by it */
-	/*
-	 * --OPTION given, with value (NULL for a flag), after prev (the
-	 * last value, NULL if this is the first). 0, or -1 with err (a
-	 * usage error). NULL: any number of times.
-	 */
-	int (*check)(const char *prev, const char *value, struct errmsg *err);
+	/* Given twice, --OPTION is a usage error "--OPTION: only one ONE";
+	 * NULL: any number of times (the last value counts). */
+	const char *one;
 	/*
 	 * Before KVM is opened: with the option's value (NULL: not given;
 	 * "" for a flag that was), open what the device needs, over guest

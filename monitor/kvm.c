@@ -273,21 +273,6 @@ fail:
 	return r;
 }
 
-static const char *kvm_internal_error_name(uint32_t suberror)
-{
-	switch (suberror) {
-	case KVM_INTERNAL_ERROR_EMULATION:
-		return "emulation failure";
-	case KVM_INTERNAL_ERROR_SIMUL_EX:
-		return "simultaneous exceptions";
-	case KVM_INTERNAL_ERROR_DELIVERY_EV:
-		return "exit while delivering an event";
-	case KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON:
-		return "unexpected exit reason";
-	}
-	return "unknown";
-}
-
 static void kvm_internal_error(const struct kvm_run *run, struct errmsg *err)
 {
 	char data[160] = "";
@@ -301,7 +286,7 @@ static void kvm_internal_error(const struct kvm_run *run, struct errmsg *err)
 					" %llx", run->internal.data[i]);
 	errmsg_set(err, "guest died: KVM internal error, suberror %u (%s)%s%s",
 		   run->internal.suberror,
-		   kvm_internal_error_name(run->internal.suberror),
+		   vmexit_internal_error_name(run->internal.suberror),
 		   n ? ", data" : "", data);
 }
 

@@ -33,45 +33,22 @@ static void out(struct vcons *c, const uint8_t *p, size_t n)
 	}
 }
 
-/* Whether every segment of the chain has the direction want_write. */
-static bool one_direction(const struct virtq_chain *ch, bool want_write)
+/* One transmitq chain (a virtio_chain_fn): device-readable bytes for
+ * out_fd; nothing is written into the chain. */
+static int64_t transmit(struct virtio_dev *d, const struct virtq_chain *ch,
+			const char **why)
 {
-	for (unsigned i = 0; i < ch->n; i++)
-		if (ch->seg[i].write != want_write)
-			return false;
-	return true;
-}
-
-/* transmitq: every chain is device-readable bytes for out_fd. */
-static void transmit(struct vcons *c)
-{
-	struct virtio_dev *d = &c->dev;
-	struct virtq *q = &d->q[VCONS_TX];
-	const char *why = "";
-	bool any = false;
-	int r;
-
-	while ((r = virtq_pop(q, d->mem, &c->chain, &why)) > 0) {
-		if (!one_direction(&c->chain, false)) {
-			virtio_broken(d, "a device-writable transmit buffer");
-			return;
-		}
-		for (unsigned i = 0; i < c->chain.n; i++) {
-			const struct virtq_seg *s = &c->chain.seg[i];
-
-			/* virtq_pop checked the range against guest RAM. */
-			out(c, mem_ptr(d->mem, s->addr, s->len), s->len);
-		}
-		if (virtq_push(q, d->mem, c->chain.head, 0) < 0) {
-			virtio_broken(d, "the used ring is outside RAM");
-			return;
-		}
-		any = true;
+	if (!virtq_chain_is(ch, false)) {
+		*why = "a device-writable transmit buffer";
+		return -1;
 	}
-	if (r < 0)
-		virtio_broken(d, why);
-	else if (any)
-		virtio_interrupt(d);
+	for (unsigned i = 0; i < ch->n; i++) {
+		const struct virtq_seg *s = &ch->seg[i];
+
+		/* virtq_pop checked the range against guest RAM. */
+		out(d->opaque, mem_ptr(d->mem, s->addr, s->len), s->len);
+	}
+	return 0;
 }
 
 /* receiveq: hand the held input to the guest's buffers, in order. */
@@ -87,7 +64,7 @@ static void deliver(struct vcons *c)
 	       (r = virtq_pop(q, d->mem, &c->chain, &why)) > 0) {
 		uint32_t done = 0;
 
-		if (!one_direction(&c->chain, true)) {
+		if (!virtq_chain_is(&c->chain, true)) {
 			virtio_broken(d, "a device-readable receive buffer");
 			return;
 		}
@@ -123,7 +100,7 @@ static void notify(struct virtio_dev *d, unsigned q)
 	struct vcons *c = d->opaque;
 
 	if (q == VCONS_TX)
-		transmit(c);
+		virtio_serve(d, VCONS_TX, &c->chain, transmit);
 	else
 		deliver(c);
 }
@@ -148,19 +125,11 @@ bool vcons_input(struct virtio_dev *d)
 	       !(d->status & VIRTIO_STATUS_NEEDS_RESET);
 }
 
-/* No feature is offered, so no config field is valid: all zeros. */
-static uint64_t config_read(struct virtio_dev *d, uint64_t off, unsigned size)
-{
-	(void)d;
-	(void)off;
-	(void)size;
-	return 0;
-}
-
+/* No feature is offered, so no config field is valid: no config_read,
+ * the transport reads zeros. */
 static const struct virtio_ops vcons_ops = {
 	.device_id = VCONS_ID_CONSOLE,
 	.nqueues = 2,
-	.config_read = config_read,
 	.notify = notify,
 };
 

@@ -63,6 +63,33 @@ void virtio_interrupt(struct virtio_dev *d)
 		d->irq(d->irq_ctx, d->gsi);
 }
 
+void virtio_serve(struct virtio_dev *d, unsigned qi, struct virtq_chain *c,
+		  virtio_chain_fn *fn)
+{
+	struct virtq *q = &d->q[qi];
+	const char *why = "";
+	bool any = false;
+	int r;
+
+	while ((r = virtq_pop(q, d->mem, c, &why)) > 0) {
+		int64_t n = fn(d, c, &why);
+
+		if (n < 0) {
+			virtio_broken(d, why);
+			return;
+		}
+		if (virtq_push(q, d->mem, c->head, (uint32_t)n) < 0) {
+			virtio_broken(d, "the used ring is outside RAM");
+			return;
+		}
+		any = true;
+	}
+	if (r < 0)
+		virtio_broken(d, why);
+	else if (any)
+		virtio_interrupt(d);
+}
+
 /* The selected queue, or NULL when the selector is out of range. */
 static struct virtq *sel(struct virtio_dev *d)
 {
@@ -75,7 +102,8 @@ static uint64_t mmio_read(void *opaque, uint64_t off, unsigned size)
 	struct virtq *q = sel(d);
 
 	if (off >= R_CONFIG)
-		return d->ops->config_read(d, off - R_CONFIG, size);
+		return d->ops->config_read ?
+		       d->ops->config_read(d, off - R_CONFIG, size) : 0;
 	if (size != 4)
 		return bus_ones(size);
 	switch (off) {

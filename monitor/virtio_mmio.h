@@ -27,7 +27,8 @@ struct virtio_dev;
 struct virtio_ops {
 	uint32_t device_id;
 	unsigned nqueues;
-	/* Config space byte off (0-based) for a read of size bytes. */
+	/* Config space byte off (0-based) for a read of size bytes; NULL:
+	 * none, all zeros. */
 	uint64_t (*config_read)(struct virtio_dev *d, uint64_t off,
 				unsigned size);
 	/* The driver notified queue q: process it. */
@@ -62,6 +63,23 @@ int virtio_announce(unsigned n, char *buf, unsigned size);
 void virtio_broken(struct virtio_dev *d, const char *why);
 /* Completed used buffers on a queue: set the ISR bit and interrupt. */
 void virtio_interrupt(struct virtio_dev *d);
+
+/*
+ * Serve one chain (c) of a queue: the bytes written into it, its used
+ * length, or -1 with *why when it breaks the rules.
+ */
+typedef int64_t virtio_chain_fn(struct virtio_dev *d,
+				const struct virtq_chain *c, const char **why);
+
+/*
+ * Serve every chain the driver made available on queue qi, in order,
+ * with fn (c is scratch space for one chain) and give each back on the
+ * used ring; one interrupt at the end if any was. A chain fn refuses, a
+ * ring that breaks the rules or a used ring outside RAM marks the device
+ * broken, and nothing more is done.
+ */
+void virtio_serve(struct virtio_dev *d, unsigned qi, struct virtq_chain *c,
+		  virtio_chain_fn *fn);
 /* The register accesses of a window, opaque the struct virtio_dev; the
  * I/O thread claims the window and calls them under the device's lock. */
 extern const struct bus_ops virtio_mmio_ops;

@@ -247,3 +247,16 @@ Test(vmexit, names)
 	cr_assert_str_eq(vmexit_name(14), "unknown");   /* s390 only */
 	cr_assert_str_eq(vmexit_name(0xffffffff), "unknown");
 }
+
+Test(vmexit, internal_error_names)
+{
+	cr_assert_str_eq(vmexit_internal_error_name(1), "emulation failure");
+	cr_assert_str_eq(vmexit_internal_error_name(2),
+			 "simultaneous exceptions");
+	cr_assert_str_eq(vmexit_internal_error_name(3),
+			 "exit while delivering an event");
+	cr_assert_str_eq(vmexit_internal_error_name(4),
+			 "unexpected exit reason");
+	cr_assert_str_eq(vmexit_internal_error_name(0), "unknown");
+	cr_assert_str_eq(vmexit_internal_error_name(0xffffffff), "unknown");
+}
