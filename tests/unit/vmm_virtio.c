@@ -22,7 +22,7 @@ static struct bus mmio;
 static struct iothread t;
 static struct vblk b;
 static struct gdrv drv;
-static char path[] = "/tmp/vmm-virtio-XXXXXX";
+static char path[32];
 
 static uint32_t rd(uint64_t off) { return drv_rd(&drv, off); }
 static void wr(uint64_t off, uint32_t v) { drv_wr(&drv, off, v); }
@@ -30,16 +30,8 @@ static void *g(uint64_t gpa) { return m.host + gpa; }
 
 static void setup(int ro, size_t size)
 {
-	struct errmsg err = { .text = "" };
-	int fd = mkstemp(path);
-	char *zero = calloc(1, size);
-
-	cr_assert(fd >= 0 && zero);
-	cr_assert_eq(write(fd, zero, size), (ssize_t)size);
-	close(fd);
-	free(zero);
 	rig_init(&m, &mmio, &t);
-	cr_assert_eq(vblk_open(&b, path, ro, &m, &err), 0, "%s", err.text);
+	rig_disk(&b, path, size, 0, ro, &m);
 	rig_add(&t, &mmio, &m, &b.dev, 0, -1, NULL, &drv);
 	drv.inline_t = &t;
 }
@@ -47,9 +39,7 @@ static void setup(int ro, size_t size)
 static void teardown(void)
 {
 	rig_fini(&m, &t);
-	vblk_close(&b);
-	unlink(path);
-	strcpy(path, "/tmp/vmm-virtio-XXXXXX");
+	rig_disk_remove(&b, path);
 }
 
 /* A driver's bring-up; returns the status it reads back. */

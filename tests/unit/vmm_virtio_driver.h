@@ -11,8 +11,10 @@
 #define TEST_VMM_VIRTIO_DRIVER_H
 
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <poll.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -21,6 +23,7 @@
 #include "bus.h"
 #include "iothread.h"
 #include "mem.h"
+#include "virtio_blk.h"
 
 /* Registers (virtio 1.x, 4.2.2). */
 #define R_MAGIC         0x000
@@ -152,6 +155,32 @@ static inline void rig_fini(struct mem *m, struct iothread *t)
 	mem_free(m);
 }
 
+/* A disk of size bytes of fill in a new file named in path (32 bytes),
+ * opened as b over m, read-only with ro. */
+static inline void rig_disk(struct vblk *b, char *path, size_t size,
+			    int fill, bool ro, const struct mem *m)
+{
+	struct errmsg err = { .text = "" };
+	char *buf = malloc(size);
+	int fd;
+
+	strcpy(path, "/tmp/vmm-disk-XXXXXX");
+	fd = mkstemp(path);
+	cr_assert(fd >= 0 && buf);
+	memset(buf, fill, size);
+	cr_assert_eq(write(fd, buf, size), (ssize_t)size);
+	close(fd);
+	free(buf);
+	b->fd = -1;
+	cr_assert_eq(vblk_open(b, path, ro, m, &err), 0, "%s", err.text);
+}
+
+static inline void rig_disk_remove(struct vblk *b, const char *path)
+{
+	vblk_close(b);
+	unlink(path);
+}
+
 static inline int drv_broken(struct gdrv *g)
 {
 	return (drv_rd(g, R_STATUS) & S_NEEDS_RESET) != 0;
@@ -220,6 +249,27 @@ static inline void drv_desc(struct gdrv *g, unsigned q, unsigned i,
 	memcpy(d + 8, &len, 4);
 	memcpy(d + 12, &flags, 2);
 	memcpy(d + 14, &next, 2);
+}
+
+/*
+ * A chain of descriptors as a test writes it, for table-driven cases
+ * (no pointers: Criterion runs each parameter in a new process).
+ */
+struct drv_chain {
+	unsigned q, n;                  /* queue, descriptors */
+	struct {
+		uint64_t addr;
+		uint32_t len;
+		uint16_t flags, next;
+	} d[4];
+};
+
+/* Write c's descriptors from index 0 on queue c->q (none posted). */
+static inline void drv_chain(struct gdrv *g, const struct drv_chain *c)
+{
+	for (unsigned i = 0; i < c->n; i++)
+		drv_desc(g, c->q, i, c->d[i].addr, c->d[i].len, c->d[i].flags,
+			 c->d[i].next);
 }
 
 /* Make chain head available on queue q (no notify). */

@@ -22,21 +22,7 @@ static struct gdrv drv[2];
 
 static void make_disk(unsigned i, bool ro)
 {
-	struct errmsg err = { .text = "" };
-	size_t size = SECTORS * 512 + TAIL;
-	char *fill = malloc(size);
-	int fd;
-
-	strcpy(path[i], "/tmp/vmm-hostile-XXXXXX");
-	fd = mkstemp(path[i]);
-	cr_assert(fd >= 0 && fill);
-	memset(fill, 't', size);
-	cr_assert_eq(write(fd, fill, size), (ssize_t)size);
-	close(fd);
-	free(fill);
-	blk[i].fd = -1;
-	cr_assert_eq(vblk_open(&blk[i], path[i], ro, &m, &err), 0, "%s",
-		     err.text);
+	rig_disk(&blk[i], path[i], SECTORS * 512 + TAIL, 't', ro, &m);
 	rig_add(&t, &mmio, &m, &blk[i].dev, i, -1, NULL, &drv[i]);
 	drv[i].inline_t = &t;
 }
@@ -57,10 +43,8 @@ static void setup(void)
 static void teardown(void)
 {
 	rig_fini(&m, &t);
-	for (unsigned i = 0; i < 2; i++) {
-		vblk_close(&blk[i]);
-		unlink(path[i]);
-	}
+	for (unsigned i = 0; i < 2; i++)
+		rig_disk_remove(&blk[i], path[i]);
 }
 
 TestSuite(hostile, .init = setup, .fini = teardown);

@@ -40,52 +40,24 @@ static void probe_notify(struct virtio_dev *d, unsigned q)
 	__atomic_fetch_add(&probe_calls, 1, __ATOMIC_SEQ_CST);
 }
 
-static uint64_t probe_config(struct virtio_dev *d, uint64_t off, unsigned size)
-{
-	(void)d;
-	(void)off;
-	(void)size;
-	return 0;
-}
-
 static const struct virtio_ops probe_ops = {
-	.device_id = 0x42, .nqueues = 2, .config_read = probe_config,
-	.notify = probe_notify,
+	.device_id = 0x42, .nqueues = 2, .notify = probe_notify,
 };
-
-static void make_disk(unsigned i)
-{
-	struct errmsg err = { .text = "" };
-	char *zero = calloc(1, SECTORS * 512);
-	int fd;
-
-	strcpy(path[i], "/tmp/vmm-iothread-XXXXXX");
-	fd = mkstemp(path[i]);
-	cr_assert(fd >= 0 && zero);
-	cr_assert_eq(write(fd, zero, SECTORS * 512), SECTORS * 512);
-	close(fd);
-	free(zero);
-	blk[i].fd = -1;
-	cr_assert_eq(vblk_open(&blk[i], path[i], false, &m, &err), 0, "%s",
-		     err.text);
-}
 
 static void setup(void)
 {
 	rig_init(&m, &mmio, &t);
-	make_disk(0);
-	make_disk(1);
-	for (unsigned i = 0; i < 2; i++)
+	for (unsigned i = 0; i < 2; i++) {
+		rig_disk(&blk[i], path[i], SECTORS * 512, 0, false, &m);
 		rig_add(&t, &mmio, &m, &blk[i].dev, i, -1, NULL, &drv[i]);
+	}
 }
 
 static void teardown(void)
 {
 	rig_fini(&m, &t);
-	for (unsigned i = 0; i < 2; i++) {
-		vblk_close(&blk[i]);
-		unlink(path[i]);
-	}
+	for (unsigned i = 0; i < 2; i++)
+		rig_disk_remove(&blk[i], path[i]);
 }
 
 TestSuite(iothread, .init = setup, .fini = teardown);
