@@ -95,8 +95,7 @@ int main(int argc, char **argv)
 	struct exitdev exitdev;
 	struct mem mem = { 0 };
 	struct uart uart;
-	/* Must not move (the I/O thread points into them). */
-	static struct devices devs;
+	struct devices devs = { 0 };
 	int serial_fd = STDOUT_FILENO;
 	/* Must not move (devices point into it); fds -1 until init. */
 	static struct iothread io = { .epoll_fd = -1, .stop_fd = -1 };
