@@ -32,7 +32,8 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -MMD -MP \
 VMM_SRCS    := $(wildcard monitor/*.c)
 VMM_OBJS    := $(VMM_SRCS:%.c=$(B)/%.o)
 # Everything but the KVM driver and main() links into the unit tests.
-VMM_PURE    := $(filter-out monitor/main.c monitor/kvm.c,$(VMM_SRCS))
+VMM_PURE    := $(filter-out monitor/main.c monitor/kvm.c monitor/kvm_x86.c,\
+                 $(VMM_SRCS))
 
 # --- kernel ----------------------------------------------------------
 # The kernel's own sources, and shared/lib (the formatter and the string
@@ -81,6 +82,7 @@ KERNEL_TEST := $(B)/kernel-test.elf
 MKBOOTFS    := $(B)/tools/mkbootfs
 
 UNIT_VMM    := $(B)/tests/unit-vmm
+FAKEKVM     := $(B)/tests/fakekvm.so
 UNIT_KERNEL := $(B)/tests/unit-kernel
 UNIT_USER   := $(B)/tests/unit-user
 # User-space logic that the host tests link (no system calls inside).
@@ -185,17 +187,22 @@ $(BOOTFS_TEST): $(MKBOOTFS) $(PRODUCT_ELFS) $(TEST_ELFS)
 		$(TEST_ELFS)
 
 # --- tests -----------------------------------------------------------
-$(UNIT_VMM): $(wildcard tests/unit/vmm_*.c) $(VMM_PURE) $(wildcard monitor/*.h)
+$(UNIT_VMM): $(wildcard tests/unit/vmm_*.c tests/unit/vmm_*.h) $(VMM_PURE) \
+		$(wildcard monitor/*.h) tests/fakekvm/kvm_exit.h
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(UNIT_CFLAGS) -Imonitor -o $@ $(filter %.c,$^) \
 		-lcriterion $(HOST_LIBS)
 
+# The fake /dev/kvm of tests/system/fakekvm.sh, an LD_PRELOAD shim.
+$(FAKEKVM): tests/fakekvm/fakekvm.c tests/fakekvm/kvm_exit.h
+	@mkdir -p $(dir $@)
+	$(HOSTCC) -std=gnu11 -O1 -g $(WARN) -shared -fPIC -o $@ $< -ldl
+
 $(UNIT_KERNEL): $(wildcard tests/unit/kernel_*.c) $(KERNEL_PURE) \
-		$(wildcard guest-kernel/*.h shared/lib/*.h)
+		$(wildcard tests/unit/kernel_*.h guest-kernel/*.h shared/lib/*.h)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(UNIT_CFLAGS) -Iguest-kernel -Ishared/lib -o $@ \
-		$(filter %.c,$^) \
-		-lcriterion
+		$(filter %.c,$^) -lcriterion
 
 $(UNIT_USER): $(wildcard tests/unit/user_*.c) $(USER_PURE) \
 		$(wildcard guest-servers/*/*.h guest-servers/*/*/*.h)
@@ -206,8 +213,9 @@ $(UNIT_USER): $(wildcard tests/unit/user_*.c) $(USER_PURE) \
 
 # Host programs of the tests and benchmarks: the probes that talk to a
 # guest over a TAP device (static: the nested-KVM test runs netprobe in a
-# machine of its own), the Linux IPC floor, the wall-time and RSS meter.
-TEST_TOOLS  := $(B)/tests/netprobe
+# machine of its own), the fake /dev/kvm, the Linux IPC floor, the
+# wall-time and RSS meter.
+TEST_TOOLS  := $(B)/tests/netprobe $(FAKEKVM)
 BENCH_TOOLS := $(B)/bench/netrtt $(B)/bench/pingpong $(B)/bench/runstat
 
 $(B)/tests/netprobe: tests/system/netprobe.c
@@ -252,7 +260,8 @@ bench-nested: deps all $(KERNEL_TEST) $(BENCH_TOOLS)
 # kept in build/fuzz/corpus.
 FUZZ_SECONDS ?= 60
 FUZZ_SRCS := tests/fuzz/virtio.c $(addprefix monitor/,virtio_mmio.c virtq.c \
-             virtio_blk.c virtio_net.c virtio_console.c bus.c mem.c log.c)
+             virtio_blk.c virtio_net.c virtio_console.c iothread.c bus.c \
+             mem.c log.c tap.c term.c)
 
 $(B)/fuzz/virtio: $(FUZZ_SRCS) $(wildcard monitor/*.h) shared/include/platform.h
 	@mkdir -p $(dir $@)

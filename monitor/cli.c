@@ -18,28 +18,42 @@ enum {
 	OPT_KVM,
 	OPT_STATS,
 	OPT_KVM_STATS,
-	OPT_DISK,
-	OPT_NET,
-	OPT_NO_CONSOLE,
 	OPT_SERIAL,
 	OPT_VERSION,
+	OPT_DEVICE,             /* + i: device_type(i)'s option */
 };
 
-static const struct option cli_options[] = {
+#define CLI_CORE_OPTIONS 9
+
+static const struct option cli_core_options[CLI_CORE_OPTIONS] = {
 	{ "mem",     required_argument, NULL, OPT_MEM },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "kvm",     required_argument, NULL, OPT_KVM },
 	{ "stats",   no_argument,       NULL, OPT_STATS },
 	{ "kvm-stats", no_argument,     NULL, OPT_KVM_STATS },
-	{ "disk",    required_argument, NULL, OPT_DISK },
-	{ "net",     required_argument, NULL, OPT_NET },
-	{ "no-console", no_argument,    NULL, OPT_NO_CONSOLE },
 	{ "serial",  required_argument, NULL, OPT_SERIAL },
 	{ "verbose", no_argument,       NULL, 'v' },
 	{ "help",    no_argument,       NULL, 'h' },
 	{ "version", no_argument,       NULL, OPT_VERSION },
-	{ NULL, 0, NULL, 0 },
 };
+
+/* The monitor's options, then each device type's; a zeroed end. */
+static struct option cli_options[CLI_CORE_OPTIONS + DEVICE_TYPES_MAX + 1];
+
+static void cli_make_options(void)
+{
+	unsigned n = CLI_CORE_OPTIONS;
+
+	memcpy(cli_options, cli_core_options, sizeof cli_core_options);
+	for (unsigned i = 0; i < device_types(); i++)
+		cli_options[n++] = (struct option){
+			.name = device_type(i)->option,
+			.has_arg = device_type(i)->has_value ?
+				   required_argument : no_argument,
+			.val = OPT_DEVICE + (int)i,
+		};
+	cli_options[n] = (struct option){ 0 };
+}
 
 int cli_parse_size(const char *s, uint64_t *out)
 {
@@ -217,6 +231,39 @@ static int cli_set_timeout(struct cli *c, const char *arg,
 	return 0;
 }
 
+static int cli_set_serial(struct cli *c, const char *arg,
+			  struct errmsg *err)
+{
+	if (!*arg) {
+		errmsg_set(err, "--serial: empty file name");
+		return -EINVAL;
+	}
+	c->serial = arg;
+	return 0;
+}
+
+/* What getopt returned for none of the monitor's own options: a device
+ * type's option (with optarg, NULL for a flag), or an error. */
+static int cli_set_device(struct cli *c, int ch, char **argv,
+			  struct errmsg *err)
+{
+	const struct device_type *t;
+	unsigned i;
+
+	if (ch < OPT_DEVICE || ch >= OPT_DEVICE + (int)device_types()) {
+		cli_getopt_error(ch, argv, err);
+		return -EINVAL;
+	}
+	i = (unsigned)(ch - OPT_DEVICE);
+	t = device_type(i);
+	if (t->one && c->device[i]) {
+		errmsg_set(err, "--%s: only one %s", t->option, t->one);
+		return -EINVAL;
+	}
+	c->device[i] = optarg ? optarg : "";
+	return 0;
+}
+
 /* Join words[0..n) with single spaces into c->cmdline. */
 static int cli_join_cmdline(struct cli *c, int n, char **words,
 			    struct errmsg *err)
@@ -250,21 +297,19 @@ int cli_parse(struct cli *c, int argc, char **argv, struct errmsg *err)
 	memset(c, 0, sizeof(*c));
 	c->action = CLI_RUN;
 	c->mem_size = CLI_MEM_DEFAULT;
+	cli_make_options();
 
 	end = cli_find_end(argc, argv);
 	optind = 0;             /* glibc: start afresh */
 	opterr = 0;             /* errors are reported through err */
 	while ((ch = getopt_long(end, argv, ":vh", cli_options, NULL)) != -1) {
+		r = 0;
 		switch (ch) {
 		case OPT_MEM:
 			r = cli_set_mem(c, optarg, err);
-			if (r < 0)
-				return r;
 			break;
 		case OPT_TIMEOUT:
 			r = cli_set_timeout(c, optarg, err);
-			if (r < 0)
-				return r;
 			break;
 		case OPT_KVM:
 			c->kvm_path = optarg;
@@ -278,29 +323,8 @@ int cli_parse(struct cli *c, int argc, char **argv, struct errmsg *err)
 		case OPT_KVM_STATS:
 			c->kvm_stats = true;
 			break;
-		case OPT_DISK:
-			if (c->disk) {
-				errmsg_set(err, "--disk: only one disk");
-				return -EINVAL;
-			}
-			c->disk = optarg;
-			break;
-		case OPT_NET:
-			if (c->net) {
-				errmsg_set(err, "--net: only one network device");
-				return -EINVAL;
-			}
-			c->net = optarg;
-			break;
-		case OPT_NO_CONSOLE:
-			c->no_console = true;
-			break;
 		case OPT_SERIAL:
-			if (!*optarg) {
-				errmsg_set(err, "--serial: empty file name");
-				return -EINVAL;
-			}
-			c->serial = optarg;
+			r = cli_set_serial(c, optarg, err);
 			break;
 		case 'h':
 			c->action = CLI_HELP;
@@ -309,9 +333,11 @@ int cli_parse(struct cli *c, int argc, char **argv, struct errmsg *err)
 			c->action = CLI_VERSION;
 			return 0;
 		default:
-			cli_getopt_error(ch, argv, err);
-			return -EINVAL;
+			r = cli_set_device(c, ch, argv, err);
+			break;
 		}
+		if (r < 0)
+			return r;
 	}
 	if (optind >= end) {
 		errmsg_set(err, "missing KERNEL (try --help)");
@@ -351,16 +377,11 @@ void cli_usage(FILE *out)
 "                     (decimals allowed; 0 means no timeout)\n"
 "  -v, --verbose      report each distinct VM exit reason, unclaimed\n"
 "                     port and MMIO address once, on stderr\n"
-"  --kvm PATH         the KVM device (default $VMM_KVM, else /dev/kvm)\n"
-"  --disk PATH[,ro]   a raw image as a virtio-blk device (read-only with\n"
-"                     ,ro); announced on the kernel command line\n"
-"  --net tap=NAME[,mac=MAC]\n"
-"                     a virtio-net device on TAP device NAME (made if\n"
-"                     missing, which needs CAP_NET_ADMIN); the default\n"
-"                     MAC is 52:54:00:xx:xx:xx, the same for each NAME\n"
-"  --no-console       no virtio-console (by default one serves stdin and\n"
-"                     stdout; a terminal is put in character mode, ^C\n"
-"                     still stops the monitor, and restored at exit)\n"
+"  --kvm PATH         the KVM device (default $VMM_KVM, else /dev/kvm)\n",
+	      out);
+	for (unsigned i = 0; i < device_types(); i++)
+		fputs(device_type(i)->usage, out);
+	fputs(
 "  --serial FILE      the UART, the kernel's log, to FILE, not stdout\n"
 "  --stats            when the guest stops, for whatever reason, print\n"
 "                     one line on stderr (folded here):\n"

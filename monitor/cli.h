@@ -3,6 +3,11 @@
  * other than getopt's permutation of argv, so that tests can call it:
  *
  *   vmm [options] KERNEL [-- kernel command line words...]
+ *
+ * The options of the monitor itself are here; each device type brings
+ * its own (devices.h), whose values land in device[] unchecked (but
+ * for a second value where only one is allowed): the device reads them
+ * when it opens.
  */
 #ifndef VMM_CLI_H
 #define VMM_CLI_H
@@ -11,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "devices.h"
 #include "log.h"
 
 #define CLI_MEM_DEFAULT   (128ull << 20)
@@ -36,10 +42,10 @@ struct cli {
 	bool stats;                     /* --stats: one line of costs at the end */
 	bool kvm_stats;                 /* --kvm-stats: KVM's counters, too */
 	const char *kvm_path;           /* --kvm, else $VMM_KVM, else default */
-	const char *disk;               /* --disk PATH[,ro], or NULL */
-	const char *net;                /* --net tap=NAME[,mac=MAC], or NULL */
-	bool no_console;                /* --no-console */
 	const char *serial;             /* --serial FILE, or NULL: stdout */
+	/* device_type(i)'s option: its value, "" for a flag, NULL if not
+	 * given. */
+	const char *device[DEVICE_TYPES_MAX];
 	char cmdline[CLI_CMDLINE_MAX + 1];      /* words after --, joined */
 };
 

@@ -68,11 +68,13 @@ void cpu_filter_cpuid(struct kvm_cpuid_entry2 *e, unsigned n,
 			e->edx &= ~CPUID1_EDX_HTT;
 			/* We are a hypervisor; say so. */
 			e->ecx |= CPUID1_ECX_HYPERVISOR;
-			/* No PCID: KVM PVM (PLATFORM.md) lacks it, and the
-			 * kernel should take the same path everywhere. */
+			/* No PCID: KVM PVM (a software KVM that runs the
+			 * guest in ring 3 with shadow page tables) lacks it,
+			 * and the kernel should take the same path
+			 * everywhere. */
 			e->ecx &= ~CPUID1_ECX_PCID;
-			/* xAPIC only: the platform documents the LAPIC as
-			 * MMIO at 0xfee00000, one interface to test. */
+			/* xAPIC only: platform.h gives the LAPIC as MMIO at
+			 * 0xfee00000, one interface to test. */
 			e->ecx &= ~CPUID1_ECX_X2APIC;
 			/* No MONITOR/MWAIT: KVM does not run them natively
 			 * by default, idle is HLT. */

@@ -1,21 +1,58 @@
 #include "devices.h"
 
+#include <assert.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
-#include "tap.h"
+#include "cli.h"
+#include "iothread.h"
 
-void devices_init(struct devices *dv)
+/* The linker makes these for the section DEVICE_TYPE() fills. */
+extern const struct device_type *const __start_vmm_devices[];
+extern const struct device_type *const __stop_vmm_devices[];
+
+static const struct device_type *types[DEVICE_TYPES_MAX];
+static unsigned ntypes;
+static bool sorted;
+
+/* The section in link order, sorted by .order into types[] once. */
+static void sort_types(void)
 {
-	memset(dv, 0, sizeof *dv);
-	dv->blk.fd = -1;
-	dv->tap_fd = -1;
-	dv->serial_fd = STDOUT_FILENO;
-	dv->ready_fd = -1;
+	const struct device_type *const *p;
+
+	for (p = __start_vmm_devices; p < __stop_vmm_devices; p++) {
+		unsigned i = ntypes++;
+
+		assert(i < DEVICE_TYPES_MAX && "raise DEVICE_TYPES_MAX");
+		for (; i > 0 && types[i - 1]->order >= (*p)->order; i--) {
+			assert(types[i - 1]->order != (*p)->order &&
+			       "two device types share an order");
+			types[i] = types[i - 1];
+		}
+		types[i] = *p;
+	}
+	sorted = true;
+}
+
+unsigned device_types(void)
+{
+	if (!sorted)
+		sort_types();
+	return ntypes;
+}
+
+const struct device_type *device_type(unsigned i)
+{
+	return i < device_types() ? types[i] : NULL;
+}
+
+int device_find(const char *option)
+{
+	for (unsigned i = 0; i < device_types(); i++)
+		if (strcmp(types[i]->option, option) == 0)
+			return (int)i;
+	return -1;
 }
 
 /* Announce MMIO window n on the kernel command line. */
@@ -34,125 +71,61 @@ static int announce(struct cli *c, unsigned n, struct errmsg *err)
 	return 0;
 }
 
-static int open_disk(struct devices *dv, const char *spec, const struct mem *m,
-		     struct errmsg *err)
-{
-	char path[4096];
-	bool ro;
-
-	if (vblk_parse(spec, path, sizeof path, &ro, err) < 0 ||
-	    vblk_open(&dv->blk, path, ro, m, err) < 0)
-		return -1;
-	dv->has_blk = true;
-	return 0;
-}
-
-static int open_net(struct devices *dv, const char *spec, const struct mem *m,
-		    struct errmsg *err)
-{
-	char name[VNET_TAP_NAME_MAX + 1];
-	uint8_t mac[6];
-
-	if (vnet_parse(spec, name, mac, err) < 0)
-		return -1;
-	dv->tap_fd = tap_open(name, err);
-	if (dv->tap_fd < 0)
-		return -1;
-	vnet_init(&dv->net, m, dv->tap_fd, mac);
-	dv->has_net = true;
-	return 0;
-}
-
 int devices_open(struct devices *dv, struct cli *c, const struct mem *m,
 		 struct errmsg *err)
 {
 	unsigned n = 0;
 
-	if (c->serial) {
-		dv->serial_fd = open(c->serial, O_WRONLY | O_CREAT | O_TRUNC |
-				     O_CLOEXEC, 0644);
-		if (dv->serial_fd < 0) {
-			errmsg_set(err, "--serial %s: %s", c->serial,
-				   strerror(errno));
-			dv->serial_fd = STDOUT_FILENO;
+	memset(dv, 0, sizeof *dv);
+	for (unsigned i = 0; i < device_types(); i++) {
+		if (types[i]->open(c->device[i], m, &dv->dev[i], err) < 0)
 			return -1;
-		}
-	}
-	if (c->disk && (open_disk(dv, c->disk, m, err) < 0 ||
-			announce(c, n++, err) < 0))
-		return -1;
-	if (c->net && (open_net(dv, c->net, m, err) < 0 ||
-		       announce(c, n++, err) < 0))
-		return -1;
-	if (!c->no_console) {
-		vcons_init(&dv->cons, m, STDIN_FILENO, STDOUT_FILENO);
-		dv->has_cons = true;
-		if (announce(c, n++, err) < 0)
+		if (dv->dev[i] && announce(c, n++, err) < 0)
 			return -1;
 	}
 	return 0;
-}
-
-/*
- * Watch stdin for the console. epoll refuses regular files and
- * /dev/null, which are always readable: an eventfd that stays signalled
- * stands in for them, and vcons_input reads stdin itself.
- */
-static int watch_stdin(struct devices *dv, struct iothread *io)
-{
-	static const uint64_t one = 1;
-	int r = iothread_watch(io, &dv->cons.dev, STDIN_FILENO, vcons_input);
-
-	if (r != -EPERM)
-		return r;
-	dv->ready_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (dv->ready_fd < 0)
-		return -errno;
-	if (write(dv->ready_fd, &one, sizeof one) != sizeof one)
-		return -EIO;
-	return iothread_watch(io, &dv->cons.dev, dv->ready_fd, vcons_input);
 }
 
 int devices_attach(struct devices *dv, struct iothread *io, struct bus *mmio,
 		   struct errmsg *err)
 {
 	unsigned n = 0;
-	const char *what = "";
-	int r = 0;
 
-	if (dv->has_blk) {
-		what = "the disk";
-		r = iothread_add(io, &dv->blk.dev, mmio, n++);
-	}
-	if (r == 0 && dv->has_net) {
-		what = "the network device";
-		r = iothread_add(io, &dv->net.dev, mmio, n++);
-		if (r == 0)
-			r = iothread_watch(io, &dv->net.dev, dv->tap_fd,
-					   vnet_input);
-	}
-	if (r == 0 && dv->has_cons) {
-		what = "the console";
-		r = iothread_add(io, &dv->cons.dev, mmio, n++);
-		if (r == 0)
-			r = watch_stdin(dv, io);
-	}
-	if (r < 0) {
-		errmsg_set(err, "cannot set up %s: %s", what, strerror(-r));
-		return -1;
+	for (unsigned i = 0; i < device_types(); i++) {
+		const struct device_type *t = types[i];
+		int r;
+
+		if (!dv->dev[i])
+			continue;
+		r = iothread_add(io, dv->dev[i], mmio, n++);
+		if (r == 0 && t->attach)
+			r = t->attach(io);
+		if (r < 0) {
+			errmsg_set(err, "cannot set up %s: %s", t->what,
+				   strerror(-r));
+			return -1;
+		}
 	}
 	return 0;
 }
 
+void devices_start(struct devices *dv)
+{
+	for (unsigned i = 0; i < device_types(); i++)
+		if (dv->dev[i] && types[i]->start)
+			types[i]->start();
+}
+
+void devices_stop(struct devices *dv)
+{
+	for (unsigned i = 0; i < device_types(); i++)
+		if (dv->dev[i] && types[i]->stop)
+			types[i]->stop();
+}
+
 void devices_close(struct devices *dv)
 {
-	vblk_close(&dv->blk);
-	if (dv->tap_fd >= 0)
-		close(dv->tap_fd);
-	if (dv->ready_fd >= 0)
-		close(dv->ready_fd);
-	if (dv->serial_fd != STDOUT_FILENO)
-		close(dv->serial_fd);
-	dv->tap_fd = dv->ready_fd = -1;
-	dv->serial_fd = STDOUT_FILENO;
+	for (unsigned i = 0; i < device_types(); i++)
+		types[i]->close();
+	memset(dv, 0, sizeof *dv);
 }

@@ -7,9 +7,6 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#define WINDOW          PLAT_VIRTIO_MMIO_STRIDE
-#define GSI_FIRST       5
-#define S_DRIVER_OK     4u              /* device status bits (2.1) */
 #define EVENTS_MAX      32
 
 /* What an epoll event stands for: kind << 32 | device << 8 | queue. */
@@ -18,11 +15,6 @@ enum { EV_STOP = 1, EV_QUEUE, EV_WATCH };
 static uint64_t ev_data(unsigned kind, unsigned dev, unsigned q)
 {
 	return (uint64_t)kind << 32 | dev << 8 | q;
-}
-
-uint64_t iothread_window_base(unsigned n)
-{
-	return PLAT_VIRTIO_MMIO_BASE + (uint64_t)n * WINDOW;
 }
 
 /* Add one to eventfd fd. It cannot block or fail short of a counter
@@ -44,18 +36,21 @@ static void drain_fd(int fd)
 
 static bool live(const struct virtio_dev *d)
 {
-	return (d->status & S_DRIVER_OK) &&
+	return (d->status & VIRTIO_STATUS_DRIVER_OK) &&
 	       !(d->status & VIRTIO_STATUS_NEEDS_RESET);
 }
 
-/* The device's irq callback: one write to its irqfd, on any thread. */
+/* The device's irq callback, on any thread: one write to its irqfd, or
+ * the line function that stands in for it. */
 static void raise_irq(void *ctx, unsigned gsi)
 {
 	struct iothread_dev *id = ctx;
 
-	(void)gsi;
 	__atomic_fetch_add(&id->irqs, 1, __ATOMIC_RELAXED);
-	signal_fd(id->irq_fd);
+	if (id->line)
+		id->line(id->line_ctx, gsi);
+	else
+		signal_fd(id->irq_fd);
 }
 
 static void kick_all(struct iothread_dev *id)
@@ -82,7 +77,7 @@ static void locked_write(void *opaque, uint64_t off, unsigned size,
 	struct virtio_dev *d = id->dev;
 	bool was_live, now_live;
 
-	if (off == IOTHREAD_QUEUE_NOTIFY && size == 4) {
+	if (off == VIRTIO_MMIO_QUEUE_NOTIFY && size == 4) {
 		/* The thread checks the device state when it runs. */
 		if (v < d->ops->nqueues)
 			signal_fd(id->queue_fd[v]);
@@ -182,15 +177,13 @@ int iothread_add(struct iothread *t, struct virtio_dev *d, struct bus *mmio,
 	}
 	/* The bus cannot take a range back: this is the last step that can
 	 * fail. */
-	r = bus_register(mmio, iothread_window_base(n), WINDOW, &locked_ops,
-			 id, "virtio-mmio");
+	r = bus_register(mmio, PLAT_VIRTIO_MMIO_ADDR(n), PLAT_VIRTIO_MMIO_STRIDE,
+			 &locked_ops, id, "virtio-mmio");
 	if (r < 0) {
 		pthread_mutex_destroy(&id->lock);
 		goto fail;
 	}
-	d->gsi = GSI_FIRST + n;
-	d->irq = raise_irq;
-	d->irq_ctx = id;
+	virtio_set_irq(d, PLAT_VIRTIO_GSI(n), raise_irq, id);
 	t->ndevs++;
 	return 0;
 fail_errno:
@@ -206,6 +199,23 @@ static struct iothread_dev *find(struct iothread *t, struct virtio_dev *d)
 		if (t->dev[k].dev == d)
 			return &t->dev[k];
 	return NULL;
+}
+
+int iothread_set_irq_line(struct iothread *t, unsigned gsi,
+			  void (*fn)(void *ctx, unsigned gsi), void *ctx)
+{
+	if (t->running)
+		return -EINVAL;
+	for (unsigned k = 0; k < t->ndevs; k++) {
+		struct iothread_dev *id = &t->dev[k];
+
+		if (id->dev->gsi == gsi) {
+			id->line = fn;
+			id->line_ctx = ctx;
+			return 0;
+		}
+	}
+	return -ENOENT;
 }
 
 static int watch_arm(struct iothread *t, struct iothread_dev *id)
@@ -350,8 +360,7 @@ void iothread_destroy(struct iothread *t)
 			watch_pause(t, id);
 		dev_close(t, id);
 		pthread_mutex_destroy(&id->lock);
-		id->dev->irq = NULL;
-		id->dev->irq_ctx = NULL;
+		virtio_set_irq(id->dev, id->dev->gsi, NULL, NULL);
 	}
 	t->ndevs = 0;
 	if (t->stop_fd >= 0)
@@ -372,8 +381,8 @@ unsigned iothread_ioeventfds(const struct iothread *t,
 		for (unsigned q = 0; q < id->dev->ops->nqueues; q++, n++)
 			if (n < max)
 				out[n] = (struct iothread_ioeventfd){
-					.addr = iothread_window_base(id->window) +
-						IOTHREAD_QUEUE_NOTIFY,
+					.addr = PLAT_VIRTIO_MMIO_ADDR(id->window) +
+						VIRTIO_MMIO_QUEUE_NOTIFY,
 					.len = 4, .datamatch = q,
 					.fd = id->queue_fd[q],
 				};
@@ -389,7 +398,7 @@ unsigned iothread_irqfds(const struct iothread *t, struct iothread_irqfd *out,
 	for (n = 0; n < t->ndevs; n++)
 		if (n < max)
 			out[n] = (struct iothread_irqfd){
-				.gsi = GSI_FIRST + t->dev[n].window,
+				.gsi = PLAT_VIRTIO_GSI(t->dev[n].window),
 				.fd = t->dev[n].irq_fd,
 			};
 	return n;

@@ -1,6 +1,7 @@
 /*
- * The I/O thread: virtio device work off the vCPU thread (DESIGN.md 3).
- * One epoll loop serves every virtio-mmio device added to it:
+ * The I/O thread: virtio device work off the vCPU thread, so that the
+ * vCPU never waits on a host file. One epoll loop serves every
+ * virtio-mmio device added to it:
  *
  *  - a queue eventfd per device queue, meant to be registered with
  *    KVM_IOEVENTFD on the device's QueueNotify register (datamatch = the
@@ -11,21 +12,24 @@
  *    handler runs when it is readable;
  *  - a stop eventfd (iothread_stop).
  *
- * The device's register window is claimed on the MMIO bus by
- * iothread_add (instead of virtio_register), with ops that take a
- * per-device mutex around the transport's own ops: the vCPU's register
- * accesses and the thread's queue processing never overlap, so a reset
- * (Status 0) waits for a batch in progress and no used entry is written
- * after it. A QueueNotify write that still reaches the bus (no
- * ioeventfd, or an index KVM did not match) only signals the queue's
- * eventfd; queue processing always happens on this thread. When the
- * driver sets DRIVER_OK, every queue is kicked once, so buffers made
+ * iothread_add is how a virtio device reaches the MMIO bus, in ./vmm and
+ * in the tests and the fuzzer (which run the loop on their own thread
+ * with iothread_poll). It claims the device's register window with ops
+ * that take a per-device mutex around the transport's own ops: the
+ * vCPU's register accesses and the thread's queue processing never
+ * overlap, so a reset (Status 0) waits for a batch in progress and no
+ * used entry is written after it. A QueueNotify write that still reaches
+ * the bus (no ioeventfd, or an index KVM did not match) only signals the
+ * queue's eventfd; queue processing always happens on this thread. When
+ * the driver sets DRIVER_OK, every queue is kicked once, so buffers made
  * available before it are seen.
  *
  * No KVM ioctl here: kvm.c registers the fds this file lists
- * (iothread_ioeventfds, iothread_irqfds). There is no allocation; a
- * struct iothread must not move once a device was added. Signals are
- * blocked on the thread, so SIGINT/SIGALRM keep reaching the vCPU.
+ * (iothread_ioeventfds, iothread_irqfds), and where KVM takes no irqfd
+ * it gives the device a line function instead (iothread_set_irq_line).
+ * There is no allocation; a struct iothread must not move once a device
+ * was added. Signals are blocked on the thread, so SIGINT/SIGALRM keep
+ * reaching the vCPU.
  */
 #ifndef VMM_IOTHREAD_H
 #define VMM_IOTHREAD_H
@@ -42,9 +46,6 @@
 #define IOTHREAD_DEVS_MAX       PLAT_VIRTIO_MMIO_MAX
 #define IOTHREAD_IOEVENTFDS_MAX (IOTHREAD_DEVS_MAX * VIRTIO_QUEUES_MAX)
 
-/* Offset of QueueNotify in a virtio-mmio window (virtio 1.x, 4.2.2). */
-#define IOTHREAD_QUEUE_NOTIFY   0x050
-
 /*
  * A host fd became readable; device lock held, device DRIVER_OK and not
  * broken. Return true to keep watching the fd, false to pause it until
@@ -58,13 +59,16 @@ struct iothread;
 struct iothread_dev {
 	struct iothread *t;
 	struct virtio_dev *dev;
-	unsigned window;                /* n: PLAT_VIRTIO_MMIO_BASE + n*0x200 */
+	unsigned window;                /* n: at PLAT_VIRTIO_MMIO_ADDR(n) */
 	pthread_mutex_t lock;           /* the device's state and rings */
-	int irq_fd;                     /* KVM_IRQFD on GSI 5 + n */
+	int irq_fd;                     /* KVM_IRQFD on PLAT_VIRTIO_GSI(n) */
 	int queue_fd[VIRTIO_QUEUES_MAX];        /* KVM_IOEVENTFD, datamatch q */
 	int watch_fd;                   /* -1: none (not owned) */
 	iothread_watch_fn *watch;
 	bool watch_armed;
+	/* Where KVM took no irqfd: raises the GSI instead of irq_fd. */
+	void (*line)(void *ctx, unsigned gsi);
+	void *line_ctx;
 	uint64_t irqs;                  /* interrupts raised (for tests) */
 };
 
@@ -97,14 +101,15 @@ struct iothread_irqfd {
 int iothread_init(struct iothread *t);
 
 /*
- * Serve virtio device d (virtio_init done) in MMIO window n (0..7,
- * GSI 5 + n): claim the window on mmio with the locking ops, set d->gsi
- * and d->irq (overwriting any earlier irq callback), create its queue
- * and interrupt eventfds. Call before iothread_start. Returns 0,
- * -EINVAL (n >= IOTHREAD_DEVS_MAX, d already added, too many queues,
- * thread running), -EEXIST (window n already added, or taken on the
- * bus), -ENOSPC, or -errno of eventfd/epoll; on failure nothing is left
- * registered or open.
+ * Serve virtio device d (virtio_init done) in MMIO window n (0..7, at
+ * PLAT_VIRTIO_MMIO_ADDR(n), GSI PLAT_VIRTIO_GSI(n)): claim the window on
+ * mmio with the locking ops, route d's interrupt to its eventfd
+ * (virtio_set_irq), create its queue and interrupt eventfds. The one
+ * way a virtio device reaches a bus, in ./vmm and in the tests. Call
+ * before iothread_start. Returns 0, -EINVAL (n >= IOTHREAD_DEVS_MAX, d
+ * already added, too many queues, thread running), -EEXIST (window n
+ * already added, or taken on the bus), -ENOSPC, or -errno of
+ * eventfd/epoll; on failure nothing is left registered or open.
  */
 int iothread_add(struct iothread *t, struct virtio_dev *d, struct bus *mmio,
 		 unsigned n);
@@ -118,6 +123,15 @@ int iothread_add(struct iothread *t, struct virtio_dev *d, struct bus *mmio,
  */
 int iothread_watch(struct iothread *t, struct virtio_dev *d, int fd,
 		   iothread_watch_fn *fn);
+
+/*
+ * The device on GSI gsi raises its interrupt by calling fn(ctx, gsi)
+ * from then on, not through its eventfd: for a KVM that took no irqfd.
+ * Call before iothread_start. Returns 0, -EINVAL (thread running) or
+ * -ENOENT (no device on gsi).
+ */
+int iothread_set_irq_line(struct iothread *t, unsigned gsi,
+			  void (*fn)(void *ctx, unsigned gsi), void *ctx);
 
 /* Start the thread (all signals blocked on it). 0 or -errno. */
 int iothread_start(struct iothread *t);
@@ -151,8 +165,5 @@ unsigned iothread_ioeventfds(const struct iothread *t,
 /* The same for the irqfds: one per device (IOTHREAD_DEVS_MAX suffices). */
 unsigned iothread_irqfds(const struct iothread *t, struct iothread_irqfd *out,
 			 unsigned max);
-
-/* The window base of device n and the address of its QueueNotify. */
-uint64_t iothread_window_base(unsigned n);
 
 #endif

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -13,20 +12,11 @@
 
 #include <linux/kvm.h>
 
-#include "bootinfo.h"
-#include "cpu_x86.h"
 #include "vmexit.h"
-
-#define KVM_CPUID_MAX_ENTRIES 4096      /* give up growing past this */
 
 #ifndef sigev_notify_thread_id
 #define sigev_notify_thread_id _sigev_un._tid
 #endif
-
-_Static_assert(BOOT_KVM_TSS >= BOOT_KVM_IDENTITY_MAP + 0x1000 &&
-	       BOOT_KVM_TSS + 3 * 0x1000 <=
-	       BOOT_KVM_IDENTITY_MAP + BOOT_KVM_PRIVATE_SIZE,
-	       "KVM's identity map page and TSS leave their reserved range");
 
 /* The signals that end a run early (with SIGALRM, the timeout). */
 static const int kvm_stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGALRM };
@@ -46,24 +36,9 @@ struct kvm_signals {
 	timer_t timer_id;
 };
 
-struct kvm_cap {
-	int cap;
-	const char *name;
-	bool required;
-};
-
-#define KVM_CAP_ENTRY(c, req) { KVM_CAP_##c, "KVM_CAP_" #c, req }
-
 static const struct kvm_cap kvm_caps[] = {
 	KVM_CAP_ENTRY(USER_MEMORY, true),       /* SET_USER_MEMORY_REGION */
-	KVM_CAP_ENTRY(IRQCHIP, true),           /* CREATE_IRQCHIP */
-	KVM_CAP_ENTRY(PIT2, true),              /* CREATE_PIT2 */
-	KVM_CAP_ENTRY(EXT_CPUID, true),         /* GET_SUPPORTED_CPUID, SET_CPUID2 */
 	KVM_CAP_ENTRY(IMMEDIATE_EXIT, true),    /* kvm_run.immediate_exit */
-	KVM_CAP_ENTRY(SET_TSS_ADDR, false),     /* needed on Intel only */
-	KVM_CAP_ENTRY(SET_IDENTITY_MAP_ADDR, false),    /* Intel only */
-	KVM_CAP_ENTRY(TSC_DEADLINE_TIMER, false),
-	KVM_CAP_ENTRY(GET_TSC_KHZ, false),      /* else the guest gets a PIT */
 };
 
 void kvm_init(struct kvm_vm *vm)
@@ -72,9 +47,8 @@ void kvm_init(struct kvm_vm *vm)
 	vm->sys_fd = vm->vm_fd = vm->vcpu_fd = -1;
 }
 
-/* ioctl() that reports failure as "NAME: strerror" and returns -errno. */
-static int kvm_ioctl(int fd, unsigned long req, unsigned long arg,
-		     const char *name, struct errmsg *err)
+int kvm_ioctl(int fd, unsigned long req, unsigned long arg, const char *name,
+	      struct errmsg *err)
 {
 	int r;
 
@@ -88,8 +62,23 @@ static int kvm_ioctl(int fd, unsigned long req, unsigned long arg,
 	return r;
 }
 
-#define KVM_IOCTL(fd, req, arg, err) \
-	kvm_ioctl((fd), (req), (unsigned long)(arg), #req, (err))
+int kvm_check_cap(struct kvm_vm *vm, const struct kvm_cap *c,
+		  struct errmsg *err)
+{
+	int r = ioctl(vm->sys_fd, KVM_CHECK_EXTENSION, (unsigned long)c->cap);
+
+	if (r < 0) {
+		r = -errno;
+		errmsg_set(err, "%s: KVM_CHECK_EXTENSION %s: %s", vm->path,
+			   c->name, strerror(-r));
+		return r;
+	}
+	if (r == 0 && c->required) {
+		errmsg_set(err, "%s: KVM lacks %s", vm->path, c->name);
+		return -ENOTSUP;
+	}
+	return r;
+}
 
 int kvm_open(struct kvm_vm *vm, const char *path, struct errmsg *err)
 {
@@ -119,120 +108,11 @@ int kvm_open(struct kvm_vm *vm, const char *path, struct errmsg *err)
 		return -ENOTSUP;
 	}
 	for (c = kvm_caps; c < kvm_caps + sizeof(kvm_caps) / sizeof(*c); c++) {
-		r = ioctl(vm->sys_fd, KVM_CHECK_EXTENSION, (unsigned long)c->cap);
-		if (r < 0) {
-			r = -errno;
-			errmsg_set(err, "%s: KVM_CHECK_EXTENSION %s: %s", path,
-				   c->name, strerror(-r));
+		r = kvm_check_cap(vm, c, err);
+		if (r < 0)
 			return r;
-		}
-		if (r == 0 && c->required) {
-			errmsg_set(err, "%s: KVM lacks %s", path, c->name);
-			return -ENOTSUP;
-		}
-		if (c->cap == KVM_CAP_SET_TSS_ADDR)
-			vm->set_tss = r > 0;
-		if (c->cap == KVM_CAP_SET_IDENTITY_MAP_ADDR)
-			vm->set_identity_map = r > 0;
-		if (c->cap == KVM_CAP_TSC_DEADLINE_TIMER)
-			vm->tsc_deadline = r > 0;
-		if (c->cap == KVM_CAP_GET_TSC_KHZ)
-			vm->get_tsc_khz = r > 0;
 	}
-	return 0;
-}
-
-/* Get what KVM supports, filter it (cpu_x86.c), give it to the vCPU. */
-static int kvm_setup_cpuid(struct kvm_vm *vm, struct errmsg *err)
-{
-	struct cpu_features f = { .tsc_deadline = vm->tsc_deadline };
-	struct kvm_cpuid2 *cpuid = NULL;
-	unsigned nent = 128, n;
-	int r;
-
-	for (;;) {
-		/* One more than KVM may fill: the timing leaf. */
-		cpuid = calloc(1, sizeof(*cpuid) +
-			       (nent + 1) * sizeof(cpuid->entries[0]));
-		if (!cpuid) {
-			errmsg_set(err, "CPUID table: %s", strerror(ENOMEM));
-			return -ENOMEM;
-		}
-		cpuid->nent = nent;
-		r = KVM_IOCTL(vm->sys_fd, KVM_GET_SUPPORTED_CPUID, cpuid, err);
-		if (r != -E2BIG || nent >= KVM_CPUID_MAX_ENTRIES)
-			break;
-		free(cpuid);
-		nent *= 2;
-	}
-	if (r < 0)
-		goto out;
-	cpu_filter_cpuid(cpuid->entries, cpuid->nent, &f);
-	n = cpuid->nent;
-	if (!cpu_add_timing_leaf(cpuid->entries, &n, vm->tsc_khz))
-		vm->tsc_khz = 0;        /* not told: a PIT, then */
-	cpuid->nent = n;
-	r = KVM_IOCTL(vm->vcpu_fd, KVM_SET_CPUID2, cpuid, err);
-out:
-	free(cpuid);
-	return r;
-}
-
-static int kvm_setup_regs(struct kvm_vm *vm, gpa_t entry, gpa_t start_info,
-			  struct errmsg *err)
-{
-	struct kvm_sregs sregs;
-	struct kvm_regs regs;
-	int r;
-
-	r = KVM_IOCTL(vm->vcpu_fd, KVM_GET_SREGS, &sregs, err);
-	if (r < 0)
-		return r;
-	cpu_boot_sregs(&sregs);
-	r = KVM_IOCTL(vm->vcpu_fd, KVM_SET_SREGS, &sregs, err);
-	if (r < 0)
-		return r;
-	cpu_boot_regs(&regs, entry, start_info);
-	return KVM_IOCTL(vm->vcpu_fd, KVM_SET_REGS, &regs, err);
-}
-
-/*
- * IA32_MISC_ENABLE with fast strings (cpu_misc_enable). KVM emulates the
- * MSR on every vendor; if a KVM cannot read it, it is left alone.
- * KVM_GET/SET_MSRS return how many MSRs they handled, not 0.
- */
-static int kvm_setup_msrs(struct kvm_vm *vm, struct errmsg *err)
-{
-	struct kvm_msrs *msrs;
-	int r;
-
-	msrs = calloc(1, sizeof(*msrs) + sizeof(msrs->entries[0]));
-	if (!msrs) {
-		errmsg_set(err, "MSR table: %s", strerror(ENOMEM));
-		return -ENOMEM;
-	}
-	msrs->nmsrs = 1;
-	msrs->entries[0].index = CPU_MSR_MISC_ENABLE;
-	r = KVM_IOCTL(vm->vcpu_fd, KVM_GET_MSRS, msrs, err);
-	if (r < 0)
-		goto out;
-	if (r != 1) {
-		if (log_verbose())
-			fprintf(stderr, "vmm: KVM cannot read IA32_MISC_ENABLE;"
-				" left as KVM set it\n");
-		r = 0;
-		goto out;
-	}
-	msrs->entries[0].data = cpu_misc_enable(msrs->entries[0].data);
-	r = KVM_IOCTL(vm->vcpu_fd, KVM_SET_MSRS, msrs, err);
-	if (r >= 0 && r != 1) {
-		errmsg_set(err, "KVM_SET_MSRS: KVM refused IA32_MISC_ENABLE "
-			   "= 0x%llx", msrs->entries[0].data);
-		r = -EINVAL;
-	}
-out:
-	free(msrs);
-	return r < 0 ? r : 0;
+	return kvm_arch_open(vm, err);
 }
 
 int kvm_setup(struct kvm_vm *vm, const struct mem *m, gpa_t entry,
@@ -245,12 +125,6 @@ int kvm_setup(struct kvm_vm *vm, const struct mem *m, gpa_t entry,
 		.memory_size = m->size,
 		.userspace_addr = (uint64_t)(uintptr_t)m->host,
 	};
-	/*
-	 * SPEAKER_DUMMY: KVM also handles port 0x61, whose bits give the
-	 * gate and output of PIT channel 2, the classic way to calibrate
-	 * a clock against the PIT; without it 0x61 would reach us.
-	 */
-	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
 	void *run;
 	int r;
 
@@ -259,35 +133,13 @@ int kvm_setup(struct kvm_vm *vm, const struct mem *m, gpa_t entry,
 		return r;
 	vm->vm_fd = r;
 	/*
-	 * RAM first: on KVM PVM this call took 7 to 10 ms once the irqchip
-	 * and PIT existed, and 0.1 ms before them (a quarter of the boot).
+	 * RAM first: on KVM PVM registering it costs 7 to 10 ms once the
+	 * irqchip and PIT exist, and 0.1 ms before them.
 	 */
 	r = KVM_IOCTL(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region, err);
 	if (r < 0)
 		return r;
-	/*
-	 * Intel without unrestricted guest runs our paging-off protected
-	 * mode on an identity-map page table (one page) and needs three
-	 * pages for a real-mode TSS; both outside RAM, reserved in the
-	 * memory map, and set before the vCPU exists. The identity map
-	 * address is passed by pointer, the TSS address by value (as QEMU
-	 * does, with other addresses). AMD ignores both.
-	 */
-	if (vm->set_identity_map) {
-		uint64_t ident = BOOT_KVM_IDENTITY_MAP;
-
-		r = KVM_IOCTL(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &ident,
-			      err);
-		if (r < 0)
-			return r;
-	}
-	if (vm->set_tss) {
-		r = KVM_IOCTL(vm->vm_fd, KVM_SET_TSS_ADDR, BOOT_KVM_TSS, err);
-		if (r < 0)
-			return r;
-	}
-	/* The irqchip must exist before the vCPU. */
-	r = KVM_IOCTL(vm->vm_fd, KVM_CREATE_IRQCHIP, 0, err);
+	r = kvm_arch_setup_vm(vm, err);
 	if (r < 0)
 		return r;
 	r = KVM_IOCTL(vm->sys_fd, KVM_GET_VCPU_MMAP_SIZE, 0, err);
@@ -310,39 +162,7 @@ int kvm_setup(struct kvm_vm *vm, const struct mem *m, gpa_t entry,
 		return r;
 	}
 	vm->run = run;
-	/*
-	 * The guest learns the TSC and LAPIC timer rates from CPUID leaf
-	 * 0x40000010 and needs no PIT to measure them. A VM without the
-	 * in-kernel PIT also closes 10 ms sooner on KVM PVM (its removal
-	 * waits for SRCU grace periods). Where KVM cannot say the TSC rate,
-	 * the guest gets the PIT (after the irqchip, any time before the run).
-	 */
-	vm->tsc_khz = 0;
-	if (vm->get_tsc_khz) {
-		r = ioctl(vm->vcpu_fd, KVM_GET_TSC_KHZ, 0UL);
-		if (r > 0)
-			vm->tsc_khz = (uint32_t)r;
-	}
-	/* CPUID first: KVM checks CR4, EFER and MSR values against it. */
-	r = kvm_setup_cpuid(vm, err);
-	if (r < 0)
-		return r;
-	if (!vm->tsc_khz) {
-		r = KVM_IOCTL(vm->vm_fd, KVM_CREATE_PIT2, &pit, err);
-		if (r < 0)
-			return r;
-	}
-	r = kvm_setup_regs(vm, entry, start_info, err);
-	if (r < 0)
-		return r;
-	/*
-	 * The LAPIC is left as KVM resets it: enabled at 0xfee00000, every
-	 * LVT masked but LINT0, which KVM sets to ExtINT on the BSP (the
-	 * LINT0_REENABLED quirk, on by default); LINT1 is masked. A kernel
-	 * programs LINT0/LINT1 itself (ours masks both, Linux sets
-	 * ExtINT/NMI), so no KVM_SET_LAPIC is needed.
-	 */
-	return kvm_setup_msrs(vm, err);
+	return kvm_arch_setup_vcpu(vm, entry, start_info, err);
 }
 
 static void kvm_on_signal(int sig)
@@ -453,21 +273,6 @@ fail:
 	return r;
 }
 
-static const char *kvm_internal_error_name(uint32_t suberror)
-{
-	switch (suberror) {
-	case KVM_INTERNAL_ERROR_EMULATION:
-		return "emulation failure";
-	case KVM_INTERNAL_ERROR_SIMUL_EX:
-		return "simultaneous exceptions";
-	case KVM_INTERNAL_ERROR_DELIVERY_EV:
-		return "exit while delivering an event";
-	case KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON:
-		return "unexpected exit reason";
-	}
-	return "unknown";
-}
-
 static void kvm_internal_error(const struct kvm_run *run, struct errmsg *err)
 {
 	char data[160] = "";
@@ -481,7 +286,7 @@ static void kvm_internal_error(const struct kvm_run *run, struct errmsg *err)
 					" %llx", run->internal.data[i]);
 	errmsg_set(err, "guest died: KVM internal error, suberror %u (%s)%s%s",
 		   run->internal.suberror,
-		   kvm_internal_error_name(run->internal.suberror),
+		   vmexit_internal_error_name(run->internal.suberror),
 		   n ? ", data" : "", data);
 }
 
@@ -597,22 +402,6 @@ int kvm_run_vcpu(struct kvm_vm *vm, struct machine *m, double timeout,
 	return 0;
 }
 
-void kvm_dump_regs(struct kvm_vm *vm, FILE *out)
-{
-	struct kvm_sregs sregs;
-	struct kvm_regs regs;
-	struct errmsg err;
-
-	if (vm->vcpu_fd < 0)
-		return;
-	if (KVM_IOCTL(vm->vcpu_fd, KVM_GET_REGS, &regs, &err) < 0 ||
-	    KVM_IOCTL(vm->vcpu_fd, KVM_GET_SREGS, &sregs, &err) < 0) {
-		fprintf(out, "vmm:   registers unavailable: %s\n", err.text);
-		return;
-	}
-	cpu_dump(out, &regs, &sregs);
-}
-
 void kvm_close(struct kvm_vm *vm)
 {
 	if (vm->run)
@@ -626,7 +415,9 @@ void kvm_close(struct kvm_vm *vm)
 	kvm_init(vm);
 }
 
-void kvm_irq_pulse(void *ctx, unsigned gsi)
+/* Pulse interrupt line gsi (an edge) on the in-kernel IOAPIC; ctx is
+ * the struct kvm_vm (an iothread_set_irq_line function). */
+static void kvm_irq_pulse(void *ctx, unsigned gsi)
 {
 	struct kvm_vm *vm = ctx;
 	struct kvm_irq_level l = { .irq = gsi, .level = 1 };
@@ -664,12 +455,8 @@ unsigned kvm_attach_iothread(struct kvm_vm *vm, struct iothread *io)
 		if (has_ir && ioctl(vm->vm_fd, KVM_IRQFD, &k) == 0)
 			continue;
 		fallbacks++;
-		for (unsigned d = 0; d < io->ndevs; d++) {
-			if (io->dev[d].irq_fd == ir[i].fd) {
-				io->dev[d].dev->irq = kvm_irq_pulse;
-				io->dev[d].dev->irq_ctx = vm;
-			}
-		}
+		/* Cannot fail: the thread has not started, the GSI is its. */
+		(void)iothread_set_irq_line(io, ir[i].gsi, kvm_irq_pulse, vm);
 	}
 	return fallbacks;
 }

@@ -1,9 +1,12 @@
 /*
- * The KVM driver: one VM with the in-kernel irqchip (PIC, IOAPIC, LAPIC)
- * and PIT, one memory slot for all guest RAM, and one vCPU started at the
- * PVH entry. Every ioctl is checked; failures return -errno with a
- * message naming the ioctl. Not linked into the unit tests (no /dev/kvm
- * there): the logic it can share lives in cpu_x86.c and vmexit.c.
+ * The KVM driver: one VM, one memory slot for all guest RAM, one vCPU,
+ * the run loop and the I/O thread's eventfds. This is the generic half;
+ * what is x86 (the irqchip and PIT, the CPUID, the PVH entry state, the
+ * MSRs, the register dump) is in kvm_x86.c, which kvm_setup calls at the
+ * points KVM needs. Every ioctl is checked; failures return -errno with
+ * a message naming the ioctl. Not linked into the unit tests (no
+ * /dev/kvm there): the logic it can share lives in cpu_x86.c and
+ * vmexit.c.
  */
 #ifndef VMM_KVM_H
 #define VMM_KVM_H
@@ -12,6 +15,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "kvm_x86.h"
 #include "log.h"
 #include "machine.h"
 #include "mem.h"
@@ -24,11 +28,7 @@ struct kvm_vm {
 	int vcpu_fd;
 	struct kvm_run *run;    /* the vCPU's shared run area */
 	size_t run_size;
-	bool tsc_deadline;      /* KVM_CAP_TSC_DEADLINE_TIMER */
-	bool set_tss;           /* KVM_CAP_SET_TSS_ADDR */
-	bool set_identity_map;  /* KVM_CAP_SET_IDENTITY_MAP_ADDR */
-	bool get_tsc_khz;       /* KVM_CAP_GET_TSC_KHZ */
-	uint32_t tsc_khz;       /* in CPUID 0x40000010, so no PIT; 0: a PIT */
+	struct kvm_arch arch;   /* kvm_x86.c's */
 	int stop_signal;        /* KVM_OUTCOME_SIGNAL: which one */
 	struct stats_counts counts;     /* exits seen by kvm_run_vcpu */
 };
@@ -45,15 +45,17 @@ void kvm_init(struct kvm_vm *vm);
 
 /*
  * Open the KVM device at path, check the API version (12) and every
- * capability the monitor uses. Returns 0 or -errno with "PATH: reason".
+ * capability the monitor uses (the generic ones, then kvm_arch_open's).
+ * Returns 0 or -errno with "PATH: reason".
  */
 int kvm_open(struct kvm_vm *vm, const char *path, struct errmsg *err);
 
 /*
- * Create the VM on an open device: KVM's private pages (Intel), irqchip,
- * PIT, RAM from m, vCPU 0 with the filtered CPUID, the PVH entry state
- * (rip = entry, rbx = start_info) and IA32_MISC_ENABLE. Returns 0 or
- * -errno with the failed ioctl in err.
+ * Create the VM on an open device: RAM from m, then kvm_arch_setup_vm
+ * (KVM's private pages on Intel, the irqchip), vCPU 0 and its run area,
+ * then kvm_arch_setup_vcpu (CPUID, PIT or timing leaf, the PVH entry
+ * state with rip = entry and rbx = start_info, IA32_MISC_ENABLE).
+ * Returns 0 or -errno with the failed ioctl in err.
  */
 int kvm_setup(struct kvm_vm *vm, const struct mem *m, gpa_t entry,
 	      gpa_t start_info, struct errmsg *err);
@@ -70,7 +72,7 @@ int kvm_setup(struct kvm_vm *vm, const struct mem *m, gpa_t entry,
 int kvm_run_vcpu(struct kvm_vm *vm, struct machine *m, double timeout,
 		 enum kvm_outcome *outcome, struct errmsg *err);
 
-/* Print the vCPU's registers (after a death). */
+/* Print the vCPU's registers (after a death); in kvm_x86.c. */
 void kvm_dump_regs(struct kvm_vm *vm, FILE *out);
 
 struct iothread;
@@ -80,16 +82,32 @@ struct iothread;
  * QueueNotify write signals its eventfd inside KVM (ioeventfd), and each
  * device's interrupt eventfd injects its GSI (irqfd). Where KVM lacks
  * either, the device still works: notifies reach the bus and are passed
- * to the thread, and an interrupt falls back to kvm_irq_pulse. Returns
+ * to the thread, and an interrupt pulses the GSI with KVM_IRQ_LINE. Returns
  * how many registrations fell back.
  */
 unsigned kvm_attach_iothread(struct kvm_vm *vm, struct iothread *io);
 
-/* Pulse interrupt line gsi (an edge) on the in-kernel IOAPIC; for a
- * device's irq callback (ctx is the struct kvm_vm). */
-void kvm_irq_pulse(void *ctx, unsigned gsi);
-
 /* Release the vCPU, VM and device; safe after kvm_init. */
 void kvm_close(struct kvm_vm *vm);
+
+/* For kvm.c and kvm_x86.c: ioctl() retried on EINTR; its result, or
+ * -errno with "NAME: reason" in err. */
+int kvm_ioctl(int fd, unsigned long req, unsigned long arg, const char *name,
+	      struct errmsg *err);
+#define KVM_IOCTL(fd, req, arg, err) \
+	kvm_ioctl((fd), (req), (unsigned long)(arg), #req, (err))
+
+/* A capability the monitor checks; KVM_CAP_ENTRY(IRQCHIP, true). */
+struct kvm_cap {
+	int cap;
+	const char *name;
+	bool required;
+};
+#define KVM_CAP_ENTRY(c, req) { KVM_CAP_##c, "KVM_CAP_" #c, req }
+
+/* KVM_CHECK_EXTENSION of c on the open device: its value (0: lacking),
+ * or -errno with "PATH: reason" in err (-ENOTSUP: a required one). */
+int kvm_check_cap(struct kvm_vm *vm, const struct kvm_cap *c,
+		  struct errmsg *err);
 
 #endif

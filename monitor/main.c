@@ -10,6 +10,8 @@
  * Every way out after the run flushes the UART first, and with --stats
  * prints the stats line.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,7 +29,6 @@
 #include "machine.h"
 #include "mem.h"
 #include "stats.h"
-#include "term.h"
 #include "uart.h"
 
 #define EXIT_DIED       1
@@ -60,6 +61,19 @@ static void print_stats(const struct kvm_vm *vm, const struct mem *mem,
 		stats_print(stderr, &rep);
 }
 
+/* The UART's output: FILE of --serial, made or emptied, in *fd. 0, or
+ * -1 with err. */
+static int open_serial(const char *path, int *fd, struct errmsg *err)
+{
+	*fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (*fd < 0) {
+		errmsg_set(err, "--serial %s: %s", path, strerror(errno));
+		*fd = STDOUT_FILENO;
+		return -1;
+	}
+	return 0;
+}
+
 /* Die of sig, as a program killed by it would (the shell sees 128+sig). */
 static void die_of_signal(int sig)
 {
@@ -81,8 +95,8 @@ int main(int argc, char **argv)
 	struct exitdev exitdev;
 	struct mem mem = { 0 };
 	struct uart uart;
-	/* Must not move (the I/O thread points into them). */
-	static struct devices devs;
+	struct devices devs = { 0 };
+	int serial_fd = STDOUT_FILENO;
 	/* Must not move (devices point into it); fds -1 until init. */
 	static struct iothread io = { .epoll_fd = -1, .stop_fd = -1 };
 	struct kvm_vm vm;
@@ -107,16 +121,17 @@ int main(int argc, char **argv)
 		start_us = stats_now_us();
 	log_setup(cli.verbose, stderr);
 	kvm_init(&vm);
-	devices_init(&devs);
 	uart_init(&uart, STDOUT_FILENO);
 
 	/* Check the kernel file and the KVM device before making anything. */
 	status = EXIT_USAGE;
 	if (loader_open(&img, cli.kernel, cli.mem_size, &err) < 0)
 		goto report;
+	if (cli.serial && open_serial(cli.serial, &serial_fd, &err) < 0)
+		goto report;
 	if (devices_open(&devs, &cli, &mem, &err) < 0)
 		goto report;
-	uart_init(&uart, devs.serial_fd);
+	uart_init(&uart, serial_fd);
 	if (kvm_open(&vm, cli.kvm_path, &err) < 0)
 		goto report;
 
@@ -163,11 +178,10 @@ int main(int argc, char **argv)
 			goto report;
 		}
 	}
-	if (devs.has_cons)
-		term_raw(STDIN_FILENO);
+	devices_start(&devs);
 	r = kvm_run_vcpu(&vm, &machine, cli.timeout, &outcome, &err);
 	iothread_stop(&io);
-	term_restore();
+	devices_stop(&devs);
 	if (r < 0)
 		goto report;
 	/* The guest has stopped, whatever the reason: its output first. */
@@ -203,10 +217,12 @@ report:
 done:
 	uart_flush(&uart);
 	iothread_stop(&io);
-	term_restore();
+	devices_stop(&devs);
 	kvm_close(&vm);
 	iothread_destroy(&io);
 	devices_close(&devs);
+	if (serial_fd != STDOUT_FILENO)
+		close(serial_fd);
 	mem_free(&mem);
 	loader_close(&img);
 	if (stop_signal)

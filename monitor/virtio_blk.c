@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "devices.h"
+
 #define BLK_F_RO        (1ull << 5)
 #define BLK_F_FLUSH     (1ull << 9)
 #define T_IN            0
@@ -118,17 +120,21 @@ static int walk(struct vblk *b, const struct virtq_chain *c, bool write,
 	return 0;
 }
 
-/* Serve one chain: the device-readable bytes are the 16-byte header then
- * OUT data; the device-writable bytes are IN data then the status byte.
- * Returns the bytes written into the chain, or -1 when the chain cannot
- * be a request at all (the device must then be reset). */
-static int64_t serve(struct vblk *b, const struct virtq_chain *c)
+/* Serve one chain (a virtio_chain_fn): the device-readable bytes are
+ * the 16-byte header then OUT data; the device-writable bytes are IN
+ * data then the status byte. Returns the bytes written into the chain,
+ * or -1 when the chain cannot be a request at all (the device must then
+ * be reset). */
+static int64_t serve(struct virtio_dev *d, const struct virtq_chain *c,
+		     const char **why)
 {
+	struct vblk *b = d->opaque;
 	uint64_t rd = total(c, false), wr = total(c, true);
 	uint64_t cap = b->sectors * SECTOR, off, len = 0;
 	uint8_t status = S_OK, id[20] = ID;
 	struct req_hdr h;
 
+	*why = "a malformed block request";
 	if (rd < sizeof h || wr < 1)
 		return -1;
 	walk(b, c, false, 0, sizeof h, (uint8_t *)&h, NULL);
@@ -171,26 +177,9 @@ static int64_t serve(struct vblk *b, const struct virtq_chain *c)
 
 static void notify(struct virtio_dev *d, unsigned qi)
 {
-	struct vblk *b = d->opaque;
-	struct virtq *q = &d->q[qi];
-	static struct virtq_chain c;    /* one vCPU, one device loop */
-	const char *why = "";
-	int r, any = 0;
+	static struct virtq_chain c;    /* one I/O thread serves all disks */
 
-	while ((r = virtq_pop(q, d->mem, &c, &why)) > 0) {
-		int64_t n = serve(b, &c);
-
-		if (n < 0 || virtq_push(q, d->mem, c.head, (uint32_t)n) < 0) {
-			virtio_broken(d, n < 0 ? "a malformed block request"
-					       : "the used ring is outside RAM");
-			return;
-		}
-		any = 1;
-	}
-	if (r < 0)
-		virtio_broken(d, why);
-	else if (any)
-		virtio_interrupt(d);
+	virtio_serve(d, qi, &c, serve);
 }
 
 static uint64_t config_read(struct virtio_dev *d, uint64_t off, unsigned size)
@@ -235,3 +224,40 @@ void vblk_close(struct vblk *b)
 		close(b->fd);
 	b->fd = -1;
 }
+
+/* --disk: one disk per run, the first window (order 10) as on QEMU
+ * microvm, where the disk comes before the network and the console. */
+static struct vblk disk = { .fd = -1 };
+
+static int disk_open(const char *spec, const struct mem *m,
+		     struct virtio_dev **dev, struct errmsg *err)
+{
+	char path[4096];
+	bool ro;
+
+	if (!spec)
+		return 0;
+	if (vblk_parse(spec, path, sizeof path, &ro, err) < 0 ||
+	    vblk_open(&disk, path, ro, m, err) < 0)
+		return -1;
+	*dev = &disk.dev;
+	return 0;
+}
+
+static void disk_close(void)
+{
+	vblk_close(&disk);
+}
+
+DEVICE_TYPE(disk,
+	.option = "disk",
+	.has_value = true,
+	.usage =
+"  --disk PATH[,ro]   a raw image as a virtio-blk device (read-only with\n"
+"                     ,ro); announced on the kernel command line\n",
+	.what = "the disk",
+	.order = 10,
+	.one = "disk",
+	.open = disk_open,
+	.close = disk_close,
+);

@@ -1,5 +1,6 @@
 /*
- * virtio-blk (device 2) over a host file: `--disk PATH[,ro]`. Capacity is
+ * virtio-blk (device 2) over a host file: `--disk PATH[,ro]`, which
+ * virtio_blk.c registers (devices.h). Capacity is
  * the file's size in whole 512-byte sectors (a partial tail sector is not
  * visible). IN, OUT, FLUSH (fdatasync before the status says OK) and
  * GET_ID; read-only offers VIRTIO_BLK_F_RO and refuses OUT with IOERR.

@@ -3,7 +3,12 @@
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
+
+#include "devices.h"
+#include "iothread.h"
+#include "term.h"
 
 /* Write n bytes to out_fd in full; waits while a non-blocking fd is
  * full. A failure drops all later output. */
@@ -28,45 +33,22 @@ static void out(struct vcons *c, const uint8_t *p, size_t n)
 	}
 }
 
-/* Whether every segment of the chain has the direction want_write. */
-static bool one_direction(const struct virtq_chain *ch, bool want_write)
+/* One transmitq chain (a virtio_chain_fn): device-readable bytes for
+ * out_fd; nothing is written into the chain. */
+static int64_t transmit(struct virtio_dev *d, const struct virtq_chain *ch,
+			const char **why)
 {
-	for (unsigned i = 0; i < ch->n; i++)
-		if (ch->seg[i].write != want_write)
-			return false;
-	return true;
-}
-
-/* transmitq: every chain is device-readable bytes for out_fd. */
-static void transmit(struct vcons *c)
-{
-	struct virtio_dev *d = &c->dev;
-	struct virtq *q = &d->q[VCONS_TX];
-	const char *why = "";
-	bool any = false;
-	int r;
-
-	while ((r = virtq_pop(q, d->mem, &c->chain, &why)) > 0) {
-		if (!one_direction(&c->chain, false)) {
-			virtio_broken(d, "a device-writable transmit buffer");
-			return;
-		}
-		for (unsigned i = 0; i < c->chain.n; i++) {
-			const struct virtq_seg *s = &c->chain.seg[i];
-
-			/* virtq_pop checked the range against guest RAM. */
-			out(c, mem_ptr(d->mem, s->addr, s->len), s->len);
-		}
-		if (virtq_push(q, d->mem, c->chain.head, 0) < 0) {
-			virtio_broken(d, "the used ring is outside RAM");
-			return;
-		}
-		any = true;
+	if (!virtq_chain_is(ch, false)) {
+		*why = "a device-writable transmit buffer";
+		return -1;
 	}
-	if (r < 0)
-		virtio_broken(d, why);
-	else if (any)
-		virtio_interrupt(d);
+	for (unsigned i = 0; i < ch->n; i++) {
+		const struct virtq_seg *s = &ch->seg[i];
+
+		/* virtq_pop checked the range against guest RAM. */
+		out(d->opaque, mem_ptr(d->mem, s->addr, s->len), s->len);
+	}
+	return 0;
 }
 
 /* receiveq: hand the held input to the guest's buffers, in order. */
@@ -82,7 +64,7 @@ static void deliver(struct vcons *c)
 	       (r = virtq_pop(q, d->mem, &c->chain, &why)) > 0) {
 		uint32_t done = 0;
 
-		if (!one_direction(&c->chain, true)) {
+		if (!virtq_chain_is(&c->chain, true)) {
 			virtio_broken(d, "a device-readable receive buffer");
 			return;
 		}
@@ -118,7 +100,7 @@ static void notify(struct virtio_dev *d, unsigned q)
 	struct vcons *c = d->opaque;
 
 	if (q == VCONS_TX)
-		transmit(c);
+		virtio_serve(d, VCONS_TX, &c->chain, transmit);
 	else
 		deliver(c);
 }
@@ -143,19 +125,11 @@ bool vcons_input(struct virtio_dev *d)
 	       !(d->status & VIRTIO_STATUS_NEEDS_RESET);
 }
 
-/* No feature is offered, so no config field is valid: all zeros. */
-static uint64_t config_read(struct virtio_dev *d, uint64_t off, unsigned size)
-{
-	(void)d;
-	(void)off;
-	(void)size;
-	return 0;
-}
-
+/* No feature is offered, so no config field is valid: no config_read,
+ * the transport reads zeros. */
 static const struct virtio_ops vcons_ops = {
 	.device_id = VCONS_ID_CONSOLE,
 	.nqueues = 2,
-	.config_read = config_read,
 	.notify = notify,
 };
 
@@ -167,3 +141,68 @@ void vcons_init(struct vcons *c, const struct mem *m, int in_fd, int out_fd)
 	c->out_fd = out_fd;
 	virtio_init(&c->dev, &vcons_ops, c, m, 0);
 }
+
+/* The console on stdin and stdout, unless --no-console: the last window
+ * (order 30), after the disk and the network device, as on QEMU microvm. */
+static struct vcons console;
+static int ready_fd = -1;       /* stands in for an stdin epoll refuses */
+
+static int console_open(const char *no_console, const struct mem *m,
+			struct virtio_dev **dev, struct errmsg *err)
+{
+	(void)err;
+	if (no_console)
+		return 0;
+	vcons_init(&console, m, STDIN_FILENO, STDOUT_FILENO);
+	*dev = &console.dev;
+	return 0;
+}
+
+/*
+ * Watch stdin. epoll refuses regular files and /dev/null, which are
+ * always readable: an eventfd that stays signalled stands in for them,
+ * and vcons_input reads stdin itself.
+ */
+static int console_attach(struct iothread *io)
+{
+	static const uint64_t one = 1;
+	int r = iothread_watch(io, &console.dev, STDIN_FILENO, vcons_input);
+
+	if (r != -EPERM)
+		return r;
+	ready_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (ready_fd < 0)
+		return -errno;
+	if (write(ready_fd, &one, sizeof one) != sizeof one)
+		return -EIO;
+	return iothread_watch(io, &console.dev, ready_fd, vcons_input);
+}
+
+/* A terminal on stdin goes to character mode while the guest runs
+ * (nothing changes when it is no terminal of ours). */
+static void console_start(void)
+{
+	(void)term_raw(STDIN_FILENO);
+}
+
+static void console_close(void)
+{
+	if (ready_fd >= 0)
+		close(ready_fd);
+	ready_fd = -1;
+}
+
+DEVICE_TYPE(console,
+	.option = "no-console",
+	.usage =
+"  --no-console       no virtio-console (by default one serves stdin and\n"
+"                     stdout; a terminal is put in character mode, ^C\n"
+"                     still stops the monitor, and restored at exit)\n",
+	.what = "the console",
+	.order = 30,
+	.open = console_open,
+	.attach = console_attach,
+	.start = console_start,
+	.stop = term_restore,
+	.close = console_close,
+);

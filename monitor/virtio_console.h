@@ -17,7 +17,9 @@
  *
  * The terminal is the caller's business: for character-at-a-time input
  * put a tty in_fd in raw mode (keep ISIG so ^C still stops the monitor)
- * and restore it at exit.
+ * and restore it at exit. ./vmm's console, on stdin and stdout unless
+ * --no-console, does (term.c); virtio_console.c registers it
+ * (devices.h).
  */
 #ifndef VMM_VIRTIO_CONSOLE_H
 #define VMM_VIRTIO_CONSOLE_H

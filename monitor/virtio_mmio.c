@@ -9,7 +9,7 @@ enum {
 	R_VENDOR_ID = 0x00c, R_DEV_FEATURES = 0x010, R_DEV_FEATURES_SEL = 0x014,
 	R_DRV_FEATURES = 0x020, R_DRV_FEATURES_SEL = 0x024,
 	R_QUEUE_SEL = 0x030, R_QUEUE_NUM_MAX = 0x034, R_QUEUE_NUM = 0x038,
-	R_QUEUE_READY = 0x044, R_QUEUE_NOTIFY = 0x050,
+	R_QUEUE_READY = 0x044, R_QUEUE_NOTIFY = VIRTIO_MMIO_QUEUE_NOTIFY,
 	R_INTERRUPT_STATUS = 0x060, R_INTERRUPT_ACK = 0x064, R_STATUS = 0x070,
 	R_QUEUE_DESC_LO = 0x080, R_QUEUE_DESC_HI = 0x084,
 	R_QUEUE_DRIVER_LO = 0x090, R_QUEUE_DRIVER_HI = 0x094,
@@ -20,14 +20,21 @@ enum {
 #define MAGIC           0x74726976u     /* "virt" */
 #define VENDOR          0x554b524eu     /* "NRKU" */
 #define S_FEATURES_OK   8
-#define S_DRIVER_OK     4
-#define WINDOW          PLAT_VIRTIO_MMIO_STRIDE
+#define S_DRIVER_OK     VIRTIO_STATUS_DRIVER_OK
 
 void virtio_init(struct virtio_dev *d, const struct virtio_ops *ops,
 		 void *opaque, const struct mem *m, uint64_t features)
 {
 	*d = (struct virtio_dev){ .ops = ops, .opaque = opaque, .mem = m,
 				  .features = features | VIRTIO_F_VERSION_1 };
+}
+
+void virtio_set_irq(struct virtio_dev *d, unsigned gsi,
+		    void (*fn)(void *ctx, unsigned gsi), void *ctx)
+{
+	d->gsi = gsi;
+	d->irq = fn;
+	d->irq_ctx = ctx;
 }
 
 static void reset(struct virtio_dev *d)
@@ -56,6 +63,33 @@ void virtio_interrupt(struct virtio_dev *d)
 		d->irq(d->irq_ctx, d->gsi);
 }
 
+void virtio_serve(struct virtio_dev *d, unsigned qi, struct virtq_chain *c,
+		  virtio_chain_fn *fn)
+{
+	struct virtq *q = &d->q[qi];
+	const char *why = "";
+	bool any = false;
+	int r;
+
+	while ((r = virtq_pop(q, d->mem, c, &why)) > 0) {
+		int64_t n = fn(d, c, &why);
+
+		if (n < 0) {
+			virtio_broken(d, why);
+			return;
+		}
+		if (virtq_push(q, d->mem, c->head, (uint32_t)n) < 0) {
+			virtio_broken(d, "the used ring is outside RAM");
+			return;
+		}
+		any = true;
+	}
+	if (r < 0)
+		virtio_broken(d, why);
+	else if (any)
+		virtio_interrupt(d);
+}
+
 /* The selected queue, or NULL when the selector is out of range. */
 static struct virtq *sel(struct virtio_dev *d)
 {
@@ -68,7 +102,8 @@ static uint64_t mmio_read(void *opaque, uint64_t off, unsigned size)
 	struct virtq *q = sel(d);
 
 	if (off >= R_CONFIG)
-		return d->ops->config_read(d, off - R_CONFIG, size);
+		return d->ops->config_read ?
+		       d->ops->config_read(d, off - R_CONFIG, size) : 0;
 	if (size != 4)
 		return bus_ones(size);
 	switch (off) {
@@ -171,15 +206,9 @@ static void mmio_write(void *opaque, uint64_t off, unsigned size, uint64_t v)
 
 const struct bus_ops virtio_mmio_ops = { mmio_read, mmio_write };
 
-int virtio_register(struct virtio_dev *d, struct bus *mmio, unsigned n)
-{
-	d->gsi = 5 + n;
-	return bus_register(mmio, PLAT_VIRTIO_MMIO_BASE + n * WINDOW, WINDOW,
-			    &virtio_mmio_ops, d, "virtio-mmio");
-}
-
 int virtio_announce(unsigned n, char *buf, unsigned size)
 {
-	return snprintf(buf, size, "virtio_mmio.device=512@0x%x:%u",
-			PLAT_VIRTIO_MMIO_BASE + n * WINDOW, 5 + n);
+	return snprintf(buf, size, "virtio_mmio.device=%u@0x%x:%u",
+			PLAT_VIRTIO_MMIO_STRIDE, PLAT_VIRTIO_MMIO_ADDR(n),
+			PLAT_VIRTIO_GSI(n));
 }

@@ -6,6 +6,10 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "devices.h"
+#include "iothread.h"
+#include "tap.h"
+
 /* Why a frame was dropped (the value of its LOG_NET_DROP line). */
 enum drop {
 	DROP_TX_SHORT = 1,
@@ -23,24 +27,16 @@ static void dropped(uint64_t *count, enum drop why, const char *what)
 	log_once(LOG_NET_DROP, why, "virtio-net: dropped %s", what);
 }
 
-static bool one_direction(const struct virtq_chain *ch, bool want_write)
-{
-	for (unsigned i = 0; i < ch->n; i++)
-		if (ch->seg[i].write != want_write)
-			return false;
-	return true;
-}
-
 /* The frame of a transmit chain as iovecs into guest RAM, the header
  * skipped; the frame's length (the header's bytes must all be there). */
-static size_t frame_iov(const struct vnet *n, struct iovec *iov, int *niov,
-			bool *short_hdr)
+static size_t frame_iov(const struct mem *m, const struct virtq_chain *c,
+			struct iovec *iov, int *niov, bool *short_hdr)
 {
 	size_t skip = VNET_HDR_LEN, len = 0;
 
 	*niov = 0;
-	for (unsigned i = 0; i < n->chain.n; i++) {
-		const struct virtq_seg *s = &n->chain.seg[i];
+	for (unsigned i = 0; i < c->n; i++) {
+		const struct virtq_seg *s = &c->seg[i];
 		size_t k = s->len;
 		gpa_t a = s->addr;
 
@@ -54,7 +50,7 @@ static size_t frame_iov(const struct vnet *n, struct iovec *iov, int *niov,
 		if (!k)
 			continue;
 		/* virtq_pop checked the whole segment against guest RAM. */
-		iov[*niov].iov_base = mem_ptr(n->dev.mem, a, k);
+		iov[*niov].iov_base = mem_ptr(m, a, k);
 		iov[*niov].iov_len = k;
 		(*niov)++;
 		len += k;
@@ -63,54 +59,45 @@ static size_t frame_iov(const struct vnet *n, struct iovec *iov, int *niov,
 	return len;
 }
 
-static void transmit(struct vnet *n)
+/* One transmitq chain (a virtio_chain_fn): a header and a frame, sent
+ * in one writev or dropped; nothing is written into the chain. */
+static int64_t transmit(struct virtio_dev *d, const struct virtq_chain *c,
+			const char **why)
 {
-	struct virtio_dev *d = &n->dev;
-	struct virtq *q = &d->q[VNET_TX];
+	struct vnet *n = d->opaque;
 	struct iovec iov[VIRTQ_MAX];
-	const char *why = "";
-	bool any = false, short_hdr;
-	int r, niov;
+	bool short_hdr;
+	size_t len;
+	ssize_t w;
+	int niov;
 
-	while ((r = virtq_pop(q, d->mem, &n->chain, &why)) > 0) {
-		size_t len;
-
-		if (!one_direction(&n->chain, false)) {
-			virtio_broken(d, "a device-writable transmit buffer");
-			return;
-		}
-		len = frame_iov(n, iov, &niov, &short_hdr);
-		if (short_hdr || len < VNET_ETH_HLEN) {
-			dropped(&n->tx_dropped, DROP_TX_SHORT,
-				"a transmitted frame shorter than its headers");
-		} else if (len > VNET_FRAME_MAX) {
-			dropped(&n->tx_dropped, DROP_TX_LONG,
-				"a transmitted frame over 1518 bytes");
-		} else {
-			ssize_t w;
-
-			do
-				w = writev(n->fd, iov, niov);
-			while (w < 0 && errno == EINTR);
-			if (w >= 0)
-				n->tx_frames++;
-			else if (errno == EAGAIN || errno == EWOULDBLOCK)
-				dropped(&n->tx_dropped, DROP_TX_FULL,
-					"a transmitted frame: the host side is full");
-			else
-				dropped(&n->tx_dropped, DROP_TX_ERROR,
-					"a transmitted frame the host refused");
-		}
-		if (virtq_push(q, d->mem, n->chain.head, 0) < 0) {
-			virtio_broken(d, "the used ring is outside RAM");
-			return;
-		}
-		any = true;
+	if (!virtq_chain_is(c, false)) {
+		*why = "a device-writable transmit buffer";
+		return -1;
 	}
-	if (r < 0)
-		virtio_broken(d, why);
-	else if (any)
-		virtio_interrupt(d);
+	len = frame_iov(d->mem, c, iov, &niov, &short_hdr);
+	if (short_hdr || len < VNET_ETH_HLEN) {
+		dropped(&n->tx_dropped, DROP_TX_SHORT,
+			"a transmitted frame shorter than its headers");
+		return 0;
+	}
+	if (len > VNET_FRAME_MAX) {
+		dropped(&n->tx_dropped, DROP_TX_LONG,
+			"a transmitted frame over 1518 bytes");
+		return 0;
+	}
+	do
+		w = writev(n->fd, iov, niov);
+	while (w < 0 && errno == EINTR);
+	if (w >= 0)
+		n->tx_frames++;
+	else if (errno == EAGAIN || errno == EWOULDBLOCK)
+		dropped(&n->tx_dropped, DROP_TX_FULL,
+			"a transmitted frame: the host side is full");
+	else
+		dropped(&n->tx_dropped, DROP_TX_ERROR,
+			"a transmitted frame the host refused");
+	return 0;
 }
 
 /* Copy len bytes of src into the chain's segments from byte off on. */
@@ -154,7 +141,7 @@ static int deliver(struct vnet *n)
 			virtio_broken(d, why);
 		return r;
 	}
-	if (!one_direction(&n->chain, true)) {
+	if (!virtq_chain_is(&n->chain, true)) {
 		virtio_broken(d, "a device-readable receive buffer");
 		return -1;
 	}
@@ -241,7 +228,7 @@ static void notify(struct virtio_dev *d, unsigned q)
 	struct vnet *n = d->opaque;
 
 	if (q == VNET_TX)
-		transmit(n);
+		virtio_serve(d, VNET_TX, &n->chain, transmit);
 	else if (n->held)
 		(void)pump(n);  /* the watch is re-armed by the I/O thread */
 }
@@ -360,3 +347,54 @@ int vnet_parse(const char *spec, char *name, uint8_t mac[6],
 	}
 	return 0;
 }
+
+/* --net: one network device per run on a TAP device, after the disk
+ * and before the console (order 20), as on QEMU microvm. */
+static struct vnet nic;
+static int tap_fd = -1;
+
+static int net_open(const char *spec, const struct mem *m,
+		    struct virtio_dev **dev, struct errmsg *err)
+{
+	char name[VNET_TAP_NAME_MAX + 1];
+	uint8_t mac[6];
+
+	if (!spec)
+		return 0;
+	if (vnet_parse(spec, name, mac, err) < 0)
+		return -1;
+	tap_fd = tap_open(name, err);
+	if (tap_fd < 0)
+		return -1;
+	vnet_init(&nic, m, tap_fd, mac);
+	*dev = &nic.dev;
+	return 0;
+}
+
+static int net_attach(struct iothread *io)
+{
+	return iothread_watch(io, &nic.dev, tap_fd, vnet_input);
+}
+
+static void net_close(void)
+{
+	if (tap_fd >= 0)
+		close(tap_fd);
+	tap_fd = -1;
+}
+
+DEVICE_TYPE(net,
+	.option = "net",
+	.has_value = true,
+	.usage =
+"  --net tap=NAME[,mac=MAC]\n"
+"                     a virtio-net device on TAP device NAME (made if\n"
+"                     missing, which needs CAP_NET_ADMIN); the default\n"
+"                     MAC is 52:54:00:xx:xx:xx, the same for each NAME\n",
+	.what = "the network device",
+	.order = 20,
+	.one = "network device",
+	.open = net_open,
+	.attach = net_attach,
+	.close = net_close,
+);

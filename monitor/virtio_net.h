@@ -1,7 +1,9 @@
 /*
  * virtio-net (device 1, virtio 1.x 5.1) over a host fd that carries one
  * Ethernet frame per read and per write: a TAP device opened with
- * IFF_TAP | IFF_NO_PI (tap.c), or a SOCK_SEQPACKET socket in the tests.
+ * IFF_TAP | IFF_NO_PI (tap.c) for `--net tap=NAME[,mac=MAC]`, which
+ * virtio_net.c registers (devices.h), or a SOCK_SEQPACKET socket in the
+ * tests.
  * Offered: VERSION_1 and MAC only (no checksum offload, no GSO, no
  * mergeable buffers, no control queue), so the 12-byte virtio_net_hdr is
  * all zeros but num_buffers = 1 on receive, and is dropped on transmit.

@@ -100,3 +100,11 @@ int virtq_push(struct virtq *q, const struct mem *m, uint16_t head,
 	__atomic_store_n((uint16_t *)(used + 2), q->used_idx, __ATOMIC_RELEASE);
 	return 0;
 }
+
+bool virtq_chain_is(const struct virtq_chain *c, bool write)
+{
+	for (unsigned i = 0; i < c->n; i++)
+		if (c->seg[i].write != write)
+			return false;
+	return true;
+}

@@ -44,5 +44,8 @@ int virtq_pop(struct virtq *q, const struct mem *m, struct virtq_chain *c,
  * is outside RAM. */
 int virtq_push(struct virtq *q, const struct mem *m, uint16_t head,
 	       uint32_t len);
+/* Whether every segment of c is device-writable (write) or every one
+ * device-readable (!write). */
+bool virtq_chain_is(const struct virtq_chain *c, bool write);
 
 #endif

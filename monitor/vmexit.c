@@ -118,3 +118,19 @@ const char *vmexit_name(uint32_t reason)
 		return vmexit_names[reason];
 	return "unknown";
 }
+
+static const char *const vmexit_internal_errors[] = {
+	[KVM_INTERNAL_ERROR_EMULATION] = "emulation failure",
+	[KVM_INTERNAL_ERROR_SIMUL_EX] = "simultaneous exceptions",
+	[KVM_INTERNAL_ERROR_DELIVERY_EV] = "exit while delivering an event",
+	[KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON] = "unexpected exit reason",
+};
+
+const char *vmexit_internal_error_name(uint32_t suberror)
+{
+	if (suberror < sizeof(vmexit_internal_errors) /
+		       sizeof(vmexit_internal_errors[0]) &&
+	    vmexit_internal_errors[suberror])
+		return vmexit_internal_errors[suberror];
+	return "unknown";
+}

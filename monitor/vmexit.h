@@ -37,4 +37,8 @@ const char *vmexit_fail_entry_hint(uint64_t reason);
 /* "KVM_EXIT_IO" etc., or "unknown" for a reason this build cannot name. */
 const char *vmexit_name(uint32_t reason);
 
+/* What the suberror of KVM_EXIT_INTERNAL_ERROR means ("emulation
+ * failure", ...), or "unknown". */
+const char *vmexit_internal_error_name(uint32_t suberror);
+
 #endif

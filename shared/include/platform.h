@@ -19,9 +19,21 @@
 /* i8254 PIT (calibration clock): 1.193182 MHz. */
 #define PLAT_PIT_HZ             1193182u
 
+/*
+ * virtio-mmio devices: window n (0 .. PLAT_VIRTIO_MMIO_MAX - 1) is
+ * PLAT_VIRTIO_MMIO_STRIDE bytes at PLAT_VIRTIO_MMIO_ADDR(n), and its
+ * interrupt is IOAPIC input PLAT_VIRTIO_GSI(n), as on QEMU microvm (so a
+ * lone device is window 0, GSI 5 on both monitors). The kernel learns
+ * them from the command line (virtio_mmio.device=512@0xfeb00000:5).
+ */
 #define PLAT_VIRTIO_MMIO_BASE   0xfeb00000u
 #define PLAT_VIRTIO_MMIO_STRIDE 0x200u
 #define PLAT_VIRTIO_MMIO_MAX    8
+#define PLAT_VIRTIO_GSI_BASE    5u
+#define PLAT_VIRTIO_MMIO_ADDR(n) \
+	(PLAT_VIRTIO_MMIO_BASE + (unsigned)(n) * PLAT_VIRTIO_MMIO_STRIDE)
+#define PLAT_VIRTIO_GSI(n)      (PLAT_VIRTIO_GSI_BASE + (unsigned)(n))
+
 #define PLAT_IOAPIC_BASE        0xfec00000u
 #define PLAT_LAPIC_BASE         0xfee00000u
 

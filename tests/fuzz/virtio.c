@@ -1,7 +1,9 @@
 /*
  * libFuzzer target: a hostile guest against the monitor's virtio devices
  * (virtio_mmio.c, virtq.c, virtio_blk.c, virtio_net.c, virtio_console.c),
- * all three on one MMIO bus, driven synchronously as the unit tests do.
+ * all three on one MMIO bus, added to an I/O thread as ./vmm adds them
+ * (iothread_add) and served on the fuzzer's thread after each operation
+ * (iothread_poll), as the unit tests do.
  * The input is a program of operations: register reads and writes of any
  * size at any offset, writes into guest RAM (the rings, descriptors and
  * buffers), chains of descriptors posted as a driver would (contents
@@ -12,8 +14,9 @@
  * it faults; AddressSanitizer and UBSan watch the rest. After each input
  * every device must still answer its magic register.
  *
- * Each input starts from the same state (devices made anew, RAM, disk,
- * socket and pipe emptied), so a saved input replays on its own.
+ * Each input starts from the same state (the devices as they were just
+ * after iothread_add, RAM, disk, socket and pipe emptied), so a saved
+ * input replays on its own.
  *
  * make fuzz (FUZZ_SECONDS, default 60) runs it; make test runs a short,
  * fixed-seed pass (tests/system/fuzz.sh).
@@ -30,6 +33,7 @@
 #include <platform.h>
 
 #include "bus.h"
+#include "iothread.h"
 #include "mem.h"
 #include "virtio_blk.h"
 #include "virtio_console.h"
@@ -39,7 +43,7 @@
 #define GUARD           4096u
 #define NDEV            3
 #define DISK            (8 * 512 + 100)         /* not whole sectors */
-#define WINDOW(i)       (PLAT_VIRTIO_MMIO_BASE + (i) * PLAT_VIRTIO_MMIO_STRIDE)
+#define WINDOW(i)       PLAT_VIRTIO_MMIO_ADDR(i)
 
 /* Where bring_up put each device's queues (the input may move them). */
 struct ring {
@@ -51,9 +55,14 @@ static struct ring rings[NDEV][2];
 static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 1, 2, 3 };
 static struct mem m;
 static struct bus mmio;
+static struct iothread t = { .epoll_fd = -1, .stop_fd = -1 };
 static struct vblk blk;
 static struct vnet net;
 static struct vcons cons;
+/* The devices as iothread_add left them: each input starts from these. */
+static struct vblk blk0;
+static struct vnet net0;
+static struct vcons cons0;
 static int net_sp[2], cons_in[2], cons_out;
 static uint8_t *ram_map;
 
@@ -61,12 +70,6 @@ static void die(const char *what)
 {
 	perror(what);
 	abort();
-}
-
-static void irq(void *ctx, unsigned gsi)
-{
-	(void)ctx;
-	(void)gsi;
 }
 
 static void setup(void)
@@ -82,7 +85,6 @@ static void setup(void)
 		die("guest RAM");
 	m.host = ram_map + GUARD;
 	m.size = RAM;
-	bus_init(&mmio, BUS_MMIO);
 
 	fd = mkstemp(path);
 	if (fd < 0 || ftruncate(fd, DISK) < 0)
@@ -97,20 +99,29 @@ static void setup(void)
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0, net_sp) < 0)
 		die("socketpair");
-	vnet_init(&net, &m, net_sp[0], mac);
-
 	if (pipe2(cons_in, O_NONBLOCK) < 0)
 		die("pipe");
 	cons_out = open("/dev/null", O_WRONLY);
 	if (cons_out < 0)
 		die("/dev/null");
+	vnet_init(&net, &m, net_sp[0], mac);
 	vcons_init(&cons, &m, cons_in[0], cons_out);
+	bus_init(&mmio, BUS_MMIO);
+	if (iothread_init(&t) < 0 || iothread_add(&t, &blk.dev, &mmio, 0) < 0 ||
+	    iothread_add(&t, &net.dev, &mmio, 1) < 0 ||
+	    iothread_add(&t, &cons.dev, &mmio, 2) < 0)
+		die("iothread_add");
+	blk0 = blk;
+	net0 = net;
+	cons0 = cons;
+}
 
-	blk.dev.irq = net.dev.irq = cons.dev.irq = irq;
-	if (virtio_register(&blk.dev, &mmio, 0) < 0 ||
-	    virtio_register(&net.dev, &mmio, 1) < 0 ||
-	    virtio_register(&cons.dev, &mmio, 2) < 0)
-		die("virtio_register");
+/* Do what the last operation set off (notifies, DRIVER_OK's kick), as
+ * the I/O thread would. */
+static void serve(void)
+{
+	while (iothread_poll(&t, 0) > 0)
+		;
 }
 
 /* The input, read from the front; zeros once it runs out. */
@@ -220,7 +231,12 @@ static void drain(int fd)
 		;
 }
 
-/* The state every input starts from: what a fresh monitor would have. */
+/*
+ * The state every input starts from: what a fresh monitor would have.
+ * The I/O thread's loop has nothing pending (each operation that could
+ * set something off was served), so the devices go back to their state
+ * just after iothread_add, still routed to the same eventfds.
+ */
 static void fresh(void)
 {
 	memset(m.host, 0, RAM);
@@ -230,12 +246,9 @@ static void fresh(void)
 	drain(cons_in[0]);
 	if (ftruncate(blk.fd, 0) < 0 || ftruncate(blk.fd, DISK) < 0)
 		die("disk");
-	wr(0, 0x70, 0);                         /* blk: a plain reset */
-	vnet_init(&net, &m, net_sp[0], mac);    /* no held frame */
-	vcons_init(&cons, &m, cons_in[0], cons_out);    /* no held input */
-	net.dev.irq = cons.dev.irq = irq;
-	net.dev.gsi = 6;
-	cons.dev.gsi = 7;
+	blk = blk0;
+	net = net0;                             /* no held frame */
+	cons = cons0;                           /* no held input */
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -261,12 +274,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		switch (op % 8) {
 		case 0:                         /* register write */
 			bus_write(&mmio, WINDOW(dev) + off, sz, take(&in, 4));
+			serve();
 			break;
 		case 1:                         /* register read */
 			bus_read(&mmio, WINDOW(dev) + off, sz, &v);
 			break;
 		case 3:                         /* a request */
 			post(&in, dev, (unsigned)off & 1);
+			serve();
 			break;
 		case 2:                         /* guest RAM */
 			len = (unsigned)take(&in, 1);
@@ -276,6 +291,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case 4:                         /* notify a queue */
 			wr(dev, 0x50, (uint32_t)(off & 3));
+			serve();
 			break;
 		case 5:                         /* a frame from the host */
 			len = (unsigned)(off % sizeof buf);
@@ -291,6 +307,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case 7:
 			bring_up(&in, dev);
+			serve();
 			break;
 		}
 	}

@@ -32,19 +32,25 @@ static const struct pvh_start_info *start_info(gpa_t gpa)
 	return si;
 }
 
+/* Build the boot structures for cmdline; the start info. */
+static const struct pvh_start_info *build(const char *cmdline)
+{
+	struct errmsg err = { .text = "" };
+	gpa_t gpa = 0;
+
+	cr_assert_eq(bootinfo_build(&mem, cmdline, &gpa, &err), 0, "%s",
+		     err.text);
+	cr_assert_eq(gpa, BOOT_START_INFO);
+	return start_info(gpa);
+}
+
 TestSuite(bootinfo, .init = setup, .fini = teardown);
 
 Test(bootinfo, start_info)
 {
-	const struct pvh_start_info *si;
-	struct errmsg err;
-	gpa_t gpa = 0;
+	const struct pvh_start_info *si = build("console=ttyS0 quiet");
 
-	cr_assert_eq(bootinfo_build(&mem, "console=ttyS0 quiet", &gpa, &err),
-		     0, "%s", err.text);
-	cr_assert_eq(gpa, BOOT_START_INFO);
-	cr_assert_eq(gpa % 8, 0, "start info is 8-byte aligned");
-	si = start_info(gpa);
+	cr_assert_eq(BOOT_START_INFO % 8, 0, "start info is 8-byte aligned");
 	cr_assert_eq(si->magic, 0x336ec578u);
 	cr_assert_eq(si->version, 1);
 	cr_assert_eq(si->flags, 0);
@@ -56,14 +62,9 @@ Test(bootinfo, start_info)
 
 Test(bootinfo, cmdline_copied)
 {
-	const struct pvh_start_info *si;
+	const struct pvh_start_info *si = build("console=ttyS0 quiet");
 	const char *s;
-	struct errmsg err;
-	gpa_t gpa;
 
-	cr_assert_eq(bootinfo_build(&mem, "console=ttyS0 quiet", &gpa, &err),
-		     0);
-	si = start_info(gpa);
 	cr_assert_eq(si->cmdline_paddr, BOOT_CMDLINE);
 	s = mem_ptr(&mem, si->cmdline_paddr, 20);
 	cr_assert_not_null(s);
@@ -73,12 +74,8 @@ Test(bootinfo, cmdline_copied)
 
 Test(bootinfo, empty_cmdline)
 {
-	const struct pvh_start_info *si;
-	struct errmsg err;
-	gpa_t gpa;
+	const struct pvh_start_info *si = build("");
 
-	cr_assert_eq(bootinfo_build(&mem, "", &gpa, &err), 0);
-	si = start_info(gpa);
 	cr_assert_str_eq((const char *)mem_ptr(&mem, si->cmdline_paddr, 1),
 			 "");
 }
@@ -88,14 +85,10 @@ Test(bootinfo, longest_cmdline)
 	static char line[BOOT_CMDLINE_SIZE + 1];
 	const struct pvh_start_info *si;
 	const char *s;
-	struct errmsg err;
-	gpa_t gpa;
 
 	memset(line, 'x', BOOT_CMDLINE_SIZE - 1);
 	line[BOOT_CMDLINE_SIZE - 1] = '\0';
-	cr_assert_eq(bootinfo_build(&mem, line, &gpa, &err), 0, "%s",
-		     err.text);
-	si = start_info(gpa);
+	si = build(line);
 	s = mem_ptr(&mem, si->cmdline_paddr, BOOT_CMDLINE_SIZE);
 	cr_assert_not_null(s);
 	cr_assert_eq(s[BOOT_CMDLINE_SIZE - 1], '\0');
@@ -121,14 +114,10 @@ Test(bootinfo, cmdline_too_long)
 
 Test(bootinfo, memory_map)
 {
-	const struct pvh_start_info *si;
+	const struct pvh_start_info *si = build("");
 	const struct pvh_memmap_entry *e;
-	struct errmsg err;
-	gpa_t gpa;
 	unsigned i;
 
-	cr_assert_eq(bootinfo_build(&mem, "", &gpa, &err), 0);
-	si = start_info(gpa);
 	cr_assert_eq(si->memmap_paddr, BOOT_MEMMAP);
 	cr_assert_eq(si->memmap_entries, 4);
 	e = mem_ptr(&mem, si->memmap_paddr,
@@ -161,14 +150,10 @@ Test(bootinfo, memory_map)
 
 Test(bootinfo, boot_structures_in_ram_and_inside_area)
 {
-	const struct pvh_start_info *si;
-	struct errmsg err;
-	gpa_t gpa;
+	const struct pvh_start_info *si = build("a");
 
-	cr_assert_eq(bootinfo_build(&mem, "a", &gpa, &err), 0);
-	si = start_info(gpa);
-	cr_assert_geq(gpa, BOOT_AREA_START);
-	cr_assert_leq(gpa + sizeof(*si), BOOT_AREA_END);
+	cr_assert_geq(BOOT_START_INFO, BOOT_AREA_START);
+	cr_assert_leq(BOOT_START_INFO + sizeof(*si), BOOT_AREA_END);
 	cr_assert_geq(si->memmap_paddr, BOOT_AREA_START);
 	cr_assert_leq(si->memmap_paddr + si->memmap_entries *
 		      sizeof(struct pvh_memmap_entry), BOOT_AREA_END);
@@ -183,10 +168,8 @@ Test(bootinfo, boot_structures_in_ram_and_inside_area)
 Test(bootinfo, gdt)
 {
 	const uint64_t *gdt;
-	struct errmsg err;
-	gpa_t gpa;
 
-	cr_assert_eq(bootinfo_build(&mem, "", &gpa, &err), 0);
+	build("");
 	gdt = mem_ptr(&mem, BOOT_GDT, BOOT_GDT_ENTRIES * 8);
 	cr_assert_not_null(gdt);
 	cr_assert_eq(gdt[0], 0);

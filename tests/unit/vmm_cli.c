@@ -1,5 +1,6 @@
 /* The monitor's command line: sizes, seconds, options, "--". */
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,21 +157,6 @@ Test(cli_parse, kvm_stats)
 	cr_assert_eq(parse(&c, &err, a3, ARGC(a3)), -EINVAL);
 }
 
-Test(cli_parse, all_options)
-{
-	char *argv[] = { "vmm", "--mem", "64M", "--timeout=0.5", "-v",
-			 "--kvm", "/tmp/kvm", "k.elf", NULL };
-	struct errmsg err;
-	struct cli c;
-
-	cr_assert_eq(parse(&c, &err, argv, ARGC(argv)), 0, "%s", err.text);
-	cr_assert_eq(c.mem_size, 64ull << 20);
-	cr_assert_float_eq(c.timeout, 0.5, 1e-9);
-	cr_assert(c.verbose);
-	cr_assert_str_eq(c.kvm_path, "/tmp/kvm");
-	cr_assert_str_eq(c.kernel, "k.elf");
-}
-
 Test(cli_parse, devices)
 {
 	char *a1[] = { "vmm", "k.elf", NULL };
@@ -178,46 +164,28 @@ Test(cli_parse, devices)
 		       "--no-console", "--serial", "log", "k.elf", NULL };
 	char *a3[] = { "vmm", "--net=tap=a", "--net", "tap=b", "k.elf", NULL };
 	char *a4[] = { "vmm", "--serial=", "k.elf", NULL };
+	char *a5[] = { "vmm", "--disk", "a", "--disk=b", "k.elf", NULL };
+	int disk = device_find("disk"), net = device_find("net");
+	int no_console = device_find("no-console");
 	struct errmsg err;
 	struct cli c;
 
+	cr_assert(disk >= 0 && net >= 0 && no_console >= 0);
 	cr_assert_eq(parse(&c, &err, a1, ARGC(a1)), 0, "%s", err.text);
-	cr_assert(!c.disk && !c.net && !c.serial);
-	cr_assert(!c.no_console, "a console unless --no-console");
+	cr_assert(!c.device[disk] && !c.device[net] && !c.serial);
+	cr_assert(!c.device[no_console], "a console unless --no-console");
 	cr_assert_eq(parse(&c, &err, a2, ARGC(a2)), 0, "%s", err.text);
-	cr_assert_str_eq(c.disk, "d.img,ro");
-	cr_assert_str_eq(c.net, "tap=t0", "checked when the device opens");
-	cr_assert(c.no_console);
+	cr_assert_str_eq(c.device[disk], "d.img,ro");
+	cr_assert_str_eq(c.device[net], "tap=t0",
+			 "checked when the device opens");
+	cr_assert_str_eq(c.device[no_console], "", "a flag");
 	cr_assert_str_eq(c.serial, "log");
 	cr_assert_eq(parse(&c, &err, a3, ARGC(a3)), -EINVAL);
 	cr_assert(strstr(err.text, "only one network device"), "%s", err.text);
 	cr_assert_eq(parse(&c, &err, a4, ARGC(a4)), -EINVAL);
 	cr_assert(strstr(err.text, "--serial: empty"), "%s", err.text);
-}
-
-Test(cli_parse, mem_equals_form_and_options_after_kernel)
-{
-	char *argv[] = { "vmm", "k.elf", "--mem=4M", "--verbose", NULL };
-	struct errmsg err;
-	struct cli c;
-
-	cr_assert_eq(parse(&c, &err, argv, ARGC(argv)), 0, "%s", err.text);
-	cr_assert_eq(c.mem_size, 4ull << 20);
-	cr_assert(c.verbose);
-	cr_assert_str_eq(c.kernel, "k.elf");
-}
-
-static void expect_mem_error(const char *size, const char *what)
-{
-	char *argv[] = { "vmm", "--mem", (char *)size, "k.elf", NULL };
-	struct errmsg err;
-	struct cli c;
-
-	cr_assert_eq(parse(&c, &err, argv, ARGC(argv)), -EINVAL,
-		     "--mem %s accepted", size);
-	cr_assert(strstr(err.text, what), "--mem %s: '%s' lacks '%s'", size,
-		  err.text, what);
-	cr_assert(strstr(err.text, "--mem"));
+	cr_assert_eq(parse(&c, &err, a5, ARGC(a5)), -EINVAL);
+	cr_assert_str_eq(err.text, "--disk: only one disk");
 }
 
 Test(cli_parse, mem_limits)
@@ -231,126 +199,125 @@ Test(cli_parse, mem_limits)
 	cr_assert_eq(c.mem_size, PLAT_RAM_MAX);
 	cr_assert_eq(parse(&c, &err, argv2, ARGC(argv2)), 0, "%s", err.text);
 	cr_assert_eq(c.mem_size, CLI_MEM_MIN);
-	expect_mem_error("0", "between");
-	expect_mem_error("1T", "between");
-	expect_mem_error("3145732K", "between");        /* 3G + 4K */
-	expect_mem_error("4092K", "between");           /* 4M - 4K */
-	expect_mem_error("5000000", "multiple of 4K");
-	expect_mem_error("lots", "not a size");
-	expect_mem_error("99999999999999999999", "too large");
+	/* One below and one above: usage_errors. */
 }
 
-Test(cli_parse, unknown_options)
+/* The words of a command line after "vmm", for table-driven cases. No
+ * pointers: Criterion runs each case in a new process. */
+#define WORDS_MAX 9
+typedef char words[WORDS_MAX][24];
+
+static int parse_words(struct cli *c, struct errmsg *err, unsigned n,
+		       words w)
 {
-	char *a1[] = { "vmm", "--frobnicate", "k.elf", NULL };
-	char *a2[] = { "vmm", "-x", "k.elf", NULL };
-	char *a3[] = { "vmm", "--verbose=yes", "k.elf", NULL };
-	char *a4[] = { "vmm", "--ver", "k.elf", NULL };    /* ambiguous */
+	char *argv[WORDS_MAX + 2] = { "vmm" };
+
+	for (unsigned i = 0; i < n; i++)
+		argv[i + 1] = w[i];
+	return parse(c, err, argv, (int)n + 1);
+}
+
+/* A command line that is a usage error, and what the message says. */
+struct bad_args {
+	unsigned n;
+	words arg;
+	char want[80];
+};
+
+ParameterizedTestParameters(cli_parse, usage_errors)
+{
+	static struct bad_args b[] = {
+		{ 2, { "--frobnicate", "k.elf" }, "bad option '--frobnicate'" },
+		{ 2, { "-x", "k.elf" }, "unknown option '-x'" },
+		{ 2, { "--verbose=yes", "k.elf" }, "bad option '--verbose=yes'" },
+		{ 2, { "--ver", "k.elf" }, "bad option '--ver'" }, /* ambiguous */
+		{ 2, { "k.elf", "--timeout" }, "'--timeout' needs a value" },
+		{ 3, { "--timeout", "-1", "k.elf" }, "--timeout '-1'" },
+		{ 3, { "--timeout", "soon", "k.elf" },
+		  "--timeout 'soon': not a number of seconds" },
+		{ 0, { "" }, "missing KERNEL" },
+		{ 1, { "-v" }, "missing KERNEL" },
+		/* After "--" come kernel words, not the kernel. */
+		{ 2, { "--", "k.elf" }, "missing KERNEL" },
+		{ 1, { "" }, "empty KERNEL file name" },
+		{ 2, { "k.elf", "console=ttyS0" }, "unexpected argument "
+		  "'console=ttyS0' (kernel command line words go after --)" },
+		{ 3, { "--mem", "0", "k.elf" }, "--mem '0': must be between" },
+		{ 3, { "--mem", "1T", "k.elf" }, "--mem '1T': must be between" },
+		{ 3, { "--mem", "3145732K", "k.elf" },          /* 3G + 4K */
+		  "--mem '3145732K': must be between" },
+		{ 3, { "--mem", "4092K", "k.elf" },             /* 4M - 4K */
+		  "--mem '4092K': must be between" },
+		{ 3, { "--mem", "5000000", "k.elf" }, "multiple of 4K" },
+		{ 3, { "--mem", "lots", "k.elf" }, "--mem 'lots': not a size" },
+		{ 3, { "--mem", "99999999999999999999", "k.elf" },
+		  "--mem '99999999999999999999': too large" },
+	};
+
+	return cr_make_param_array(struct bad_args, b, sizeof b / sizeof b[0]);
+}
+
+ParameterizedTest(struct bad_args *b, cli_parse, usage_errors)
+{
 	struct errmsg err;
 	struct cli c;
 
-	cr_assert_eq(parse(&c, &err, a1, ARGC(a1)), -EINVAL);
-	cr_assert(strstr(err.text, "'--frobnicate'"), "%s", err.text);
-	cr_assert_eq(parse(&c, &err, a2, ARGC(a2)), -EINVAL);
-	cr_assert(strstr(err.text, "'-x'"), "%s", err.text);
-	cr_assert_eq(parse(&c, &err, a3, ARGC(a3)), -EINVAL);
-	cr_assert(strstr(err.text, "'--verbose=yes'"), "%s", err.text);
-	cr_assert_eq(parse(&c, &err, a4, ARGC(a4)), -EINVAL);
-	cr_assert(strstr(err.text, "'--ver'"), "%s", err.text);
+	cr_assert_eq(parse_words(&c, &err, b->n, b->arg), -EINVAL,
+		     "accepted, wanted '%s'", b->want);
+	cr_assert(strstr(err.text, b->want), "'%s' lacks '%s'", err.text,
+		  b->want);
 }
 
-Test(cli_parse, missing_value)
+/* A command line that parses, and what it says. */
+struct good_args {
+	unsigned n;
+	words arg;
+	char kernel[8];
+	uint64_t mem;
+	double timeout;
+	bool verbose;
+	char kvm[16];           /* "": not checked */
+	char cmdline[24];
+};
+
+ParameterizedTestParameters(cli_parse, accepted)
 {
-	char *argv[] = { "vmm", "k.elf", "--timeout", NULL };
+	static struct good_args g[] = {
+		{ 7, { "--mem", "64M", "--timeout=0.5", "-v", "--kvm",
+		       "/tmp/kvm", "k.elf" },
+		  "k.elf", 64ull << 20, 0.5, true, "/tmp/kvm", "" },
+		/* The = form, and options after the kernel. */
+		{ 3, { "k.elf", "--mem=4M", "--verbose" },
+		  "k.elf", 4ull << 20, 0, true, "", "" },
+		/* Options after -- are kernel words. */
+		{ 8, { "--mem", "64M", "k.elf", "--", "--mem", "1G", "-v",
+		       "a=b" },
+		  "k.elf", 64ull << 20, 0, false, "", "--mem 1G -v a=b" },
+		{ 4, { "k.elf", "-v", "--", "x" },
+		  "k.elf", CLI_MEM_DEFAULT, 0, true, "", "x" },
+		{ 2, { "k.elf", "--" }, "k.elf", CLI_MEM_DEFAULT, 0, false, "",
+		  "" },
+		/* "--kvm --" names a device called "--", as getopt reads it. */
+		{ 3, { "--kvm", "--", "k.elf" },
+		  "k.elf", CLI_MEM_DEFAULT, 0, false, "--", "" },
+	};
+
+	return cr_make_param_array(struct good_args, g, sizeof g / sizeof g[0]);
+}
+
+ParameterizedTest(struct good_args *g, cli_parse, accepted)
+{
 	struct errmsg err;
 	struct cli c;
 
-	cr_assert_eq(parse(&c, &err, argv, ARGC(argv)), -EINVAL);
-	cr_assert(strstr(err.text, "'--timeout' needs a value"), "%s",
-		  err.text);
-}
-
-Test(cli_parse, bad_timeout)
-{
-	char *a1[] = { "vmm", "--timeout", "-1", "k.elf", NULL };
-	char *a2[] = { "vmm", "--timeout", "soon", "k.elf", NULL };
-	struct errmsg err;
-	struct cli c;
-
-	cr_assert_eq(parse(&c, &err, a1, ARGC(a1)), -EINVAL);
-	cr_assert(strstr(err.text, "--timeout '-1'"), "%s", err.text);
-	cr_assert_eq(parse(&c, &err, a2, ARGC(a2)), -EINVAL);
-}
-
-Test(cli_parse, missing_kernel)
-{
-	char *a1[] = { "vmm", NULL };
-	char *a2[] = { "vmm", "-v", NULL };
-	char *a3[] = { "vmm", "--", "k.elf", NULL };
-	char *a4[] = { "vmm", "", NULL };
-	struct errmsg err;
-	struct cli c;
-
-	cr_assert_eq(parse(&c, &err, a1, ARGC(a1)), -EINVAL);
-	cr_assert(strstr(err.text, "missing KERNEL"), "%s", err.text);
-	cr_assert_eq(parse(&c, &err, a2, ARGC(a2)), -EINVAL);
-	cr_assert(strstr(err.text, "missing KERNEL"), "%s", err.text);
-	/* After "--" come kernel words, not the kernel. */
-	cr_assert_eq(parse(&c, &err, a3, ARGC(a3)), -EINVAL);
-	cr_assert(strstr(err.text, "missing KERNEL"), "%s", err.text);
-	cr_assert_eq(parse(&c, &err, a4, ARGC(a4)), -EINVAL);
-}
-
-Test(cli_parse, extra_argument)
-{
-	char *argv[] = { "vmm", "k.elf", "console=ttyS0", NULL };
-	struct errmsg err;
-	struct cli c;
-
-	cr_assert_eq(parse(&c, &err, argv, ARGC(argv)), -EINVAL);
-	cr_assert(strstr(err.text, "'console=ttyS0'"), "%s", err.text);
-	cr_assert(strstr(err.text, "after --"), "%s", err.text);
-}
-
-Test(cli_parse, dashdash_words)
-{
-	char *argv[] = { "vmm", "--mem", "64M", "k.elf", "--", "--mem", "1G",
-			 "-v", "a=b", NULL };
-	struct errmsg err;
-	struct cli c;
-
-	cr_assert_eq(parse(&c, &err, argv, ARGC(argv)), 0, "%s", err.text);
-	cr_assert_eq(c.mem_size, 64ull << 20, "options after -- are words");
-	cr_assert(!c.verbose);
-	cr_assert_str_eq(c.kernel, "k.elf");
-	cr_assert_str_eq(c.cmdline, "--mem 1G -v a=b");
-}
-
-Test(cli_parse, dashdash_before_kernel_options)
-{
-	char *argv[] = { "vmm", "k.elf", "-v", "--", "x", NULL };
-	char *empty[] = { "vmm", "k.elf", "--", NULL };
-	struct errmsg err;
-	struct cli c;
-
-	cr_assert_eq(parse(&c, &err, argv, ARGC(argv)), 0, "%s", err.text);
-	cr_assert(c.verbose);
-	cr_assert_str_eq(c.kernel, "k.elf");
-	cr_assert_str_eq(c.cmdline, "x");
-	cr_assert_eq(parse(&c, &err, empty, ARGC(empty)), 0, "%s", err.text);
-	cr_assert_str_eq(c.cmdline, "");
-}
-
-Test(cli_parse, dashdash_as_option_value)
-{
-	/* "--kvm --" names a device called "--", as getopt reads it. */
-	char *argv[] = { "vmm", "--kvm", "--", "k.elf", NULL };
-	struct errmsg err;
-	struct cli c;
-
-	cr_assert_eq(parse(&c, &err, argv, ARGC(argv)), 0, "%s", err.text);
-	cr_assert_str_eq(c.kvm_path, "--");
-	cr_assert_str_eq(c.kernel, "k.elf");
+	cr_assert_eq(parse_words(&c, &err, g->n, g->arg), 0, "%s", err.text);
+	cr_assert_str_eq(c.kernel, g->kernel);
+	cr_assert_eq(c.mem_size, g->mem);
+	cr_assert_float_eq(c.timeout, g->timeout, 1e-9);
+	cr_assert_eq(c.verbose, g->verbose);
+	if (g->kvm[0])
+		cr_assert_str_eq(c.kvm_path, g->kvm);
+	cr_assert_str_eq(c.cmdline, g->cmdline);
 }
 
 Test(cli_parse, cmdline_length)
@@ -419,24 +386,19 @@ Test(cli_parse, repeated_parses_start_afresh)
 
 Test(cli_usage, mentions_every_option)
 {
+	static const char *const want[] = {
+		"usage: vmm", "--mem", "--timeout", "--verbose", "--kvm",
+		"--version", "--stats", "--disk PATH[,ro]",
+		"--net tap=NAME[,mac=MAC]", "--no-console", "--serial FILE",
+		"vmm: stats: exits=N io_exits=N mmio_exits=N", "own_kib=N",
+	};
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
 	cli_usage(f);
 	fclose(f);
-	cr_assert(strstr(buf, "usage: vmm"));
-	cr_assert(strstr(buf, "--mem"));
-	cr_assert(strstr(buf, "--timeout"));
-	cr_assert(strstr(buf, "--verbose"));
-	cr_assert(strstr(buf, "--kvm"));
-	cr_assert(strstr(buf, "--version"));
-	cr_assert(strstr(buf, "--stats"));
-	cr_assert(strstr(buf, "--disk PATH[,ro]"));
-	cr_assert(strstr(buf, "--net tap=NAME[,mac=MAC]"));
-	cr_assert(strstr(buf, "--no-console"));
-	cr_assert(strstr(buf, "--serial FILE"));
-	cr_assert(strstr(buf, "vmm: stats: exits=N io_exits=N mmio_exits=N"));
-	cr_assert(strstr(buf, "own_kib=N"));
+	for (unsigned i = 0; i < sizeof want / sizeof want[0]; i++)
+		cr_assert(strstr(buf, want[i]), "no '%s'", want[i]);
 	free(buf);
 }

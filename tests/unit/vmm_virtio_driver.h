@@ -2,21 +2,28 @@
  * A guest-style virtio-mmio driver for the unit tests: every register
  * access goes through the MMIO bus at the device's window, the rings and
  * buffers live in guest RAM (mem.h), as a guest kernel would set them up.
- * Static inline so that each test file may use any part of it.
+ * The devices under test are served as ./vmm serves them: added to an
+ * I/O thread (iothread_add), whose loop the test runs itself
+ * (iothread_poll) or starts. Static inline so that each test file may
+ * use any part of it.
  */
 #ifndef TEST_VMM_VIRTIO_DRIVER_H
 #define TEST_VMM_VIRTIO_DRIVER_H
 
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <poll.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <platform.h>
 
 #include "bus.h"
+#include "iothread.h"
 #include "mem.h"
+#include "virtio_blk.h"
 
 /* Registers (virtio 1.x, 4.2.2). */
 #define R_MAGIC         0x000
@@ -70,6 +77,7 @@ struct gdrv {
 	unsigned slot;          /* which part of guest RAM it uses */
 	unsigned qnum[2];
 	uint16_t avail_idx[2];
+	struct iothread *inline_t;      /* run after each write, or NULL */
 };
 
 static inline void *gptr(struct mem *m, gpa_t gpa)
@@ -86,10 +94,26 @@ static inline uint32_t drv_rd(struct gdrv *g, uint64_t off)
 	return (uint32_t)v;
 }
 
+/* Run the I/O thread t's loop on this thread until nothing more is
+ * ready within ms; the number of events handled. */
+static inline int rig_run(struct iothread *t, int ms)
+{
+	int n = 0, r;
+
+	while ((r = iothread_poll(t, ms)) > 0)
+		n += r;
+	cr_assert_geq(r, 0);
+	return n;
+}
+
+/* A register write; with inline_t, what it set off (a notify, the kick
+ * of DRIVER_OK) is done when it returns, as on a real vCPU exit. */
 static inline void drv_wr(struct gdrv *g, uint64_t off, uint32_t v)
 {
 	cr_assert(bus_write(g->bus, g->base + off, 4, v), "write 0x%llx",
 		  (unsigned long long)off);
+	if (g->inline_t)
+		rig_run(g->inline_t, 0);
 }
 
 static inline void drv_attach(struct gdrv *g, struct bus *b, struct mem *m,
@@ -98,8 +122,63 @@ static inline void drv_attach(struct gdrv *g, struct bus *b, struct mem *m,
 	memset(g, 0, sizeof *g);
 	g->bus = b;
 	g->m = m;
-	g->base = PLAT_VIRTIO_MMIO_BASE + window * PLAT_VIRTIO_MMIO_STRIDE;
+	g->base = PLAT_VIRTIO_MMIO_ADDR(window);
 	g->slot = slot;
+}
+
+/* Guest RAM, an empty MMIO bus and an I/O thread (not started). */
+static inline void rig_init(struct mem *m, struct bus *mmio,
+			    struct iothread *t)
+{
+	cr_assert_eq(mem_init(m, TEST_RAM), 0);
+	bus_init(mmio, BUS_MMIO);
+	cr_assert_eq(iothread_init(t), 0);
+}
+
+/*
+ * Serve d in window n as ./vmm does, watching fd with fn (fd -1: no
+ * watch), and attach driver g to it, over RAM slot n.
+ */
+static inline void rig_add(struct iothread *t, struct bus *mmio,
+			   struct mem *m, struct virtio_dev *d, unsigned n,
+			   int fd, iothread_watch_fn *fn, struct gdrv *g)
+{
+	cr_assert_eq(iothread_add(t, d, mmio, n), 0);
+	if (fd >= 0)
+		cr_assert_eq(iothread_watch(t, d, fd, fn), 0);
+	drv_attach(g, mmio, m, n, n);
+}
+
+static inline void rig_fini(struct mem *m, struct iothread *t)
+{
+	iothread_destroy(t);
+	mem_free(m);
+}
+
+/* A disk of size bytes of fill in a new file named in path (32 bytes),
+ * opened as b over m, read-only with ro. */
+static inline void rig_disk(struct vblk *b, char *path, size_t size,
+			    int fill, bool ro, const struct mem *m)
+{
+	struct errmsg err = { .text = "" };
+	char *buf = malloc(size);
+	int fd;
+
+	strcpy(path, "/tmp/vmm-disk-XXXXXX");
+	fd = mkstemp(path);
+	cr_assert(fd >= 0 && buf);
+	memset(buf, fill, size);
+	cr_assert_eq(write(fd, buf, size), (ssize_t)size);
+	close(fd);
+	free(buf);
+	b->fd = -1;
+	cr_assert_eq(vblk_open(b, path, ro, m, &err), 0, "%s", err.text);
+}
+
+static inline void rig_disk_remove(struct vblk *b, const char *path)
+{
+	vblk_close(b);
+	unlink(path);
 }
 
 static inline int drv_broken(struct gdrv *g)
@@ -170,6 +249,27 @@ static inline void drv_desc(struct gdrv *g, unsigned q, unsigned i,
 	memcpy(d + 8, &len, 4);
 	memcpy(d + 12, &flags, 2);
 	memcpy(d + 14, &next, 2);
+}
+
+/*
+ * A chain of descriptors as a test writes it, for table-driven cases
+ * (no pointers: Criterion runs each parameter in a new process).
+ */
+struct drv_chain {
+	unsigned q, n;                  /* queue, descriptors */
+	struct {
+		uint64_t addr;
+		uint32_t len;
+		uint16_t flags, next;
+	} d[4];
+};
+
+/* Write c's descriptors from index 0 on queue c->q (none posted). */
+static inline void drv_chain(struct gdrv *g, const struct drv_chain *c)
+{
+	for (unsigned i = 0; i < c->n; i++)
+		drv_desc(g, c->q, i, c->d[i].addr, c->d[i].len, c->d[i].flags,
+			 c->d[i].next);
 }
 
 /* Make chain head available on queue q (no notify). */

@@ -1,8 +1,8 @@
 /*
  * More hostile drivers against virtio-blk (virtio_blk.c, virtio_mmio.c,
  * virtq.c), next to the cases in vmm_virtio.c: two disks on one bus,
- * driven synchronously (virtio_register), each case on disk 0 while
- * disk 1 must keep working.
+ * each register write served before it returns (inline_t), each case on
+ * disk 0 while disk 1 must keep working.
  */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -15,46 +15,23 @@
 
 static struct mem m;
 static struct bus mmio;
+static struct iothread t;
 static struct vblk blk[2];
 static char path[2][32];
 static struct gdrv drv[2];
-static int irqs[2];
-
-static void irq(void *ctx, unsigned gsi)
-{
-	(void)ctx;
-	irqs[gsi - 5]++;
-}
 
 static void make_disk(unsigned i, bool ro)
 {
-	struct errmsg err = { .text = "" };
-	size_t size = SECTORS * 512 + TAIL;
-	char *fill = malloc(size);
-	int fd;
-
-	strcpy(path[i], "/tmp/vmm-hostile-XXXXXX");
-	fd = mkstemp(path[i]);
-	cr_assert(fd >= 0 && fill);
-	memset(fill, 't', size);
-	cr_assert_eq(write(fd, fill, size), (ssize_t)size);
-	close(fd);
-	free(fill);
-	blk[i].fd = -1;
-	cr_assert_eq(vblk_open(&blk[i], path[i], ro, &m, &err), 0, "%s",
-		     err.text);
-	blk[i].dev.irq = irq;
-	cr_assert_eq(virtio_register(&blk[i].dev, &mmio, i), 0);
-	drv_attach(&drv[i], &mmio, &m, i, i);
+	rig_disk(&blk[i], path[i], SECTORS * 512 + TAIL, 't', ro, &m);
+	rig_add(&t, &mmio, &m, &blk[i].dev, i, -1, NULL, &drv[i]);
+	drv[i].inline_t = &t;
 }
 
 static void setup_ro(bool ro)
 {
-	cr_assert_eq(mem_init(&m, TEST_RAM), 0);
-	bus_init(&mmio, BUS_MMIO);
+	rig_init(&m, &mmio, &t);
 	make_disk(0, ro);
 	make_disk(1, false);
-	irqs[0] = irqs[1] = 0;
 	cr_assert_eq(drv_bringup(&drv[1], 1, 8) & 0x4f, 0xf);
 }
 
@@ -65,11 +42,9 @@ static void setup(void)
 
 static void teardown(void)
 {
-	for (unsigned i = 0; i < 2; i++) {
-		vblk_close(&blk[i]);
-		unlink(path[i]);
-	}
-	mem_free(&m);
+	rig_fini(&m, &t);
+	for (unsigned i = 0; i < 2; i++)
+		rig_disk_remove(&blk[i], path[i]);
 }
 
 TestSuite(hostile, .init = setup, .fini = teardown);
@@ -326,7 +301,7 @@ Test(hostile, get_id)
 	cr_assert_eq(request(0, 8, 0, 20, true), 0);
 	cr_assert_str_eq(gptr(&m, DATA(0)), "ukern-vmm-blk");
 	cr_assert_eq(drv_used(&drv[0], 0, 0, &id), 21);
-	cr_assert_eq(irqs[0], 1);
+	cr_assert_eq(t.dev[0].irqs, 1);
 }
 
 static void setup_read_only(void)

@@ -40,57 +40,24 @@ static void probe_notify(struct virtio_dev *d, unsigned q)
 	__atomic_fetch_add(&probe_calls, 1, __ATOMIC_SEQ_CST);
 }
 
-static uint64_t probe_config(struct virtio_dev *d, uint64_t off, unsigned size)
-{
-	(void)d;
-	(void)off;
-	(void)size;
-	return 0;
-}
-
 static const struct virtio_ops probe_ops = {
-	.device_id = 0x42, .nqueues = 2, .config_read = probe_config,
-	.notify = probe_notify,
+	.device_id = 0x42, .nqueues = 2, .notify = probe_notify,
 };
-
-static void make_disk(unsigned i)
-{
-	struct errmsg err = { .text = "" };
-	char *zero = calloc(1, SECTORS * 512);
-	int fd;
-
-	strcpy(path[i], "/tmp/vmm-iothread-XXXXXX");
-	fd = mkstemp(path[i]);
-	cr_assert(fd >= 0 && zero);
-	cr_assert_eq(write(fd, zero, SECTORS * 512), SECTORS * 512);
-	close(fd);
-	free(zero);
-	blk[i].fd = -1;
-	cr_assert_eq(vblk_open(&blk[i], path[i], false, &m, &err), 0, "%s",
-		     err.text);
-}
 
 static void setup(void)
 {
-	cr_assert_eq(mem_init(&m, TEST_RAM), 0);
-	bus_init(&mmio, BUS_MMIO);
-	make_disk(0);
-	make_disk(1);
-	cr_assert_eq(iothread_init(&t), 0);
+	rig_init(&m, &mmio, &t);
 	for (unsigned i = 0; i < 2; i++) {
-		cr_assert_eq(iothread_add(&t, &blk[i].dev, &mmio, i), 0);
-		drv_attach(&drv[i], &mmio, &m, i, i);
+		rig_disk(&blk[i], path[i], SECTORS * 512, 0, false, &m);
+		rig_add(&t, &mmio, &m, &blk[i].dev, i, -1, NULL, &drv[i]);
 	}
 }
 
 static void teardown(void)
 {
-	iothread_destroy(&t);
-	for (unsigned i = 0; i < 2; i++) {
-		vblk_close(&blk[i]);
-		unlink(path[i]);
-	}
-	mem_free(&m);
+	rig_fini(&m, &t);
+	for (unsigned i = 0; i < 2; i++)
+		rig_disk_remove(&blk[i], path[i]);
 }
 
 TestSuite(iothread, .init = setup, .fini = teardown);
@@ -100,7 +67,7 @@ static int queue_fd(unsigned k, unsigned q)
 {
 	struct iothread_ioeventfd ev[IOTHREAD_IOEVENTFDS_MAX];
 	unsigned n = iothread_ioeventfds(&t, ev, IOTHREAD_IOEVENTFDS_MAX);
-	uint64_t addr = PLAT_VIRTIO_MMIO_BASE + k * 0x200 + 0x50;
+	uint64_t addr = PLAT_VIRTIO_MMIO_ADDR(k) + VIRTIO_MMIO_QUEUE_NOTIFY;
 
 	for (unsigned i = 0; i < n; i++)
 		if (ev[i].addr == addr && ev[i].datamatch == q)
@@ -115,9 +82,9 @@ static int irq_fd(unsigned k)
 	unsigned n = iothread_irqfds(&t, ir, IOTHREAD_DEVS_MAX);
 
 	for (unsigned i = 0; i < n; i++)
-		if (ir[i].gsi == 5 + k)
+		if (ir[i].gsi == PLAT_VIRTIO_GSI(k))
 			return ir[i].fd;
-	cr_assert_fail("no irqfd for GSI %u", 5 + k);
+	cr_assert_fail("no irqfd for GSI %u", PLAT_VIRTIO_GSI(k));
 	return -1;
 }
 
@@ -182,7 +149,7 @@ Test(iothread, fds_for_kvm)
 	cr_assert_eq(ir[0].gsi, 5);
 	cr_assert_eq(ir[1].gsi, 6);
 	cr_assert_eq(blk[1].dev.gsi, 6);
-	cr_assert_eq(iothread_window_base(1), 0xfeb00200);
+	cr_assert_eq(PLAT_VIRTIO_MMIO_ADDR(1), 0xfeb00200);
 	cr_assert_eq(drv_rd(&drv[1], R_MAGIC), 0x74726976, "window 1 on the bus");
 	cr_assert_eq(drv_rd(&drv[1], R_DEVICE_ID), 2);
 }

@@ -6,6 +6,7 @@
 
 #include <platform.h>
 
+#include "../fakekvm/kvm_exit.h"
 #include "exitdev.h"
 #include "machine.h"
 #include "vmexit.h"
@@ -66,12 +67,7 @@ TestSuite(vmexit, .init = setup, .fini = teardown);
 static void io(uint8_t dir, uint16_t port, uint8_t size, uint32_t count,
 	       uint64_t off)
 {
-	run->exit_reason = KVM_EXIT_IO;
-	run->io.direction = dir;
-	run->io.port = port;
-	run->io.size = size;
-	run->io.count = count;
-	run->io.data_offset = off;
+	kvm_exit_io(run, dir, port, size, count, off);
 }
 
 Test(vmexit, out_byte)
@@ -217,18 +213,12 @@ Test(vmexit, mmio_write_and_read)
 {
 	uint64_t v = 0x1122334455667788ull;
 
-	run->exit_reason = KVM_EXIT_MMIO;
-	run->mmio.phys_addr = 0xfeb00070;
-	run->mmio.len = 8;
-	run->mmio.is_write = 1;
-	memcpy(run->mmio.data, &v, 8);
+	kvm_exit_mmio(run, 0xfeb00070, 8, 1, v);
 	cr_assert_eq(vmexit_mmio(&m, run), 0);
 	cr_assert_eq(probe.last_off, 0x70);
 	cr_assert_eq(probe.last_val, v);
 
-	run->mmio.is_write = 0;
-	run->mmio.len = 4;
-	memset(run->mmio.data, 0, 8);
+	kvm_exit_mmio(run, 0xfeb00070, 4, 0, 0);
 	cr_assert_eq(vmexit_mmio(&m, run), 0);
 	memcpy(&v, run->mmio.data, 8);
 	cr_assert_eq(v, 0xa0 + 0x70 + 1);
@@ -238,10 +228,7 @@ Test(vmexit, mmio_unclaimed_and_malformed)
 {
 	uint32_t v;
 
-	run->exit_reason = KVM_EXIT_MMIO;
-	run->mmio.phys_addr = 0xd0000000;
-	run->mmio.len = 4;
-	run->mmio.is_write = 0;
+	kvm_exit_mmio(run, 0xd0000000, 4, 0, 0);
 	cr_assert_eq(vmexit_mmio(&m, run), 0);
 	memcpy(&v, run->mmio.data, 4);
 	cr_assert_eq(v, 0xffffffff);
@@ -259,4 +246,17 @@ Test(vmexit, names)
 			 "KVM_EXIT_INTERNAL_ERROR");
 	cr_assert_str_eq(vmexit_name(14), "unknown");   /* s390 only */
 	cr_assert_str_eq(vmexit_name(0xffffffff), "unknown");
+}
+
+Test(vmexit, internal_error_names)
+{
+	cr_assert_str_eq(vmexit_internal_error_name(1), "emulation failure");
+	cr_assert_str_eq(vmexit_internal_error_name(2),
+			 "simultaneous exceptions");
+	cr_assert_str_eq(vmexit_internal_error_name(3),
+			 "exit while delivering an event");
+	cr_assert_str_eq(vmexit_internal_error_name(4),
+			 "unexpected exit reason");
+	cr_assert_str_eq(vmexit_internal_error_name(0), "unknown");
+	cr_assert_str_eq(vmexit_internal_error_name(0xffffffff), "unknown");
 }
