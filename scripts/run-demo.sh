@@ -3,7 +3,7 @@
 # usable, else the same kernel.elf under QEMU TCG (a line says so).
 #
 # The demo: registry, echo, console, blk and fs (on build/demo.img, kept
-# across runs), hello and demo (guest-servers/demo: a boot counter and a
+# across runs), hello and demo (guest-servers/apps/demo: a boot counter and a
 # greeting kept by fs, then UDP through net). The net part runs when this
 # script can do it without touching the host's network: as root with
 # /dev/net/tun, unshare and ip, the monitor runs in a network namespace

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Whole-system tests of the virtio-blk driver (guest-servers/blk) and the
-# block service, with blktest in the guest: against QEMU's virtio-blk
-# (TCG, and KVM when usable) and our monitor's (./vmm --disk PATH[,ro],
-# when /dev/kvm is usable). The host checks the image file itself:
-# what the guest wrote is there, what it reads matches.
+# Whole-system tests of the virtio-blk driver and the block service
+# (guest-servers/drivers/blk), with blktest in the guest: against QEMU's
+# virtio-blk (TCG, and KVM when usable) and our monitor's (./vmm --disk
+# PATH[,ro], when /dev/kvm is usable). The host checks the image file
+# itself: what the guest wrote is there, what it reads matches.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/system/lib.sh
 

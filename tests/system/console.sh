@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Whole-system tests of the virtio-console driver and console service
-# (guest-servers/console), with cecho in the guest: lines fed on the
-# console's input come back as "echo: LINE"; a session's lines carry its
+# (guest-servers/drivers/console), with cecho in the guest: lines fed on
+# the console's input come back as "echo: LINE"; a session's lines carry its
 # name. Every program's printf goes through the console too, as
 # "[program] ..."; eprintf, init and the registry stay on the kernel log.
 # The console is ./vmm's own on stdio, or QEMU's virtconsole on stdio;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The demo client (guest-servers/demo): fs and net found by name. Two
+# The demo client (guest-servers/apps/demo): fs and net found by name. Two
 # boots on one image: the boot counter it keeps in fs goes 1, then 2,
 # and the greeting comes back; without net it says so and still ends
 # well. (make run adds the net part in a namespace of its own.)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Whole-system tests of the file service (guest-servers/fs) over the
-# block service, with fstest in the guest: a fresh disk, a foreign disk
+# Whole-system tests of the file service (guest-servers/services/fs) over
+# the block service, with fstest in the guest: a fresh disk, a foreign disk
 # (formatted), and a blob that outlives a reboot on the same image.
 # QEMU's virtio-blk (TCG, and KVM when usable) and our monitor's
 # (./vmm --disk PATH, when /dev/kvm is usable).

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Whole-system tests of the virtio-net driver and UDP service
-# (guest-servers/net), with nettest (a UDP echo on port 7) in the guest.
+# (guest-servers/drivers/net), with nettest (a UDP echo on port 7) in the
+# guest.
 # The script runs itself again inside a network namespace of its own,
 # ukern-test-PID, holding one TAP device (10.0.2.2/24) and nothing else:
 # the guest (10.0.2.15/24) and the probes can reach no other network.

@@ -1,5 +1,5 @@
-/* The net server's IPv4 stack and sockets (guest-servers/net: eth.c,
- * arp.c, ip.c, udp.c, socket.c): frames in, frames out through a
+/* The net server's IPv4 stack and sockets (guest-servers/drivers/net:
+ * eth.c, arp.c, ip.c, udp.c, socket.c): frames in, frames out through a
  * capturing tx hook. */
 #include <criterion/criterion.h>
 #include <string.h>
