@@ -215,16 +215,17 @@ $(UNIT_USER): $(wildcard tests/unit/user_*.c) $(USER_PURE) \
 # guest over a TAP device (static: the nested-KVM test runs netprobe in a
 # machine of its own), the fake /dev/kvm, the Linux IPC floor, the
 # wall-time and RSS meter.
+TOOL_CFLAGS := -std=gnu11 -O2 -g $(WARN)
 TEST_TOOLS  := $(B)/tests/netprobe $(FAKEKVM)
 BENCH_TOOLS := $(B)/bench/netrtt $(B)/bench/pingpong $(B)/bench/runstat
 
 $(B)/tests/netprobe: tests/system/netprobe.c
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_CFLAGS) -static -o $@ $<
+	$(HOSTCC) $(TOOL_CFLAGS) -static -o $@ $<
 
 $(B)/bench/%: bench/%.c
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_CFLAGS) -o $@ $<
+	$(HOSTCC) $(TOOL_CFLAGS) -o $@ $<
 
 deps:
 	@scripts/deps.sh
