@@ -159,14 +159,16 @@ $(B)/user/tests/%.o $(B)/user/bench/%.o: USER_CFLAGS += -Itests/guest/lib
 $(LIBCHECK): $(LIBCHECK_SRCS:%.c=$(B)/user/%.o)
 	rm -f $@ && ar rcs $@ $^
 
-# build/user/DIR.elf from DIR/*.c; tests and benchmarks also link libcheck.
+# build/user/DIR.elf from DIR/*.c; tests and benchmarks also link
+# libcheck. (A call, not an inline filter: make would put the stem in
+# place of a % written in the prerequisites.)
+check_lib = $(if $(filter guest-servers/%,$1),,$(LIBCHECK))
 .SECONDEXPANSION:
 $(B)/user/%.elf: $$(addprefix $(B)/user/,$$(subst .c,.o,$$(wildcard $$*/*.c))) \
-		$$(if $$(filter guest-servers/%,$$*),,$(LIBCHECK)) \
-		$(LIBUK) guest-servers/lib/user.ld
+		$$(call check_lib,$$*) $(LIBUK) guest-servers/lib/user.ld
 	@mkdir -p $(dir $@)
 	$(GUESTLD) $(USER_LDFLAGS) -o $@ $(filter %.o,$^) \
-		$(if $(filter guest-servers/%,$*),,$(LIBCHECK)) $(LIBUK)
+		$(call check_lib,$*) $(LIBUK)
 
 # hello with its ABI note (crt.c) saying version 9999.
 $(B)/user/tests/abiold.elf: $(B)/user/guest-servers/apps/hello.elf
@@ -187,8 +189,13 @@ $(BOOTFS_TEST): $(MKBOOTFS) $(PRODUCT_ELFS) $(TEST_ELFS)
 		$(TEST_ELFS)
 
 # --- tests -----------------------------------------------------------
+# One compile of many sources records only the last one's headers: the
+# headers they share are listed here.
+SHARED_HDRS := $(wildcard shared/include/*.h shared/include/*/*.h \
+                 shared/lib/*.h)
+
 $(UNIT_VMM): $(wildcard tests/unit/vmm_*.c tests/unit/vmm_*.h) $(VMM_PURE) \
-		$(wildcard monitor/*.h) tests/fakekvm/kvm_exit.h
+		$(wildcard monitor/*.h) tests/fakekvm/kvm_exit.h $(SHARED_HDRS)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(UNIT_CFLAGS) -Imonitor -o $@ $(filter %.c,$^) \
 		-lcriterion $(HOST_LIBS)
@@ -199,13 +206,14 @@ $(FAKEKVM): tests/fakekvm/fakekvm.c tests/fakekvm/kvm_exit.h
 	$(HOSTCC) -std=gnu11 -O1 -g $(WARN) -shared -fPIC -o $@ $< -ldl
 
 $(UNIT_KERNEL): $(wildcard tests/unit/kernel_*.c) $(KERNEL_PURE) \
-		$(wildcard tests/unit/kernel_*.h guest-kernel/*.h shared/lib/*.h)
+		$(wildcard tests/unit/kernel_*.h guest-kernel/*.h) $(SHARED_HDRS)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(UNIT_CFLAGS) -Iguest-kernel -Ishared/lib -o $@ \
 		$(filter %.c,$^) -lcriterion
 
 $(UNIT_USER): $(wildcard tests/unit/user_*.c) $(USER_PURE) \
-		$(wildcard guest-servers/*/*.h guest-servers/*/*/*.h)
+		$(wildcard guest-servers/*/*.h guest-servers/*/*/*.h) \
+		$(SHARED_HDRS)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(UNIT_CFLAGS) -Ishared/lib -Iguest-servers/lib \
 		-Iguest-servers/sys/registry \
@@ -277,5 +285,9 @@ fuzz: $(B)/fuzz/virtio
 
 clean:
 	rm -rf $(B) vmm kernel.elf bench/out
+
+# Keep the objects make would otherwise delete as intermediates, so that
+# a second make rebuilds nothing.
+.SECONDARY:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -17,6 +17,28 @@ int blkc_call(uint64_t ep, uint64_t op, uint64_t w0, uint64_t w1, uint64_t w2,
 	return e;
 }
 
+/* Lets go of the capability in slot (and the slot), if any. */
+static void drop(uint64_t *slot)
+{
+	if (*slot == UK_NO_CAP)
+		return;
+	uk_cap_delete(*slot);
+	uk_slot_free(*slot);
+	*slot = UK_NO_CAP;
+}
+
+void blkc_close(struct blkc *c)
+{
+	if (c->session != UK_NO_CAP)
+		blkc_call(c->session, BLK_OP_CLOSE, 0, 0, 0, NULL);
+	if (c->buf)
+		uk_mem_unmap(UK_SELF, UMAP_BUF, c->buf_bytes / UK_PAGE_SIZE);
+	drop(&c->session);
+	drop(&c->buf_slot);
+	drop(&c->ep);
+	c->buf = NULL;
+}
+
 int blkc_connect(struct blkc *c, uint64_t pages, unsigned tries)
 {
 	uint64_t r[3];
@@ -25,15 +47,16 @@ int blkc_connect(struct blkc *c, uint64_t pages, unsigned tries)
 	*c = (struct blkc){ .ep = uk_slot_alloc(), .session = UK_NO_CAP,
 			    .buf_slot = uk_slot_alloc(),
 			    .buf_bytes = pages * UK_PAGE_SIZE };
-	e = reg_lookup_wait("blk", c->ep, tries);
+	e = c->ep == UK_NO_CAP || c->buf_slot == UK_NO_CAP ?
+	    -(int)UK_E_NOMEM : reg_lookup_wait("blk", c->ep, tries);
 	if (e != REG_OK) {
 		eprintf("%s: lookup blk: %s\n", uk_progname(), reg_strerror(e));
-		return e;
+		goto fail;
 	}
 	e = blkc_call(c->ep, BLK_OP_INFO, 0, 0, 0, r);
 	if (e != BLK_OK) {
 		eprintf("%s: blk INFO: %s\n", uk_progname(), blkc_strerror(e));
-		return e;
+		goto fail;
 	}
 	c->capacity = r[0];
 	c->flags = r[1];
@@ -42,10 +65,13 @@ int blkc_connect(struct blkc *c, uint64_t pages, unsigned tries)
 	    uk_mem_map(UK_SELF, c->buf_slot, UMAP_BUF,
 		       UK_R_READ | UK_R_WRITE) != UK_OK) {
 		eprintf("%s: cannot get a buffer\n", uk_progname());
-		return -(int)UK_E_NOMEM;
+		goto fail;
 	}
 	c->buf = (uint8_t *)(uintptr_t)UMAP_BUF;
 	return 0;
+fail:
+	blkc_close(c);
+	return -1;
 }
 
 int blkc_setup(struct blkc *c, uint64_t cap, uint64_t *session)
@@ -68,11 +94,16 @@ int blkc_setup(struct blkc *c, uint64_t cap, uint64_t *session)
 
 int blkc_open(struct blkc *c, uint64_t pages, unsigned tries)
 {
-	int e = blkc_connect(c, pages, tries);
+	int e;
 
-	if (e == 0 && (e = blkc_setup(c, c->buf_slot, &c->session)) != 0)
-		eprintf("%s: blk SETUP: %s\n", uk_progname(), blkc_strerror(e));
-	return e;
+	if (blkc_connect(c, pages, tries) != 0)
+		return -1;
+	e = blkc_setup(c, c->buf_slot, &c->session);
+	if (e == BLK_OK)
+		return 0;
+	eprintf("%s: blk SETUP: %s\n", uk_progname(), blkc_strerror(e));
+	blkc_close(c);
+	return -1;
 }
 
 int blkc_rw(struct blkc *c, uint64_t op, uint64_t sector, uint64_t count,

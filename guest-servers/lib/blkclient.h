@@ -24,7 +24,7 @@ struct blkc {
 
 /* Looks "blk" up (yielding while it is not registered yet, up to tries
  * times), asks INFO and maps a new buffer of pages at UMAP_BUF; no
- * session yet. 0, or the failing result after printing why. */
+ * session yet. 0, or -1 after printing why (nothing is kept then). */
 int blkc_connect(struct blkc *c, uint64_t pages, unsigned tries);
 
 /* SETUP with the capability in slot cap (UK_NO_CAP: none); on BLK_OK
@@ -32,8 +32,13 @@ int blkc_connect(struct blkc *c, uint64_t pages, unsigned tries);
  * size is not at least c->buf_bytes breaks the protocol. */
 int blkc_setup(struct blkc *c, uint64_t cap, uint64_t *session);
 
-/* blkc_connect, then a session on the buffer in c->session. */
+/* blkc_connect, then a session on the buffer in c->session. 0, or -1
+ * after printing why (nothing is kept then). */
 int blkc_open(struct blkc *c, uint64_t pages, unsigned tries);
+
+/* Closes the session, unmaps the buffer and lets go of every
+ * capability and slot c holds; c is then empty. */
+void blkc_close(struct blkc *c);
 
 /* One call on ep with three words; the reply's words in r (may be
  * NULL). */

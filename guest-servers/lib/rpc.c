@@ -18,8 +18,11 @@ int rpc_call(uint64_t ep, struct uk_msg *m, uint64_t rcv_slot, uint64_t nerr)
 
 int rpc_open(uint64_t ep, struct uk_msg *m, uint64_t dst, uint64_t nerr)
 {
-	int r = rpc_call(ep, m, dst, nerr);
+	int r;
 
+	if (dst == UK_NO_CAP)           /* no slot for what comes back */
+		return -(int)UK_E_NOMEM;
+	r = rpc_call(ep, m, dst, nerr);
 	if (r != 0 || m->cap == dst)
 		return r;
 	if (m->cap != UK_NO_CAP)

@@ -25,7 +25,8 @@ int rpc_call(uint64_t ep, struct uk_msg *m, uint64_t rcv_slot,
 
 /* A call that sends a capability and gets one back (SETUP with a
  * buffer, BIND): as rpc_call into slot dst, and an OK reply that did
- * not bring a capability into dst breaks the protocol (-UK_E_ARG). */
+ * not bring a capability into dst breaks the protocol (-UK_E_ARG).
+ * dst UK_NO_CAP (uk_slot_alloc found none): -UK_E_NOMEM, nothing sent. */
 int rpc_open(uint64_t ep, struct uk_msg *m, uint64_t dst, uint64_t nerr);
 
 /* The name of result r: uk_strerror's for r < 0, names[r] for r below

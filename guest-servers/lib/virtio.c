@@ -150,6 +150,19 @@ uint64_t virtio_cfg64(struct virtio_dev *d, unsigned off)
 	return (uint64_t)hi << 32 | lo;
 }
 
+const char *virtio_id_name(uint32_t id)
+{
+	switch (id) {
+	case VIRTIO_ID_NET:
+		return "virtio-net";
+	case VIRTIO_ID_BLOCK:
+		return "virtio-blk";
+	case VIRTIO_ID_CONSOLE:
+		return "virtio-console";
+	}
+	return "virtio device";
+}
+
 const char *virtio_strerror(enum virtio_err e)
 {
 	static const char *const names[VIRTIO_E_MAX] = {

@@ -120,6 +120,10 @@ uint32_t virtio_irq_ack(struct virtio_dev *d);
 uint32_t virtio_cfg32(struct virtio_dev *d, unsigned off);
 uint64_t virtio_cfg64(struct virtio_dev *d, unsigned off);
 
+/* "virtio-blk", "virtio-net", "virtio-console"; "virtio device" for
+ * another ID. */
+const char *virtio_id_name(uint32_t id);
+
 /* "VIRTIO_E_VERSION" and so on. */
 const char *virtio_strerror(enum virtio_err e);
 

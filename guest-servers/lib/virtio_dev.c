@@ -58,6 +58,7 @@ int virtio_driver_start(struct virtio_dev *d, uint32_t id, uint64_t want,
 	volatile void *regs = virtio_map_regs(UMAP_DEV_MMIO);
 	uint32_t got = 0, version = 0;
 	enum virtio_err e;
+	char why[64];
 
 	*d = (struct virtio_dev){ 0 };
 	*ntfn = UK_NO_CAP;
@@ -67,8 +68,12 @@ int virtio_driver_start(struct virtio_dev *d, uint32_t id, uint64_t want,
 	e = virtio_probe(regs, &got, &version);
 	if (e != VIRTIO_OK)
 		return virtio_driver_fail(d, virtio_strerror(e));
-	if (got != id)
-		return virtio_driver_fail(d, "not the device type I drive");
+	if (got != id) {
+		snprintf(why, sizeof why, "the device is not %s",
+			 virtio_id_name(id));
+		return virtio_driver_fail(d, why);
+	}
+	d->regs = regs;                 /* from here, a failure marks it */
 	if (get_dma(dma_pages, dma_phys) < 0)
 		return virtio_driver_fail(d, "cannot get DMA memory");
 	if ((*ntfn = virtio_bind_irq()) == UK_NO_CAP)

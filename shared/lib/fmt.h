@@ -1,6 +1,6 @@
 /* printf-style formatting into a caller's buffer; pure (host-tested). */
-#ifndef KERNEL_FMT_H
-#define KERNEL_FMT_H
+#ifndef SHARED_FMT_H
+#define SHARED_FMT_H
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -363,6 +363,28 @@ Test(user_elf, abi_note_bounds)
 	cr_assert_eq(check(), ELF_E_NOTE);
 }
 
+Test(user_elf, abi_note_in_a_segment_aligned_to_8)
+{
+	uint32_t gnu[3] = { 4, 16, 5 };
+	uint32_t ours[3] = { sizeof UK_NOTE_NAME, 4, UK_NOTE_ABI };
+	uint32_t v = UK_ABI_VERSION;
+	unsigned char *n = img + NOTE;
+
+	/* GNU's note: its descriptor at 16 and ours at 32; our version at
+	 * 32 + 24, the header and name rounded up to 8. */
+	memset(n, 0, 64);
+	memcpy(n, gnu, sizeof gnu);
+	memcpy(n + 12, "GNU", 4);
+	memcpy(n + 32, ours, sizeof ours);
+	memcpy(n + 44, UK_NOTE_NAME, sizeof UK_NOTE_NAME);
+	memcpy(n + 56, &v, sizeof v);
+	ph[1].p_align = 8;
+	ph[1].p_filesz = 60;
+	cr_assert_eq(check(), ELF_OK);
+	ph[1].p_align = 4;                      /* read as 4: no version */
+	cr_assert_eq(check(), ELF_E_NO_ABI);
+}
+
 Test(user_elf, every_error_has_a_message)
 {
 	for (int e = 0; e < ELF_E_MAX; e++)

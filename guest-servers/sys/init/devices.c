@@ -15,25 +15,16 @@ struct device {
 static const struct {
 	const char *program;
 	uint32_t type;
-	const char *what;
 } manifest[] = {
-	{ "blk", VIRTIO_ID_BLOCK, "virtio-blk" },
-	{ "vhostile", VIRTIO_ID_BLOCK, "virtio-blk" },  /* the hostile test */
-	{ "net", VIRTIO_ID_NET, "virtio-net" },
-	{ "console", VIRTIO_ID_CONSOLE, "virtio-console" },
+	{ "blk", VIRTIO_ID_BLOCK },
+	{ "vhostile", VIRTIO_ID_BLOCK },        /* the hostile test */
+	{ "net", VIRTIO_ID_NET },
+	{ "console", VIRTIO_ID_CONSOLE },
 };
 
 #define MANIFEST_LEN    (sizeof manifest / sizeof manifest[0])
 
 static struct device devs[UK_DEVICES_MAX];
-
-static const char *type_name(uint32_t type)
-{
-	for (unsigned i = 0; i < MANIFEST_LEN; i++)
-		if (manifest[i].type == type)
-			return manifest[i].what;
-	return "virtio device";
-}
 
 /* Maps device i's page; the registers' address, or NULL (no device). */
 static volatile void *map(unsigned i, uint64_t *phys)
@@ -73,7 +64,7 @@ void devices_probe(void)
 		if (e == VIRTIO_OK) {
 			devs[i] = (struct device){ .type = type, .phys = phys };
 			printf("init: device %u: %s at 0x%lx\n", i,
-			       type_name(type), phys);
+			       virtio_id_name(type), phys);
 		} else {
 			printf("init: device %u at 0x%lx: %s (version %u, "
 			       "ID %u), not used\n", i, phys,
@@ -102,7 +93,7 @@ int devices_claim(struct child *c)
 		}
 	}
 	eprintf("init: %s: no free %s device, not started\n", c->name,
-		manifest[m].what);
+		virtio_id_name(manifest[m].type));
 	return -1;
 }
 

@@ -66,34 +66,36 @@ static enum elf_err check_load(const struct elf64_phdr *ph, size_t size,
 }
 
 /* Reads the notes of one PT_NOTE; the version of ukern's ABI note, when
- * there, goes in img->abi. ELF_OK, or ELF_E_NOTE for a note that runs
- * past the segment or the image. */
+ * there, goes in img->abi. A note's descriptor and the next note start
+ * at the next multiple of 4 bytes, or of 8 in a segment aligned to 8 (as
+ * readelf reads them). ELF_OK, or ELF_E_NOTE for a name or descriptor
+ * that runs past the segment or the image. */
 static enum elf_err scan_notes(struct elf_image *img,
 			       const struct elf64_phdr *ph)
 {
-	uint64_t off = ph->offset, end;
+	uint64_t off = ph->offset, end, pad = ph->align == 8 ? 7 : 3;
 
 	if (off > img->size || ph->filesz > img->size - off)
 		return ELF_E_NOTE;
 	end = off + ph->filesz;
 	while (end - off >= NOTE_HDR) {
-		uint32_t h[3];
-		uint64_t name, desc;
+		uint64_t left = end - off, desc, next;
 		const unsigned char *p = img->data + off;
+		uint32_t h[3];
 
 		__builtin_memcpy(h, p, sizeof h);
-		name = ((uint64_t)h[0] + 3) & ~3ull;
-		desc = ((uint64_t)h[1] + 3) & ~3ull;
-		if (name > end - off - NOTE_HDR ||
-		    desc > end - off - NOTE_HDR - name)
+		desc = (NOTE_HDR + (uint64_t)h[0] + pad) & ~pad;
+		if (desc > left || h[1] > left - desc)
 			return ELF_E_NOTE;
 		if (h[2] == UK_NOTE_ABI && h[0] == sizeof UK_NOTE_NAME &&
 		    h[1] == sizeof img->abi &&
 		    __builtin_memcmp(p + NOTE_HDR, UK_NOTE_NAME,
 				     sizeof UK_NOTE_NAME) == 0)
-			__builtin_memcpy(&img->abi, p + NOTE_HDR + name,
-					 sizeof img->abi);
-		off += NOTE_HDR + name + desc;
+			__builtin_memcpy(&img->abi, p + desc, sizeof img->abi);
+		next = (desc + h[1] + pad) & ~pad;
+		if (next >= left)
+			break;          /* the last note; its padding may be cut */
+		off += next;
 	}
 	return ELF_OK;
 }

@@ -7,6 +7,7 @@
 #include <proto/echo.h>
 #include "check.h"
 #include "regclient.h"
+#include "umap.h"
 
 static struct uk_msg msg(uint64_t label, uint64_t w0)
 {
@@ -92,7 +93,7 @@ static void errors(uint64_t echo)
 	CHECK(uk_obj_create(n, UK_CAP_NTFN) == UK_E_BUSY, "slot busy");
 	CHECK(uk_obj_create(uk_slot_alloc(), 99) == UK_E_ARG, "bad type");
 	CHECK(uk_mem_alloc(uk_slot_alloc(), 0) == UK_E_ARG, "0 pages");
-	CHECK(uk_mem_map(UK_SELF, 60, 0x20000000, UK_R_READ) == UK_E_CAP,
+	CHECK(uk_mem_map(UK_SELF, 60, UMAP_BUF, UK_R_READ) == UK_E_CAP,
 	      "map nothing");
 	CHECK(uk_poll(n, &bits) == UK_E_AGAIN, "poll empty");
 	m = msg(0, 0);
@@ -116,12 +117,12 @@ static void errors(uint64_t echo)
 	CHECK(uk_mem_alloc(r, 2) == UK_OK, "alloc");
 	CHECK(uk_mem_map(UK_SELF, r, 0x20000001, UK_R_READ) == UK_E_ARG,
 	      "unaligned");
-	CHECK(uk_mem_map(UK_SELF, r, 0x20000000, UK_R_READ | UK_R_WRITE) ==
+	CHECK(uk_mem_map(UK_SELF, r, UMAP_BUF, UK_R_READ | UK_R_WRITE) ==
 	      UK_OK, "map");
 	CHECK(uk_mem_map(UK_SELF, r, 0x20001000, UK_R_READ) == UK_E_BUSY,
 	      "overlap");
 	*(volatile uint64_t *)0x20001ff8 = 77;
-	CHECK(uk_mem_unmap(UK_SELF, 0x20000000, 2) == UK_OK, "unmap");
+	CHECK(uk_mem_unmap(UK_SELF, UMAP_BUF, 2) == UK_OK, "unmap");
 }
 
 /* A bound notification ends a receive on my own endpoint. */
@@ -174,7 +175,7 @@ static void containment(uint64_t echo)
 static void unknown_bits(uint64_t echo)
 {
 	uint64_t s = uk_slot_alloc(), g = uk_slot_alloc(), type, rights, badge;
-	const uint64_t va = 0x21000000;
+	const uint64_t va = UMAP_BUF + 0x1000000;
 	static const char line[] = "ipctest: unknown flag\n";
 
 	CHECK(uk_cap_copy(echo, s, UK_R_SEND | 0x40) == UK_E_ARG, "copy: 0x40");

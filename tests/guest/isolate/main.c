@@ -5,12 +5,13 @@
  */
 #include "uk.h"
 #include "ulib.h"
+#include "umap.h"
 
 /* An address inside the kernel's image (the higher half). */
 #define KERNEL_ADDR     0xffff800000100000ull
 /* Where echo's (and every server's) heap lives in its own space; not
  * mapped here unless this process allocates, which it does not. */
-#define OTHERS_HEAP     0x10000000ull
+#define OTHERS_HEAP     UMAP_HEAP
 
 int main(uint64_t arg)
 {

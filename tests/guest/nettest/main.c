@@ -27,12 +27,13 @@ static int call(uint64_t ep, uint64_t label, uint64_t w0, uint64_t w1,
 	return rpc_call(ep, m, rcv, NET_E_MAX);
 }
 
-/* Counts a failure: what failed, with its result r. Returns -1. */
-static int fail(const char *what, int r)
+/* Counts a failure at line: what failed, with its result r. Returns -1. */
+static int fail_at(int line, const char *what, int r)
 {
-	check_fail(__LINE__, what, " result %d", r);
+	check_fail(line, what, " result %d", r);
 	return -1;
 }
+#define fail(what, r)   fail_at(__LINE__, (what), (r))
 
 /* Sends len bytes of the buffer to ip:port; retries while the sender's
  * MAC is being resolved. */
