@@ -115,13 +115,13 @@ static void errors(uint64_t echo)
 	/* Memory: map twice at one place, unaligned. */
 	uint64_t r = uk_slot_alloc();
 	CHECK(uk_mem_alloc(r, 2) == UK_OK, "alloc");
-	CHECK(uk_mem_map(UK_SELF, r, 0x20000001, UK_R_READ) == UK_E_ARG,
+	CHECK(uk_mem_map(UK_SELF, r, UMAP_BUF + 1, UK_R_READ) == UK_E_ARG,
 	      "unaligned");
 	CHECK(uk_mem_map(UK_SELF, r, UMAP_BUF, UK_R_READ | UK_R_WRITE) ==
 	      UK_OK, "map");
-	CHECK(uk_mem_map(UK_SELF, r, 0x20001000, UK_R_READ) == UK_E_BUSY,
+	CHECK(uk_mem_map(UK_SELF, r, UMAP_BUF + 0x1000, UK_R_READ) == UK_E_BUSY,
 	      "overlap");
-	*(volatile uint64_t *)0x20001ff8 = 77;
+	*(volatile uint64_t *)(UMAP_BUF + 0x1ff8) = 77;
 	CHECK(uk_mem_unmap(UK_SELF, UMAP_BUF, 2) == UK_OK, "unmap");
 }
 
