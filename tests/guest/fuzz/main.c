@@ -32,14 +32,18 @@ static uint64_t slot(void)
 	}
 }
 
+/* An argument: anything, a small number, a set of defined rights (the
+ * kernel refuses unknown bits, and defined ones reach deeper), a user
+ * address, or 0. */
 static uint64_t arg(void)
 {
 	uint64_t r = rnd();
 
-	switch (r & 3) {
-	case 0: return r;
-	case 1: return (r >> 4) & 0xff;
-	case 2: return UK_USER_MIN + ((r >> 4) & 0x3fff000);
+	switch (r & 7) {
+	case 0: case 1: return r;
+	case 2: return (r >> 4) & 0xff;
+	case 3: case 4: return (r >> 4) & UK_R_ALL;
+	case 5: return UK_USER_MIN + ((r >> 4) & 0x3fff000);
 	default: return 0;
 	}
 }
