@@ -1,0 +1,311 @@
+/*
+ * attack: an ordinary program that tries, as a hostile user would, to
+ * reach what it was not given, and says for each attack `attack NAME:
+ * held` or `attack NAME: BROKEN (what happened)`. init starts it like
+ * any other program; tests/system/attack.sh fails on any line that did
+ * not hold. The argument picks a round:
+ *   0  every attack that finishes in one life (forged badges, lookups
+ *      it is not allowed, page tables, fragmentation, regions, net
+ *      notifiers, echo's crash, a console line tagged as someone else)
+ *   1  takes every session of fs, console and net it can, says how
+ *      many, then faults: run with restarts=N, each life must get as
+ *      many as the first (a dead client's sessions come back)
+ */
+#include <proto/console.h>
+#include <proto/echo.h>
+#include <proto/fs.h>
+#include <proto/net.h>
+#include "regclient.h"
+#include "rpc.h"
+#include "uk.h"
+#include "ulib.h"
+#include "umap.h"
+
+static int broken;
+
+static void verdict(const char *name, int held, const char *what)
+{
+	if (held) {
+		eprintf("attack %s: held\n", name);
+		return;
+	}
+	eprintf("attack %s: BROKEN (%s)\n", name, what);
+	broken++;
+}
+
+/* The service called name in a new slot, or UK_NO_CAP. */
+static uint64_t find(const char *name)
+{
+	uint64_t slot = uk_slot_alloc();
+
+	if (reg_lookup(name, slot) == REG_OK)
+		return slot;
+	uk_slot_free(slot);
+	return UK_NO_CAP;
+}
+
+/* A fresh region of pages mapped at va: its slot, or UK_NO_CAP. */
+static uint64_t buffer(uint64_t va, uint64_t pages)
+{
+	uint64_t slot = uk_slot_alloc();
+
+	if (slot == UK_NO_CAP || uk_mem_alloc(slot, pages) != UK_OK ||
+	    uk_mem_map(UK_SELF, slot, va, UK_R_READ | UK_R_WRITE) != UK_OK)
+		return UK_NO_CAP;
+	return slot;
+}
+
+/* SETUP (fs) or BIND (net, w0 the port) with the buffer in slot buf:
+ * the session in a new slot, or UK_NO_CAP. */
+static uint64_t open_session(uint64_t ep, uint64_t label, uint64_t w0,
+			     uint64_t buf, uint64_t nerr)
+{
+	struct uk_msg m = { .label = label, .w = { w0 }, .cap = buf };
+	uint64_t s = uk_slot_alloc();
+
+	if (rpc_open(ep, &m, s, nerr) == 0)
+		return s;
+	uk_slot_free(s);
+	return UK_NO_CAP;
+}
+
+/* Every badge a session could have, minted on my copy of a server's
+ * endpoint: if the kernel lets me mint at all, I can pose as anyone. */
+static void forge(const char *service)
+{
+	uint64_t ep = find(service), s = uk_slot_alloc();
+	char name[48];
+	enum uk_err e;
+
+	snprintf(name, sizeof name, "forge-badge-%s", service);
+	if (ep == UK_NO_CAP) {
+		verdict(name, 1, "");           /* nothing to forge on */
+		return;
+	}
+	e = uk_cap_mint(ep, s, UK_R_SEND | UK_R_GRANT, 0x101);
+	verdict(name, e != UK_OK, "minted badge 0x101 on the endpoint");
+	uk_cap_delete(s);
+	uk_cap_delete(ep);
+	uk_slot_free(s);
+	uk_slot_free(ep);
+}
+
+/* The block device is fs's: an ordinary program may not open it. */
+static void lookup_blk(void)
+{
+	uint64_t s = uk_slot_alloc();
+	int r = reg_lookup("blk", s);
+
+	verdict("lookup-blk", r != REG_OK, "got blk's endpoint");
+	uk_cap_delete(s);
+	uk_slot_free(s);
+}
+
+/* Page tables: map and unmap one page at ever new 2 MiB-aligned
+ * addresses. Each needs a page-table frame; they must be charged to me
+ * and come back, not pile up outside my quota. */
+static void page_tables(void)
+{
+	uint64_t slot = uk_slot_alloc(), before = 0, after = 0;
+	uint64_t va = 0x4000000000ull;          /* 256 GiB: my own */
+	unsigned ok = 0;
+
+	uk_info(UK_INFO_FREE_PAGES, &before);
+	uk_mem_alloc(slot, 1);
+	for (unsigned i = 0; i < 3000; i++, va += 2ull << 20) {
+		if (uk_mem_map(UK_SELF, slot, va, UK_R_READ) != UK_OK)
+			break;
+		uk_mem_unmap(UK_SELF, va, 1);
+		ok++;
+	}
+	uk_info(UK_INFO_FREE_PAGES, &after);
+	uk_cap_delete(slot);
+	uk_slot_free(slot);
+	char what[80];
+	snprintf(what, sizeof what, "%u maps left %lu fewer free frames",
+		 ok, before - after);
+	verdict("page-tables", before - after < 64, what);
+}
+
+/* Fragmentation: allocate and free 16 MiB, 20 times; then 16 MiB and a
+ * 16-page run must still be there. */
+static void fragment(void)
+{
+	uint64_t slot = uk_slot_alloc();
+	unsigned round;
+	enum uk_err e = UK_OK;
+	char what[80];
+
+	for (round = 0; round < 20; round++) {
+		if ((e = uk_mem_alloc(slot, 4096)) != UK_OK)
+			break;
+		uk_cap_delete(slot);
+	}
+	if (e == UK_OK && (e = uk_mem_alloc(slot, 16)) == UK_OK)
+		uk_cap_delete(slot);
+	uk_slot_free(slot);
+	snprintf(what, sizeof what, "round %u: %s", round, uk_strerror(e));
+	verdict("fragment", e == UK_OK, what);
+}
+
+/* Regions: one-page regions, each mapped and its capability dropped,
+ * so no slot limit stops me. The kernel's pool of regions is shared; my
+ * share must end at my quota, well before the pool's 256, so others can
+ * still start. */
+static void regions(void)
+{
+	uint64_t s = uk_slot_alloc(), va = 0x5000000000ull;
+	unsigned n = 0;
+	char what[80];
+
+	for (; n < 300; n++, va += UK_PAGE_SIZE) {
+		if (uk_mem_alloc(s, 1) != UK_OK)
+			break;
+		if (uk_mem_map(UK_SELF, s, va, UK_R_READ) != UK_OK) {
+			uk_cap_delete(s);
+			break;
+		}
+		uk_cap_delete(s);
+	}
+	snprintf(what, sizeof what, "%u regions at once", n);
+	verdict("regions", n < 128, what);
+	uk_mem_unmap(UK_SELF, 0x5000000000ull, n);
+	for (uint64_t a = 0x5000000000ull; a < va; a += UK_PAGE_SIZE)
+		uk_mem_unmap(UK_SELF, a, 1);
+	uk_slot_free(s);
+}
+
+/* net's NOTIFIER: each makes a notification in the server; a client
+ * that binds, asks for one, keeps it and closes, over and over, must
+ * not use up the server. */
+static void notifiers(void)
+{
+	uint64_t net = find("net"), buf = buffer(UMAP_BUF, 1), sock;
+	uint64_t kept[40];
+	struct uk_msg m;
+	unsigned round;
+	int r = 0;
+	char what[80];
+
+	if (net == UK_NO_CAP || buf == UK_NO_CAP) {
+		verdict("net-notifiers", 1, "");
+		return;
+	}
+	for (round = 0; round < 40; round++) {
+		uint64_t n;
+
+		sock = open_session(net, NET_OP_BIND, 4000 + round, buf,
+				    NET_E_MAX);
+		if (sock == UK_NO_CAP) {
+			r = -1;
+			break;
+		}
+		n = uk_slot_alloc();
+		m = (struct uk_msg){ .label = NET_OP_NOTIFIER,
+				     .cap = UK_NO_CAP };
+		if ((r = rpc_open(sock, &m, n, NET_E_MAX)) != 0)
+			break;
+		m = (struct uk_msg){ .label = NET_OP_CLOSE, .cap = UK_NO_CAP };
+		rpc_call(sock, &m, UK_NO_CAP, NET_E_MAX);
+		uk_cap_delete(sock);
+		uk_slot_free(sock);
+		kept[round] = n;                /* the notification: kept */
+	}
+	for (unsigned i = 0; i < round; i++) {
+		uk_cap_delete(kept[i]);
+		uk_slot_free(kept[i]);
+	}
+	snprintf(what, sizeof what, "refused (%d) after %u rounds", r, round);
+	verdict("net-notifiers", r == 0, what);
+}
+
+/* echo is a product service: no request may make it fault. */
+static void echo_crash(void)
+{
+	uint64_t echo = find("echo");
+	struct uk_msg m = { .label = ECHO_OP_CRASH, .cap = UK_NO_CAP };
+	enum uk_err e;
+
+	if (echo == UK_NO_CAP) {
+		verdict("echo-crash", 1, "");
+		return;
+	}
+	e = uk_call(echo, &m);
+	verdict("echo-crash", e == UK_OK, "echo died on request");
+}
+
+/* A console session named after someone else: the tag must come from
+ * who I am, not from what I say (attack.sh reads the console). */
+static void console_tag(void)
+{
+	uint64_t cons = find("console"), s = uk_slot_alloc();
+	struct uk_msg m = { .label = CONS_OP_OPEN, .cap = UK_NO_CAP };
+	static const char text[] = "spoofed line\n";
+
+	if (cons == UK_NO_CAP)
+		return;
+	memcpy(m.w, "init", 5);
+	if (rpc_open(cons, &m, s, CONS_E_MAX) != 0)
+		return;
+	m = (struct uk_msg){ .label = CONS_LABEL(CONS_OP_WRITE,
+						 sizeof text - 1),
+			     .cap = UK_NO_CAP };
+	memcpy(m.w, text, sizeof text - 1);
+	rpc_call(s, &m, UK_NO_CAP, CONS_E_MAX);
+	eprintf("attack console-tag: written (the console decides)\n");
+}
+
+/* Round 1: every session I can take, then a fault. */
+static int hoard(void)
+{
+	static const struct {
+		const char *name;
+		uint64_t label, nerr;
+		int buffer;
+	} svc[] = {
+		{ "fs", FS_OP_SETUP, FS_E_MAX, 1 },
+		{ "net", NET_OP_BIND, NET_E_MAX, 1 },
+		{ "console", CONS_OP_OPEN, CONS_E_MAX, 0 },
+	};
+
+	for (unsigned i = 0; i < sizeof svc / sizeof svc[0]; i++) {
+		uint64_t ep = find(svc[i].name), buf = UK_NO_CAP;
+		unsigned n = 0;
+
+		if (svc[i].buffer)
+			buf = buffer(UMAP_BUF + i * 0x100000, 1);
+		while (ep != UK_NO_CAP && n < 16) {
+			struct uk_msg m = { .label = svc[i].label,
+					    .w = { 5000 + n }, .cap = buf };
+			uint64_t s = uk_slot_alloc();
+
+			if (svc[i].label == CONS_OP_OPEN)
+				memcpy(m.w, "hoard", 6);
+			if (rpc_open(ep, &m, s, svc[i].nerr) != 0)
+				break;
+			n++;
+		}
+		eprintf("attack sessions-%s: %u\n", svc[i].name, n);
+	}
+	*(volatile int *)0 = 1;                 /* die holding them */
+	return 0;
+}
+
+int main(uint64_t arg)
+{
+	if (arg == 1)
+		return hoard();
+	forge("fs");
+	forge("echo");
+	forge("console");
+	forge("net");
+	lookup_blk();
+	page_tables();
+	fragment();
+	regions();
+	notifiers();
+	console_tag();
+	echo_crash();
+	eprintf("attack: %d broken\n", broken);
+	return broken ? 1 : 0;
+}
