@@ -74,6 +74,12 @@ PRODUCT_ELFS := $(PRODUCT_DIRS:%=$(B)/user/%.elf)
 # abiold: hello marked as built for another ABI version (init refuses it).
 TEST_ELFS    := $(TEST_DIRS:%=$(B)/user/%.elf) $(B)/user/tests/abiold.elf
 INIT_ELF     := $(filter %/init.elf,$(PRODUCT_ELFS))
+# A program's uses file (FOLDER/uses: the services it may look up, as
+# init tells the registry) goes in the archive as NAME.uses.
+PRODUCT_USES := $(patsubst %/uses,$(B)/user/%.uses,$(wildcard \
+                  $(PRODUCT_DIRS:%=%/uses)))
+TEST_USES    := $(patsubst %/uses,$(B)/user/%.uses,$(wildcard \
+                  $(TEST_DIRS:%=%/uses)))
 # The product's boot archive, and the tests' (the product's programs and
 # every test and benchmark): the same kernel packed twice.
 BOOTFS      := $(B)/bootfs.img
@@ -87,7 +93,7 @@ UNIT_KERNEL := $(B)/tests/unit-kernel
 UNIT_USER   := $(B)/tests/unit-user
 # User-space logic that the host tests link (no system calls inside).
 USER_PURE   := $(addprefix guest-servers/,lib/alloc.c sys/init/elf.c \
-                 lib/regname.c lib/virtq.c sys/init/archive.c \
+                 lib/regname.c lib/virtq.c lib/sessions.c sys/init/archive.c \
                  sys/init/opts.c sys/registry/table.c \
                  drivers/blk/session.c services/fs/layout.c \
                  drivers/net/eth.c drivers/net/arp.c drivers/net/ip.c \
@@ -180,13 +186,19 @@ $(MKBOOTFS): tools/mkbootfs.c
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $<
 
-$(BOOTFS): $(MKBOOTFS) $(PRODUCT_ELFS)
-	$(MKBOOTFS) $@ $(INIT_ELF) $(filter-out $(INIT_ELF),$(PRODUCT_ELFS))
+$(B)/user/%.uses: %/uses
+	@mkdir -p $(dir $@)
+	cp $< $@
 
-$(BOOTFS_TEST): $(MKBOOTFS) $(PRODUCT_ELFS) $(TEST_ELFS)
+$(BOOTFS): $(MKBOOTFS) $(PRODUCT_ELFS) $(PRODUCT_USES)
+	$(MKBOOTFS) $@ $(INIT_ELF) $(filter-out $(INIT_ELF),$(PRODUCT_ELFS)) \
+		$(PRODUCT_USES)
+
+$(BOOTFS_TEST): $(MKBOOTFS) $(PRODUCT_ELFS) $(TEST_ELFS) $(PRODUCT_USES) \
+		$(TEST_USES)
 	@mkdir -p $(dir $@)
 	$(MKBOOTFS) $@ $(INIT_ELF) $(filter-out $(INIT_ELF),$(PRODUCT_ELFS)) \
-		$(TEST_ELFS)
+		$(TEST_ELFS) $(PRODUCT_USES) $(TEST_USES)
 
 # --- tests -----------------------------------------------------------
 # One compile of many sources records only the last one's headers: the

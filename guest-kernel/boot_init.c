@@ -159,7 +159,8 @@ _Noreturn void boot_init(const char *cmdline, const struct cmdline *cl)
 	    cap_install(p, UK_SLOT_INIT_CONTROL, UK_CAP_CONTROL, 0, 0, NULL) ||
 	    cap_install(p, UK_SLOT_INIT_BOOTFS, UK_CAP_MEMORY, UK_R_READ, 0, fs) ||
 	    cap_install(p, UK_SLOT_INIT_FAULT, UK_CAP_ENDPOINT,
-			UK_R_SEND | UK_R_RECV | UK_R_GRANT, 0, fault))
+			UK_R_SEND | UK_R_RECV | UK_R_GRANT | UK_R_MINT, 0,
+			fault))
 		kpanic("init: cannot install boot capabilities");
 	give_devices(p, cl);
 	uentry_start(p, entry, UK_STACK_TOP, UK_BOOTINFO_VA,

@@ -57,6 +57,8 @@ enum uk_err cap_copy(struct proc *sp, uint64_t src, struct proc *dp,
 		return UK_E_BUSY;
 	if (mint && (s->type != UK_CAP_ENDPOINT || s->badge != 0 || badge == 0))
 		return UK_E_ARG;
+	if (mint && !(s->rights & UK_R_MINT))
+		return UK_E_RIGHTS;
 	/* The control capability never spreads: only init holds it. */
 	if (s->type == UK_CAP_CONTROL && dp != sp)
 		return UK_E_RIGHTS;

@@ -89,7 +89,7 @@ enum uk_err sys_obj_create(struct thread *t, struct trap_frame *r)
 		return UK_E_NOMEM;
 	return cap_install(t->proc, r->rdi, (uint8_t)r->rsi,
 			   r->rsi == UK_CAP_ENDPOINT ?
-			   UK_R_SEND | UK_R_RECV | UK_R_GRANT :
+			   UK_R_SEND | UK_R_RECV | UK_R_GRANT | UK_R_MINT :
 			   UK_R_SEND | UK_R_RECV, 0, o);
 }
 

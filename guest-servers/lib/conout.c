@@ -5,6 +5,11 @@
 #include "ulib.h"
 
 #define CONOUT_REOPEN_MAX       16
+/* OPEN answered CONS_E_FULL (every session a living program's): tries,
+ * a yield apart, before a line goes to the kernel log; and lines that
+ * may still try before the log is for good. */
+#define CONOUT_FULL_TRIES       64
+#define CONOUT_FULL_LINES       32
 
 enum conout_state {
 	CONOUT_UNKNOWN = 0,     /* not looked for yet */
@@ -16,32 +21,47 @@ static enum conout_state state;
 static uint64_t session = UK_NO_CAP;
 
 /* Opens my session on the console service in slot cons; its slot, or
- * UK_NO_CAP. Only a capability that landed is ever deleted: the slot
- * allocator may hand out a slot that raw system calls filled. */
-static uint64_t open_on(uint64_t cons, const char *name)
+ * UK_NO_CAP. While the console is full of living programs' sessions, it
+ * asks again a while (a dead program's come back once init has told the
+ * registry); *full says whether that is why it failed. Only a capability
+ * that landed is ever deleted: the slot allocator may hand out a slot
+ * that raw system calls filled. */
+static uint64_t open_on(uint64_t cons, const char *name, int *full)
 {
-	struct uk_msg m = { .label = CONS_OP_OPEN, .cap = UK_NO_CAP };
 	uint64_t slot = uk_slot_alloc();
-	enum uk_err e;
+	enum uk_err e = UK_OK;
+	struct uk_msg m;
 
-	if (slot == UK_NO_CAP || reg_name_pack(name, m.w) != REG_OK) {
-		uk_slot_free(slot);
-		return UK_NO_CAP;
+	*full = 0;
+	for (unsigned tries = 0; slot != UK_NO_CAP && e == UK_OK &&
+	     tries < CONOUT_FULL_TRIES; tries++) {
+		m = (struct uk_msg){ .label = CONS_OP_OPEN, .cap = UK_NO_CAP };
+		if (reg_name_pack(name, m.w) != REG_OK)
+			break;
+		e = uk_call_rcv(cons, &m, slot);
+		if (e == UK_OK && m.label == CONS_OK && m.cap == slot)
+			return slot;
+		if (e == UK_OK && m.cap == slot)
+			uk_cap_delete(slot);
+		*full = e == UK_OK && m.label == CONS_E_FULL;
+		if (!*full)
+			break;
+		uk_yield();
 	}
-	e = uk_call_rcv(cons, &m, slot);
-	if (e == UK_OK && m.label == CONS_OK && m.cap == slot)
-		return slot;
-	if (e == UK_OK && m.cap == slot)
-		uk_cap_delete(slot);
 	uk_slot_free(slot);
 	return UK_NO_CAP;
 }
 
-/* Looks the console service up and opens my session: 0, or -1. */
+/* Lines that found the console full so far. */
+static unsigned full_lines;
+
+/* Looks the console service up and opens my session: 0; -1, or -2 when
+ * the console was full (worth trying again at a later line). */
 static int find_console(void)
 {
 	const char *name = uk_progname();
 	uint64_t cons;
+	int full = 0;
 
 	if (!name[0])
 		return -1;              /* nameless (init): no session */
@@ -49,11 +69,13 @@ static int find_console(void)
 	if (cons == UK_NO_CAP)
 		return -1;
 	if (reg_lookup("console", cons) == REG_OK) {
-		session = open_on(cons, name);
+		session = open_on(cons, name, &full);
 		uk_cap_delete(cons);    /* the session is all I keep */
 	}
 	uk_slot_free(cons);
-	return session == UK_NO_CAP ? -1 : 0;
+	if (session != UK_NO_CAP)
+		return 0;
+	return full && ++full_lines < CONOUT_FULL_LINES ? -2 : -1;
 }
 
 static void give_up(void)
@@ -89,8 +111,13 @@ int conout_write(const char *s, size_t n)
 {
 	if (n == 0)
 		return 0;               /* no reason to look for a console */
-	if (state == CONOUT_UNKNOWN)
-		state = find_console() == 0 ? CONOUT_OPEN : CONOUT_LOG;
+	if (state == CONOUT_UNKNOWN) {
+		int r = find_console();
+
+		if (r == -2)
+			return -1;      /* this line to the log; later, again */
+		state = r == 0 ? CONOUT_OPEN : CONOUT_LOG;
+	}
 	if (state != CONOUT_OPEN)
 		return -1;
 	while (n) {

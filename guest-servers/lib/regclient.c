@@ -97,6 +97,38 @@ int reg_forget(uint64_t badge)
 	return reg_admin(REG_OP_FORGET, badge, NULL);
 }
 
+int reg_allow_lookup(uint64_t badge, const char *name)
+{
+	return reg_admin(REG_OP_ALLOW_LOOKUP, badge, name);
+}
+
+int reg_alive(uint64_t badge)
+{
+	struct uk_msg m = { .label = REG_OP_ALIVE, .w = { badge },
+			    .cap = UK_NO_CAP };
+
+	return reg_call(&m, UK_NO_CAP);
+}
+
+int reg_client_alive(uint64_t badge)
+{
+	return reg_alive(badge) != REG_E_NOT_FOUND;
+}
+
+int reg_who(uint64_t badge, char out[REG_NAME_MAX + 1])
+{
+	struct uk_msg m = { .label = REG_OP_WHO, .w = { badge },
+			    .cap = UK_NO_CAP };
+	int r = reg_call(&m, UK_NO_CAP);
+
+	out[0] = '\0';
+	if (r != REG_OK)
+		return r;
+	if (reg_name_unpack(m.w, out) != REG_OK)
+		return -(int)UK_E_ARG;
+	return REG_OK;
+}
+
 const char *reg_strerror(int r)
 {
 	static const char *const names[] = {

@@ -28,6 +28,18 @@ int reg_lookup_wait(const char *name, uint64_t dst_slot, unsigned tries);
 int reg_list(uint64_t index, char out[REG_NAME_MAX + 1]);
 /* Admin only (init): lets the client with badge register name. */
 int reg_allow(uint64_t badge, const char *name);
+/* Admin only (init): lets the client with badge look name up. */
+int reg_allow_lookup(uint64_t badge, const char *name);
+/* For a server: REG_OK while the life of the client that identity badge
+ * names runs, REG_E_NOT_FOUND when it has ended (proto/registry.h). */
+int reg_alive(uint64_t badge);
+/* For a server's session table (sessions.h): 0 only when the registry
+ * says the life badge names has ended; 1 otherwise, the registry's
+ * silence included (nothing is taken back on a doubt). */
+int reg_client_alive(uint64_t badge);
+/* For a server: the name of the client an identity badge names, in out
+ * (REG_OK), or REG_E_NOT_FOUND when that life has ended. */
+int reg_who(uint64_t badge, char out[REG_NAME_MAX + 1]);
 /* Admin only (init): the client with badge died; drop its names. */
 int reg_forget(uint64_t badge);
 

@@ -38,9 +38,9 @@ vmm kernel.elf
 expect "the demo boots: registry, echo, hello, the console device" 0 \
 	'^init: device 0: virtio-console at 0xfeb00000$' '^hello: done$' \
 	'^init: machine exit, status 0$' '^entry: '
-vmm kernel-test.elf -- quiet run=ipctest
+vmm kernel-test.elf -- quiet services=echo,victim run=ipctest
 expect "IPC order, badges, transfer, errors, dead server" 0 '^utest ipc: ok$'
-vmm kernel-test.elf -- quiet entry=trap run=ipctest
+vmm kernel-test.elf -- quiet entry=trap services=echo,victim run=ipctest
 expect "the same on the trap entry path" 0 '^utest ipc: ok$'
 vmm kernel-test.elf -- quiet run=fuzz
 expect "100,000 random system calls, then IPC works" 0 '^utest fuzz: ok$'

@@ -68,17 +68,25 @@ entries() {
 			echo "$(basename "$d")=build/user/$d.elf"
 	done
 }
+# uses FOLDER...: NAME.uses=FILE for each program folder with a uses file.
+uses() {
+	local d
+	for d in "$@"; do
+		[ -f "$d/uses" ] && echo "$(basename "$d").uses=build/user/$d.uses"
+	done
+}
 export LC_ALL=C         # make sorts folder names bytewise
 product=(init=build/user/guest-servers/sys/init.elf
 	$(entries guest-servers/*/*))
-if why=$(check_archive "$IMG" "${product[@]}"); then
+if why=$(check_archive "$IMG" "${product[@]}" $(uses guest-servers/*/*)); then
 	ok "$IMG: init first, every product program once, bytes match"
 else
 	bad "$IMG: $why"
 fi
 if why=$(check_archive "$TEST_IMG" "${product[@]}" \
 		$(entries tests/guest/* bench/guest/*) \
-		abiold=build/user/tests/abiold.elf); then
+		abiold=build/user/tests/abiold.elf \
+		$(uses guest-servers/*/* tests/guest/* bench/guest/*)); then
 	ok "$TEST_IMG: the product's programs, then the tests' and benchmarks'"
 else
 	bad "$TEST_IMG: $why"

@@ -99,8 +99,9 @@ for plat in $(platforms "console tests" vmm qemu-kvm qemu-tcg); do
 		'^registry: console registered' '^console: virtio-console, serving$'
 
 	# Nine programs print, then fault without closing their sessions (the
-	# server has 8): the least recent are ended for the newcomers, and
-	# hello and cecho, started after them, still get sessions of their own.
+	# server has 8): the sessions of the dead are taken back for the
+	# newcomers, and hello and cecho, started after them, still get
+	# sessions of their own.
 	printf 'quit\n' >"$TMP/in"
 	many=$(printf 'isolate:9,%.0s' 1 2 3 4 5 6 7 8 9)
 	boot_console $plat "quiet restarts=0 services=echo,console run=${many}hello,cecho" "$TMP/in"

@@ -14,7 +14,7 @@ for plat in $(platforms "user-space tests" vmm qemu-kvm qemu-tcg); do
 	[ $plat = qemu-tcg ] && entries="syscall trap"
 	for entry in $entries; do
 		e="entry=$entry"; [ $entry = auto ] && e=""
-		boot $plat "quiet $e run=ipctest"
+		boot $plat "quiet $e services=echo,victim run=ipctest"
 		expect "$plat/$entry: IPC order, badges, transfer, errors, dead server" 0 \
 			'^utest ipc: ok$'
 		boot $plat "quiet $e run=fuzz"
@@ -38,7 +38,7 @@ for plat in $(platforms "user-space tests" vmm qemu-kvm qemu-tcg); do
 	# A program built for another ABI version is refused, in one line.
 	boot $plat "quiet run=abiold,libtest"
 	expect "$plat: a program built for another ABI version is refused" 1 \
-		'^init: abiold: built for ABI version 9999, this system is version 2$' \
+		'^init: abiold: built for ABI version 9999, this system is version 3$' \
 		'^utest libuk: ok$'
 	boot $plat "quiet run=libtest"
 	expect "$plat: libuk in a process" 0 '^utest libuk: ok$'

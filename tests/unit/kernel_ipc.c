@@ -69,6 +69,11 @@ Test(kcore, cap_copy_fewer_rights_and_mint)
 	/* A badged cap cannot be re-minted; a zero badge is refused. */
 	cr_assert_eq(cap_copy(q, 6, q, 7, UK_R_SEND, 1, 78), UK_E_ARG);
 	cr_assert_eq(cap_copy(p, 3, q, 7, UK_R_SEND, 1, 0), UK_E_ARG);
+	/* Minting takes the MINT right; a copy without it cannot mint. */
+	cr_assert_eq(cap_copy(p, 3, q, 8, UK_R_SEND | UK_R_GRANT, 0, 0), UK_OK);
+	cr_assert_eq(cap_copy(q, 8, q, 7, UK_R_SEND, 1, 79), UK_E_RIGHTS);
+	cr_assert_eq(q->caps[7].type, UK_CAP_NULL);
+	cr_assert_eq(cap_delete(q, 8), UK_OK);
 	cr_assert_eq(ep->refs, 3);
 	cr_assert_eq(cap_delete(q, 6), UK_OK);
 	cr_assert_eq(cap_delete(q, 6), UK_E_CAP);
@@ -82,11 +87,11 @@ Test(kcore, cap_copy_refuses_unknown_rights_bits)
 
 	/* Bits past UK_R_ALL, in the low byte and above it, are refused
 	 * before anything changes; the lookup errors come after. */
-	cr_assert_eq(cap_copy(p, 3, q, 5, UK_R_SEND | 0x40, 0, 0), UK_E_ARG);
+	cr_assert_eq(cap_copy(p, 3, q, 5, UK_R_SEND | 0x80, 0, 0), UK_E_ARG);
 	cr_assert_eq(cap_copy(p, 3, q, 5, 0x100, 0, 0), UK_E_ARG);
 	cr_assert_eq(cap_copy(p, 3, q, 5, 1ull << 63, 0, 0), UK_E_ARG);
 	cr_assert_eq(cap_copy(p, 3, q, 5, UK_R_SEND | 0x80, 1, 9), UK_E_ARG);
-	cr_assert_eq(cap_copy(p, 60, q, 5, 0x40, 0, 0), UK_E_ARG);
+	cr_assert_eq(cap_copy(p, 60, q, 5, 0x80, 0, 0), UK_E_ARG);
 	cr_assert_eq(q->caps[5].type, UK_CAP_NULL);
 	cr_assert_eq(ep->refs, 1);
 	/* The whole set is fine. */

@@ -1,4 +1,4 @@
-/* The block server's request checks and sessions
+/* The block server's request checks
  * (guest-servers/drivers/blk/session.c). */
 #include <criterion/criterion.h>
 
@@ -44,45 +44,6 @@ Test(user_blk, past_the_end)
 	cr_assert_eq(blk_check_rw(100, MiB, UINT64_MAX - 1, 4, 0),
 		     BLK_E_RANGE, "sector + count wraps");
 	cr_assert_eq(blk_check_rw(0, MiB, 0, 1, 0), BLK_E_RANGE, "empty disk");
-}
-
-Test(user_blk, sessions)
-{
-	struct blk_sessions t = { 0 };
-	uint64_t b[BLK_SESSIONS_MAX], old;
-	struct blk_session *s;
-
-	for (unsigned i = 0; i < BLK_SESSIONS_MAX; i++) {
-		b[i] = session_open(&t, 10 + i, MiB, 0x100000 * (i + 1));
-		cr_assert_neq(b[i], 0);
-		for (unsigned k = 0; k < i; k++)
-			cr_assert_neq(b[i], b[k]);
-	}
-	cr_assert_eq(session_open(&t, 99, MiB, 0), 0, "full");
-	s = session_find(&t, b[3]);
-	cr_assert_not_null(s);
-	cr_assert_eq(s->slot, 13);
-	cr_assert_eq(s->phys, 0x400000);
-	old = b[3];
-	session_close(s);
-	cr_assert_null(session_find(&t, old));
-	b[3] = session_open(&t, 40, 4096, 0x9000);
-	cr_assert_neq(b[3], old, "a reused slot gets a new badge");
-	cr_assert_null(session_find(&t, old), "the old badge stays dead");
-	cr_assert_eq(session_find(&t, b[3])->bytes, 4096);
-}
-
-Test(user_blk, garbage_badges)
-{
-	struct blk_sessions t = { 0 };
-	uint64_t b = session_open(&t, 10, MiB, 0);
-
-	cr_assert_not_null(session_find(&t, b));
-	cr_assert_null(session_find(&t, 0), "the registry's copy");
-	cr_assert_null(session_find(&t, b ^ 0x100), "wrong generation");
-	cr_assert_null(session_find(&t, (b & ~0xffull) | 0xff));
-	cr_assert_null(session_find(&t, (b & ~0xffull) | 2), "not open");
-	cr_assert_null(session_find(&t, UINT64_MAX));
 }
 
 Test(user_blk, batch_tables)

@@ -141,15 +141,13 @@ Test(user_net, udp_reaches_its_socket_and_goes_back, .init = setup)
 {
 	uint8_t f[128], u[13] = { 0x30, 0x39, 0, 7, 0, 13, 0, 0, 'h', 'e',
 				  'l', 'l', 'o' };
-	enum net_err err;
-	uint64_t badge = sock_open(7, &err);
-	struct net_socket *s = sock_find(badge);
+	struct net_socket *s = &sockets[2];
 	const struct dgram *d;
 	uint8_t *r;
 
-	cr_assert(s);
-	cr_assert_eq(sock_open(7, &err), 0);
-	cr_assert_eq(err, NET_E_PORT_IN_USE);
+	cr_assert_eq(sock_port_used(7), -1);
+	sock_bind(2, 7);
+	cr_assert_eq(sock_port_used(7), 2);
 	eth_input(&nif, f, ip_frame(f, IP_PROTO_UDP, u, sizeof u));
 	d = sock_peek(s);
 	cr_assert(d, "queued (checksum 0: not checked)");
@@ -174,19 +172,21 @@ Test(user_net, udp_reaches_its_socket_and_goes_back, .init = setup)
 				 UDP_HLEN + 5), 0, "UDP checksum");
 }
 
-Test(user_net, sockets_fill_up_and_stale_badges_fail, .init = setup)
+Test(user_net, a_closed_socket_frees_its_port, .init = setup)
 {
-	enum net_err err;
-	uint64_t first = sock_open(1, &err);
+	uint8_t f[128], u[10] = { 0x30, 0x39, 0, 9, 0, 10, 0, 0, 'h', 'i' };
 
-	for (unsigned i = 1; i < NET_SOCKETS_MAX; i++)
-		cr_assert_neq(sock_open((uint16_t)(100 + i), &err), 0);
-	cr_assert_eq(sock_open(2, &err), 0);
-	cr_assert_eq(err, NET_E_FULL);
-	sock_close(sock_find(first));
-	cr_assert_null(sock_find(first));
-	cr_assert_neq(sock_open(2, &err), 0);
-	cr_assert_null(sock_find(first), "the entry's new socket is not it");
-	cr_assert_null(sock_find(0));
-	cr_assert_null(sock_find(~0ull));
+	sock_bind(0, 9);
+	sock_bind(1, 10);
+	cr_assert_eq(sock_port_used(9), 0);
+	cr_assert_eq(sock_port_used(10), 1);
+	sock_close(&sockets[0]);
+	cr_assert_eq(sock_port_used(9), -1);
+	cr_assert_eq(sock_port_used(10), 1);
+	eth_input(&nif, f, ip_frame(f, IP_PROTO_UDP, u, sizeof u));
+	cr_assert_null(sock_peek(&sockets[0]), "nothing for a closed socket");
+	sock_bind(0, 9);
+	cr_assert_null(sock_peek(&sockets[0]), "bound anew: an empty queue");
+	eth_input(&nif, f, ip_frame(f, IP_PROTO_UDP, u, sizeof u));
+	cr_assert_not_null(sock_peek(&sockets[0]));
 }

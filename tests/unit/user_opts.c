@@ -104,3 +104,27 @@ Test(user_opts, ipv4_address_and_prefix)
 		cr_assert_eq(opt_ipv4(bad[i], strlen(bad[i]), &v), -1, "%s",
 			     bad[i]);
 }
+
+Test(user_opts, uses_words)
+{
+	const char *s = "  fs\tnet\n\nblk a-name-of-exactly-eight\n";
+	char w[9];
+	size_t pos = 0, len = strlen(s);
+
+	cr_assert_eq(opt_word_next(s, len, &pos, w, sizeof w), 1);
+	cr_assert_str_eq(w, "fs");
+	cr_assert_eq(opt_word_next(s, len, &pos, w, sizeof w), 1);
+	cr_assert_str_eq(w, "net");
+	cr_assert_eq(opt_word_next(s, len, &pos, w, sizeof w), 1);
+	cr_assert_str_eq(w, "blk");
+	cr_assert_eq(opt_word_next(s, len, &pos, w, sizeof w), -1,
+		     "a word that does not fit is skipped");
+	cr_assert_str_eq(w, "");
+	cr_assert_eq(opt_word_next(s, len, &pos, w, sizeof w), 0);
+	cr_assert_eq(opt_word_next(s, len, &pos, w, sizeof w), 0, "stays");
+	pos = 0;
+	cr_assert_eq(opt_word_next("12345678", 8, &pos, w, sizeof w), 1);
+	cr_assert_str_eq(w, "12345678");
+	pos = 0;
+	cr_assert_eq(opt_word_next("", 0, &pos, w, sizeof w), 0);
+}

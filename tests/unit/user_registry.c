@@ -11,12 +11,16 @@
 #define ADMIN   REG_BADGE_ADMIN
 #define ALICE   0x101ull
 #define BOB     0x102ull
+/* Clients whose identities the registry mints (below REG_CLIENTS_MAX). */
+#define CAROL   5ull
+#define DAVE    6ull
 
 /* Exactly 32, and 33, bytes. */
 #define NAME32  "abcdefghijklmnopqrstuvwxyz012345"
 #define NAME33  NAME32 "6"
 
 static struct reg_table t;
+static uint64_t idb;            /* an identity badge a lookup gave */
 
 static void setup(void)
 {
@@ -30,9 +34,9 @@ Test(user_registry, register_then_lookup)
 {
 	uint64_t slot = 0;
 
-	cr_assert_eq(reg_table_allow(&t, ADMIN, ALICE, "console"), REG_OK);
+	cr_assert_eq(reg_table_allow(&t, ADMIN, ALICE, "console", REG_ALLOW_REGISTER), REG_OK);
 	cr_assert_eq(reg_table_register(&t, ALICE, "console", 9), REG_OK);
-	cr_assert_eq(reg_table_lookup(&t, "console", &slot), REG_OK);
+	cr_assert_eq(reg_table_lookup(&t, ADMIN, "console", &slot, &idb), REG_OK);
 	cr_assert_eq(slot, 9);
 }
 
@@ -40,10 +44,10 @@ Test(user_registry, not_allowed)
 {
 	cr_assert_eq(reg_table_register(&t, ALICE, "console", 9),
 		     REG_E_NOT_ALLOWED);
-	cr_assert_eq(reg_table_allow(&t, ADMIN, BOB, "console"), REG_OK);
+	cr_assert_eq(reg_table_allow(&t, ADMIN, BOB, "console", REG_ALLOW_REGISTER), REG_OK);
 	cr_assert_eq(reg_table_register(&t, ALICE, "console", 9),
 		     REG_E_NOT_ALLOWED, "allowed for bob, not alice");
-	cr_assert_eq(reg_table_allow(&t, ADMIN, ALICE, "blk"), REG_OK);
+	cr_assert_eq(reg_table_allow(&t, ADMIN, ALICE, "blk", REG_ALLOW_REGISTER), REG_OK);
 	cr_assert_eq(reg_table_register(&t, ALICE, "console", 9),
 		     REG_E_NOT_ALLOWED, "alice may register blk only");
 	cr_assert_eq(t.count, 0);
@@ -54,11 +58,11 @@ Test(user_registry, only_the_admin_allows_and_forgets)
 	uint64_t slots[REG_TABLE_MAX];
 	unsigned n = 99;
 
-	cr_assert_eq(reg_table_allow(&t, ALICE, ALICE, "console"),
+	cr_assert_eq(reg_table_allow(&t, ALICE, ALICE, "console", REG_ALLOW_REGISTER),
 		     REG_E_NOT_ALLOWED);
 	cr_assert_eq(reg_table_register(&t, ALICE, "console", 9),
 		     REG_E_NOT_ALLOWED);
-	cr_assert_eq(reg_table_allow(&t, ADMIN, ALICE, "console"), REG_OK);
+	cr_assert_eq(reg_table_allow(&t, ADMIN, ALICE, "console", REG_ALLOW_REGISTER), REG_OK);
 	cr_assert_eq(reg_table_register(&t, ALICE, "console", 9), REG_OK);
 	cr_assert_eq(reg_table_forget(&t, BOB, ALICE, slots, &n),
 		     REG_E_NOT_ALLOWED);
@@ -73,21 +77,21 @@ Test(user_registry, admin_registers_any_name)
 
 Test(user_registry, exists)
 {
-	reg_table_allow(&t, ADMIN, ALICE, "console");
-	reg_table_allow(&t, ADMIN, BOB, "console");
+	reg_table_allow(&t, ADMIN, ALICE, "console", REG_ALLOW_REGISTER);
+	reg_table_allow(&t, ADMIN, BOB, "console", REG_ALLOW_REGISTER);
 	cr_assert_eq(reg_table_register(&t, ALICE, "console", 9), REG_OK);
 	cr_assert_eq(reg_table_register(&t, BOB, "console", 10),
 		     REG_E_EXISTS);
 	cr_assert_eq(reg_table_register(&t, ALICE, "console", 11),
 		     REG_E_EXISTS, "even for the owner");
 	uint64_t slot;
-	reg_table_lookup(&t, "console", &slot);
+	reg_table_lookup(&t, ADMIN, "console", &slot, &idb);
 	cr_assert_eq(slot, 9);
 }
 
 Test(user_registry, no_cap)
 {
-	reg_table_allow(&t, ADMIN, ALICE, "console");
+	reg_table_allow(&t, ADMIN, ALICE, "console", REG_ALLOW_REGISTER);
 	cr_assert_eq(reg_table_register(&t, ALICE, "console", UK_NO_CAP),
 		     REG_E_NO_CAP);
 	cr_assert_eq(t.count, 0);
@@ -97,7 +101,7 @@ Test(user_registry, not_found)
 {
 	uint64_t slot = 77;
 
-	cr_assert_eq(reg_table_lookup(&t, "nothing", &slot), REG_E_NOT_FOUND);
+	cr_assert_eq(reg_table_lookup(&t, ADMIN, "nothing", &slot, &idb), REG_E_NOT_FOUND);
 	cr_assert_eq(slot, 77, "untouched");
 }
 
@@ -128,15 +132,15 @@ Test(user_registry, name_edges)
 	cr_assert_eq(reg_name_check("net.eth0/rx-1:~"), REG_OK);
 
 	cr_assert_eq(reg_table_register(&t, ADMIN, NAME32, 9), REG_OK);
-	cr_assert_eq(reg_table_lookup(&t, NAME32, &slot), REG_OK);
+	cr_assert_eq(reg_table_lookup(&t, ADMIN, NAME32, &slot, &idb), REG_OK);
 	cr_assert_eq(reg_table_register(&t, ADMIN, NAME33, 9), REG_E_BAD_NAME);
 	cr_assert_eq(reg_table_register(&t, ADMIN, "", 9), REG_E_BAD_NAME);
-	cr_assert_eq(reg_table_lookup(&t, NAME33, &slot), REG_E_BAD_NAME,
+	cr_assert_eq(reg_table_lookup(&t, ADMIN, NAME33, &slot, &idb), REG_E_BAD_NAME,
 		     "no prefix match on 32 bytes");
-	cr_assert_eq(reg_table_lookup(&t, "", &slot), REG_E_BAD_NAME);
-	cr_assert_eq(reg_table_allow(&t, ADMIN, ALICE, NAME33),
+	cr_assert_eq(reg_table_lookup(&t, ADMIN, "", &slot, &idb), REG_E_BAD_NAME);
+	cr_assert_eq(reg_table_allow(&t, ADMIN, ALICE, NAME33, REG_ALLOW_REGISTER),
 		     REG_E_BAD_NAME);
-	cr_assert_eq(reg_table_allow(&t, ADMIN, ALICE, ""), REG_E_BAD_NAME);
+	cr_assert_eq(reg_table_allow(&t, ADMIN, ALICE, "", REG_ALLOW_REGISTER), REG_E_BAD_NAME);
 }
 
 Test(user_registry, prefixes_are_different_names)
@@ -145,10 +149,10 @@ Test(user_registry, prefixes_are_different_names)
 
 	reg_table_register(&t, ADMIN, "net", 9);
 	cr_assert_eq(reg_table_register(&t, ADMIN, "net0", 10), REG_OK);
-	cr_assert_eq(reg_table_lookup(&t, "ne", &slot), REG_E_NOT_FOUND);
-	cr_assert_eq(reg_table_lookup(&t, "net0", &slot), REG_OK);
+	cr_assert_eq(reg_table_lookup(&t, ADMIN, "ne", &slot, &idb), REG_E_NOT_FOUND);
+	cr_assert_eq(reg_table_lookup(&t, ADMIN, "net0", &slot, &idb), REG_OK);
 	cr_assert_eq(slot, 10);
-	cr_assert_eq(reg_table_lookup(&t, "net", &slot), REG_OK);
+	cr_assert_eq(reg_table_lookup(&t, ADMIN, "net", &slot, &idb), REG_OK);
 	cr_assert_eq(slot, 9);
 }
 
@@ -176,10 +180,10 @@ Test(user_registry, forget_drops_one_client_and_keeps_order)
 	char out[REG_NAME_MAX + 1];
 	unsigned n;
 
-	reg_table_allow(&t, ADMIN, ALICE, "a1");
-	reg_table_allow(&t, ADMIN, ALICE, "a2");
-	reg_table_allow(&t, ADMIN, BOB, "b1");
-	reg_table_allow(&t, ADMIN, BOB, "b2");
+	reg_table_allow(&t, ADMIN, ALICE, "a1", REG_ALLOW_REGISTER);
+	reg_table_allow(&t, ADMIN, ALICE, "a2", REG_ALLOW_REGISTER);
+	reg_table_allow(&t, ADMIN, BOB, "b1", REG_ALLOW_REGISTER);
+	reg_table_allow(&t, ADMIN, BOB, "b2", REG_ALLOW_REGISTER);
 	reg_table_register(&t, ALICE, "a1", 10);
 	reg_table_register(&t, BOB, "b1", 11);
 	reg_table_register(&t, ALICE, "a2", 12);
@@ -189,7 +193,7 @@ Test(user_registry, forget_drops_one_client_and_keeps_order)
 	cr_assert_eq(n, 2);
 	cr_assert_eq(slots[0], 10);
 	cr_assert_eq(slots[1], 12);
-	cr_assert_eq(reg_table_lookup(&t, "a1", &slot), REG_E_NOT_FOUND);
+	cr_assert_eq(reg_table_lookup(&t, ADMIN, "a1", &slot, &idb), REG_E_NOT_FOUND);
 	cr_assert_eq(reg_table_list(&t, 0, out), REG_OK);
 	cr_assert_str_eq(out, "b1");
 	cr_assert_eq(reg_table_list(&t, 1, out), REG_OK);
@@ -218,7 +222,7 @@ Test(user_registry, full_table)
 		     "exists is reported before full");
 	cr_assert_eq(reg_table_can_register(&t, ADMIN, "one-more", 99),
 		     REG_E_FULL);
-	cr_assert_eq(reg_table_lookup(&t, "s63", &slot), REG_OK);
+	cr_assert_eq(reg_table_lookup(&t, ADMIN, "s63", &slot, &idb), REG_OK);
 	cr_assert_eq(slot, 8 + 63);
 }
 
@@ -228,11 +232,11 @@ Test(user_registry, full_allow_list_and_repeats)
 
 	for (unsigned i = 0; i < REG_ALLOW_MAX; i++) {
 		snprintf(name, sizeof name, "n%u", i);
-		cr_assert_eq(reg_table_allow(&t, ADMIN, ALICE, name), REG_OK);
+		cr_assert_eq(reg_table_allow(&t, ADMIN, ALICE, name, REG_ALLOW_REGISTER), REG_OK);
 	}
-	cr_assert_eq(reg_table_allow(&t, ADMIN, ALICE, "n0"), REG_OK,
+	cr_assert_eq(reg_table_allow(&t, ADMIN, ALICE, "n0", REG_ALLOW_REGISTER), REG_OK,
 		     "a repeat takes no room");
-	cr_assert_eq(reg_table_allow(&t, ADMIN, BOB, "n0"), REG_E_FULL);
+	cr_assert_eq(reg_table_allow(&t, ADMIN, BOB, "n0", REG_ALLOW_REGISTER), REG_E_FULL);
 }
 
 Test(user_registry, can_register_changes_nothing)
@@ -302,4 +306,60 @@ Test(user_registry, unpack_rejects_garbage_after_the_end)
 	cr_assert_eq(strlen(out), 32);
 	/* The words carry bytes; the table then judges the characters. */
 	cr_assert_eq(reg_name_check(out), REG_E_BAD_NAME);
+}
+
+Test(user_registry, lookups_only_as_allowed)
+{
+	uint64_t slot = 0, badge = 0;
+
+	cr_assert_eq(reg_table_allow(&t, ADMIN, DAVE, "blk", REG_ALLOW_REGISTER),
+		     REG_OK);
+	cr_assert_eq(reg_table_register(&t, DAVE, "blk", 9), REG_OK);
+	cr_assert_eq(reg_table_lookup(&t, CAROL, "blk", &slot, &badge),
+		     REG_E_NOT_ALLOWED, "not on CAROL's list");
+	cr_assert_eq(reg_table_allow(&t, CAROL, CAROL, "blk", REG_ALLOW_LOOKUP),
+		     REG_E_NOT_ALLOWED, "only the admin allows");
+	cr_assert_eq(reg_table_allow(&t, ADMIN, CAROL, "blk", REG_ALLOW_LOOKUP),
+		     REG_OK);
+	cr_assert_eq(reg_table_lookup(&t, CAROL, "blk", &slot, &badge), REG_OK);
+	cr_assert_eq(slot, 9);
+	cr_assert_eq(badge, REG_CLIENT_BADGE(CAROL, 0));
+	cr_assert_eq(reg_table_lookup(&t, DAVE, "blk", &slot, &badge),
+		     REG_E_NOT_ALLOWED, "registering is not looking up");
+	cr_assert_eq(reg_table_allow(&t, ADMIN, CAROL, "later",
+				     REG_ALLOW_LOOKUP), REG_OK);
+	cr_assert_eq(reg_table_lookup(&t, CAROL, "later", &slot, &badge),
+		     REG_E_NOT_FOUND, "allowed, not there yet");
+	cr_assert_eq(reg_table_lookup(&t, REG_CLIENTS_MAX, "blk", &slot,
+				      &badge), REG_E_NOT_ALLOWED, "no identity");
+}
+
+Test(user_registry, identities_live_and_die)
+{
+	uint64_t slot, b0, b1, slots[REG_TABLE_MAX];
+	char name[REG_NAME_MAX + 1];
+	unsigned n;
+
+	reg_table_allow(&t, ADMIN, DAVE, "net", REG_ALLOW_REGISTER);
+	reg_table_allow(&t, ADMIN, CAROL, "alice", REG_ALLOW_REGISTER);
+	reg_table_allow(&t, ADMIN, CAROL, "net", REG_ALLOW_LOOKUP);
+	reg_table_register(&t, DAVE, "net", 5);
+	cr_assert_eq(reg_table_lookup(&t, CAROL, "net", &slot, &b0), REG_OK);
+	cr_assert_eq(reg_table_alive(&t, b0), REG_OK);
+	cr_assert_eq(reg_table_who(&t, b0, name), REG_OK);
+	cr_assert_str_eq(name, "alice");
+	cr_assert_eq(reg_table_forget(&t, ADMIN, CAROL, slots, &n), REG_OK);
+	cr_assert_eq(reg_table_alive(&t, b0), REG_E_NOT_FOUND, "it died");
+	cr_assert_eq(reg_table_who(&t, b0, name), REG_E_NOT_FOUND);
+	cr_assert_str_eq(name, "");
+	cr_assert_eq(reg_table_lookup(&t, CAROL, "net", &slot, &b1), REG_OK);
+	cr_assert_neq(b1, b0, "its next life has another badge");
+	cr_assert_eq(reg_table_alive(&t, b1), REG_OK);
+	cr_assert_eq(reg_table_alive(&t, b1 | REG_SERVER_BADGE_BIT),
+		     REG_E_NOT_FOUND, "a server's badge is no identity");
+	cr_assert_eq(reg_table_alive(&t, REG_CLIENT_BADGE(DAVE + 1, 0)),
+		     REG_E_NOT_FOUND, "a client init never named");
+	cr_assert_eq(reg_table_alive(&t, REG_CLIENT_BADGE(CAROL, 7)),
+		     REG_E_NOT_FOUND, "a life not yet lived");
+	cr_assert_eq(reg_table_alive(&t, ~0ull), REG_E_NOT_FOUND);
 }

@@ -22,7 +22,9 @@ static void serve(struct uk_msg *m)
 	case ECHO_OP_ECHO:
 		break;
 	case ECHO_OP_MINT:
-		if (uk_cap_mint(ep, minted, UK_R_SEND, m->w[0]) != UK_OK)
+		/* A server's badge: never a client's identity. */
+		if (uk_cap_mint(ep, minted, UK_R_SEND,
+				m->w[0] | REG_SERVER_BADGE_BIT) != UK_OK)
 			m->label = ECHO_E_FAILED;
 		else
 			m->cap = minted;
@@ -35,10 +37,6 @@ static void serve(struct uk_msg *m)
 			m->label = ECHO_E_NO_CAP;
 		else if (uk_signal(rcv, m->w[0]) != UK_OK)
 			m->label = ECHO_E_FAILED;
-		break;
-	case ECHO_OP_CRASH:
-		printf("echo: crashing on request\n");
-		__asm__ volatile("movq $0, 8" ::: "memory");   /* #PF */
 		break;
 	default:
 		m->label = ECHO_E_BAD_REQUEST;

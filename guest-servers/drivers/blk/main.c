@@ -6,11 +6,14 @@
  * reads and writes directly; the server maps one (read-only) only to
  * read a BATCH table out of it. One request at a time: the reply goes
  * out when the device has finished it (a BATCH is one request holding up
- * to BLK_BATCH_MAX transfers).
+ * to BLK_BATCH_MAX transfers). Sessions belong to the client that set
+ * them up (sessions.h): BLK_SESSIONS_PER_CLIENT each, and a dead
+ * client's are taken back when the table is full.
  */
 #include <proto/blk.h>
 #include "disk.h"
 #include "session.h"
+#include "sessions.h"
 #include "regclient.h"
 #include "rpc.h"
 #include "uk.h"
@@ -20,28 +23,43 @@
 #define SESSION_VA_MAX  0x40000000ull   /* a session's buffer: 1 GiB at most */
 
 static struct disk disk;
-static struct blk_sessions sessions;
+static struct sess_table table;
+static struct blk_session sessions[BLK_SESSIONS_MAX];
 static uint64_t ep;             /* my endpoint */
 static uint64_t rcv;            /* empty slot for a client's capability */
 static uint64_t minted;         /* a session endpoint on its way out */
 
-/* SETUP: the buffer arrived in rcv; a session keeps it there. */
-static enum blk_err setup(struct uk_msg *m)
+static void end(unsigned i, void *ctx);
+static const struct sess_ops ops = { .alive = reg_client_alive, .end = end };
+
+/* The open session badge names, or NULL. */
+static struct blk_session *find(uint64_t badge)
+{
+	int i = sess_find(&table, badge);
+
+	return i < 0 ? NULL : &sessions[i];
+}
+
+/* SETUP by owner: the buffer arrived in rcv; a session keeps it there. */
+static enum blk_err setup(struct uk_msg *m, uint64_t owner)
 {
 	uint64_t type, rights, badge, pages, phys;
 	uint64_t need = UK_R_READ | UK_R_WRITE;
+	int i;
 
 	if (uk_cap_info(rcv, &type, &rights, &badge) != UK_OK ||
 	    type != UK_CAP_MEMORY || (rights & need) != need ||
 	    uk_mem_info(rcv, &pages, &phys) != UK_OK || pages == 0)
 		return BLK_E_BAD_BUFFER;
-	badge = session_open(&sessions, rcv, pages * UK_PAGE_SIZE, phys);
-	if (badge == 0)
+	if (owner == 0 || (i = sess_open(&table, owner, &badge, &ops)) < 0)
 		return BLK_E_FULL;
 	if (uk_cap_mint(ep, minted, UK_R_SEND | UK_R_GRANT, badge) != UK_OK) {
-		session_close(session_find(&sessions, badge));
+		sess_close(&table, (unsigned)i);
 		return BLK_E_FULL;
 	}
+	sessions[i] = (struct blk_session){ .slot = rcv,
+					    .bytes = pages * UK_PAGE_SIZE,
+					    .phys = phys };
 	m->cap = minted;
 	m->w[0] = pages * UK_PAGE_SIZE;
 	rcv = uk_slot_alloc();  /* UK_NO_CAP: no more capabilities taken */
@@ -51,7 +69,7 @@ static enum blk_err setup(struct uk_msg *m)
 static enum blk_err transfer(const struct uk_msg *m, uint64_t badge,
 			     int write)
 {
-	struct blk_session *s = session_find(&sessions, badge);
+	struct blk_session *s = find(badge);
 	enum blk_err err;
 
 	if (!s)
@@ -69,7 +87,7 @@ static enum blk_err transfer(const struct uk_msg *m, uint64_t badge,
  * cannot be. */
 static const volatile uint8_t *session_map(struct blk_session *s)
 {
-	uint64_t va = UMAP_CLIENTS + (uint64_t)(s - sessions.s) * SESSION_VA_MAX;
+	uint64_t va = UMAP_CLIENTS + (uint64_t)(s - sessions) * SESSION_VA_MAX;
 
 	if (!s->map && s->bytes <= SESSION_VA_MAX &&
 	    uk_mem_map(UK_SELF, s->slot, va, UK_R_READ) == UK_OK)
@@ -81,7 +99,7 @@ static const volatile uint8_t *session_map(struct blk_session *s)
 static enum blk_err batch(struct uk_msg *m, const struct uk_msg *in,
 			  uint64_t badge)
 {
-	struct blk_session *s = session_find(&sessions, badge);
+	struct blk_session *s = find(badge);
 	struct blk_batch_entry e[BLK_BATCH_MAX];
 	struct disk_io io[BLK_BATCH_MAX];
 	const volatile uint8_t *buf;
@@ -112,18 +130,28 @@ static enum blk_err batch(struct uk_msg *m, const struct uk_msg *in,
 	return err;
 }
 
-static enum blk_err end_session(uint64_t badge)
+/* Lets go of what session i holds (its owner closed it, or died). */
+static void end(unsigned i, void *ctx)
 {
-	struct blk_session *s = session_find(&sessions, badge);
+	struct blk_session *s = &sessions[i];
 
-	if (!s)
-		return BLK_E_NO_BUFFER;
+	(void)ctx;
 	if (s->map)
 		uk_mem_unmap(UK_SELF, (uintptr_t)s->map,
 			     (s->bytes + UK_PAGE_SIZE - 1) / UK_PAGE_SIZE);
 	uk_cap_delete(s->slot);
 	uk_slot_free(s->slot);
-	session_close(s);
+	*s = (struct blk_session){ 0 };
+}
+
+static enum blk_err end_session(uint64_t badge)
+{
+	int i = sess_find(&table, badge);
+
+	if (i < 0)
+		return BLK_E_NO_BUFFER;
+	end((unsigned)i, NULL);
+	sess_close(&table, (unsigned)i);
 	return BLK_OK;
 }
 
@@ -138,7 +166,8 @@ static void serve(struct uk_msg *m)
 	*m = (struct uk_msg){ .cap = UK_NO_CAP };
 	switch (label) {
 	case BLK_OP_SETUP:
-		err = got == UK_NO_CAP ? BLK_E_BAD_BUFFER : setup(m);
+		err = got == UK_NO_CAP ? BLK_E_BAD_BUFFER :
+		      setup(m, sess_owner(&table, badge));
 		if (err == BLK_OK)
 			got = UK_NO_CAP;        /* the session keeps it */
 		break;
@@ -173,6 +202,7 @@ static void serve(struct uk_msg *m)
 int main(uint64_t arg)
 {
 	(void)arg;
+	sess_init(&table, BLK_SESSIONS_MAX, BLK_SESSIONS_PER_CLIENT);
 	if (disk_init(&disk) < 0)
 		return 1;
 	rcv = uk_slot_alloc();

@@ -1,12 +1,10 @@
 /*
- * The block server's sessions and the checks of a request against them
- * (proto/blk.h). Pure: no system calls (host-tested).
+ * What a block session holds, and the checks of a request against it
+ * (proto/blk.h). Pure: no system calls (host-tested). Which sessions are
+ * open, their badges and owners are libuk's session table (sessions.h).
  *
  * A session is a client's shared buffer: the slot of the memory
- * capability the client sent, its size and physical address. The
- * client reaches its session through an endpoint capability badged with
- * the session's badge: the slot index and a generation, so a closed
- * session's capability never names the session that reuses the slot.
+ * capability the client sent, its size and physical address.
  */
 #ifndef BLK_SESSION_H
 #define BLK_SESSION_H
@@ -16,29 +14,11 @@
 #include <proto/blk.h>
 
 struct blk_session {
-	int open;
-	uint32_t gen;
 	uint64_t slot;          /* the client's memory capability */
 	uint64_t bytes;         /* the buffer's size */
 	uint64_t phys;          /* its physical address (contiguous) */
 	const volatile uint8_t *map;    /* mapped read-only, for BATCH; or 0 */
 };
-
-struct blk_sessions {
-	struct blk_session s[BLK_SESSIONS_MAX];
-	uint32_t gen;           /* the last generation handed out */
-};
-
-/* Opens a session over the buffer (capability slot, size, physical
- * address). Returns its badge (never 0), or 0 when all are open. */
-uint64_t session_open(struct blk_sessions *t, uint64_t slot, uint64_t bytes,
-		      uint64_t phys);
-
-/* The open session that badge names, or NULL (0, stale, garbage). */
-struct blk_session *session_find(struct blk_sessions *t, uint64_t badge);
-
-/* Closes s (the caller drops its capability first). */
-void session_close(struct blk_session *s);
 
 /*
  * Checks a READ or WRITE of count sectors from sector, at byte offset in

@@ -6,22 +6,21 @@
  * arrives (label UK_LABEL_NOTIFY, nobody to reply to); input is taken
  * in then and on every request, and READ never waits.
  *
- * Sessions are a cache: a client that dies never says so, so OPEN with
- * every session taken ends the one used least recently (its partial
- * line written out first), and that client's next WRITE is told
- * CONS_E_NO_SESSION and opens again (libuk's conout does).
+ * A session belongs to the client that opened it (sessions.h), and its
+ * lines carry that client's name as init gave it (the registry's WHO),
+ * whatever the client says: nobody writes as someone else. A client
+ * holds CONS_SESSIONS_PER_CLIENT; a dead client's sessions are ended
+ * (their partial lines written out) when OPEN finds all taken.
  */
 #include <proto/console.h>
 #include "dev.h"
 #include "regname.h"
 #include "regclient.h"
+#include "sessions.h"
 #include "uk.h"
 #include "ulib.h"
 
 struct session {
-	int open;
-	uint64_t gen;                           /* 56 bits of it in a badge */
-	uint64_t used;                          /* when last asked, in requests */
 	char prefix[CONS_NAME_MAX + 4];         /* "[name] " */
 	size_t plen;
 	char line[CONS_LINE_MAX + 1];           /* the line so far */
@@ -29,26 +28,20 @@ struct session {
 };
 
 static struct cons_dev dev;
+static struct sess_table table;
 static struct session sessions[CONS_SESSIONS_MAX];
-static uint64_t gen;
-static uint64_t requests;       /* the clock of struct session.used */
 static uint64_t ep;             /* my endpoint */
 static uint64_t minted;         /* a session endpoint on its way out */
 
-/* The badge of the endpoint I register: not 0, which only the kernel's
- * UK_LABEL_NOTIFY carries, and naming no session. */
-#define PUBLIC_BADGE    0xffu
+static void end(unsigned i, void *ctx);
+static const struct sess_ops ops = { .alive = reg_client_alive, .end = end };
 
-/* The open session badge names (index + 1 in the low byte, the
- * generation above), or NULL. */
+/* The open session badge names, or NULL. */
 static struct session *find(uint64_t badge)
 {
-	uint64_t i = (badge & 0xff) - 1;
+	int i = sess_find(&table, badge);
 
-	if (i >= CONS_SESSIONS_MAX || !sessions[i].open ||
-	    sessions[i].gen != badge >> 8)
-		return NULL;
-	return &sessions[i];
+	return i < 0 ? NULL : &sessions[i];
 }
 
 /* Writes s's line (prefix, text, a newline) and empties it. */
@@ -80,35 +73,34 @@ static enum cons_err put_bytes(struct session *s, const uint8_t *b, size_t n)
 	return r < 0 ? CONS_E_IO : CONS_OK;
 }
 
-/* The open session asked least recently (all are open). */
-static unsigned least_recent(void)
+/* Writes out session i's partial line: its owner closed it, or died. */
+static void end(unsigned i, void *ctx)
 {
-	unsigned lru = 0;
-
-	for (unsigned i = 1; i < CONS_SESSIONS_MAX; i++)
-		if (sessions[i].used < sessions[lru].used)
-			lru = i;
-	return lru;
+	(void)ctx;
+	if (sessions[i].len)
+		flush_line(&sessions[i]);       /* its last words */
 }
 
-static enum cons_err open_session(struct uk_msg *m, const uint64_t *w)
+/* OPEN by owner: the session's tag is the name init gave the owner (a
+ * name the client sends is checked, and otherwise unused). */
+static enum cons_err open_session(struct uk_msg *m, const uint64_t *w,
+				  uint64_t owner)
 {
 	char name[REG_NAME_MAX + 1];
-	unsigned i;
+	uint64_t badge;
+	int i;
 
 	if (reg_name_unpack(w, name) != REG_OK)
 		return CONS_E_BAD_NAME;
-	for (i = 0; i < CONS_SESSIONS_MAX && sessions[i].open; i++)
-		;
-	if (i == CONS_SESSIONS_MAX)
-		i = least_recent();
-	if (uk_cap_mint(ep, minted, UK_R_SEND, (uint64_t)(gen + 1) << 8 |
-			(i + 1)) != UK_OK)
+	if (owner == 0 || reg_who(owner, name) != REG_OK)
+		snprintf(name, sizeof name, "?");
+	if (owner == 0 || (i = sess_open(&table, owner, &badge, &ops)) < 0)
 		return CONS_E_FULL;
-	if (sessions[i].open && sessions[i].len)
-		flush_line(&sessions[i]);       /* its last words */
-	sessions[i] = (struct session){ .open = 1, .gen = ++gen,
-					.used = ++requests };
+	if (uk_cap_mint(ep, minted, UK_R_SEND, badge) != UK_OK) {
+		sess_close(&table, (unsigned)i);
+		return CONS_E_FULL;
+	}
+	sessions[i] = (struct session){ 0 };
 	sessions[i].plen = (size_t)snprintf(sessions[i].prefix,
 					    sizeof sessions[i].prefix,
 					    "[%s] ", name);
@@ -125,28 +117,27 @@ static void serve(struct uk_msg *m)
 	enum cons_err e = CONS_OK;
 
 	memcpy(w, m->w, sizeof w);
-	if (s)
-		s->used = ++requests;
 	if (m->cap != UK_NO_CAP)
 		uk_cap_delete(m->cap);  /* none is ever taken */
 	*m = (struct uk_msg){ .cap = UK_NO_CAP };
 	dev_poll(&dev);
 	if (n > CONS_BYTES_MAX || (label >> 24))
 		e = CONS_E_BAD_REQUEST;
-	else if (op == CONS_OP_WRITE && !s && badge != PUBLIC_BADGE)
+	else if (op == CONS_OP_WRITE && !s && (badge & REG_SERVER_BADGE_BIT))
 		e = CONS_E_NO_SESSION;  /* a session that was ended */
 	else if (op == CONS_OP_WRITE)
 		e = put_bytes(s, (const uint8_t *)w, n);
 	else if (op == CONS_OP_READ)
 		n = dev_read(&dev, m->w, n);
 	else if (op == CONS_OP_OPEN)
-		e = open_session(m, w);
+		e = open_session(m, w, sess_owner(&table, badge));
 	else if (op == CONS_OP_CLOSE && !s)
 		e = CONS_E_NO_SESSION;
 	else if (op == CONS_OP_CLOSE) {
 		if (s->len && flush_line(s) < 0)
 			e = CONS_E_IO;
-		s->open = 0;
+		s->len = 0;
+		sess_close(&table, (unsigned)(s - sessions));
 	} else
 		e = CONS_E_BAD_REQUEST;
 	m->label = CONS_LABEL(e, e == CONS_OK && op == CONS_OP_READ ? n : 0);
@@ -159,6 +150,7 @@ int main(uint64_t arg)
 
 	(void)arg;
 	printf_log_only();      /* my own lines: never a call to myself */
+	sess_init(&table, CONS_SESSIONS_MAX, CONS_SESSIONS_PER_CLIENT);
 	if (dev_init(&dev) < 0)
 		return 1;
 	ep = uk_slot_alloc();
@@ -170,13 +162,7 @@ int main(uint64_t arg)
 	if (uk_ntfn_bind(dev.ntfn) != UK_OK)
 		printf("console: no bound notification: input taken in on "
 		       "requests only\n");
-	if (uk_cap_mint(ep, minted, UK_R_SEND | UK_R_GRANT,
-			PUBLIC_BADGE) != UK_OK) {
-		eprintf("console: cannot mint my public endpoint\n");
-		return 1;
-	}
-	r = reg_register("console", minted);
-	uk_cap_delete(minted);
+	r = reg_register("console", ep);
 	if (r != REG_OK) {
 		eprintf("console: register: %s\n", reg_strerror(r));
 		return 1;

@@ -70,7 +70,7 @@ static int address(uint64_t arg)
 
 int main(uint64_t arg)
 {
-	uint64_t ep = uk_slot_alloc(), pub = uk_slot_alloc();
+	uint64_t ep = uk_slot_alloc();
 	struct uk_msg m;
 	int r;
 
@@ -83,12 +83,11 @@ int main(uint64_t arg)
 	memcpy(nif.mac, nic.mac, 6);
 	nif.tx = nif_tx;
 	if (uk_ntfn_bind(nic.ntfn) != UK_OK ||
-	    uk_obj_create(ep, UK_CAP_ENDPOINT) != UK_OK ||
-	    uk_cap_mint(ep, pub, UK_R_SEND | UK_R_GRANT, SERVICE_PUBLIC) != UK_OK) {
+	    uk_obj_create(ep, UK_CAP_ENDPOINT) != UK_OK) {
 		eprintf("net: cannot set up my endpoint\n");
 		return 1;
 	}
-	r = reg_register("net", pub);
+	r = reg_register("net", ep);
 	if (r != REG_OK) {
 		eprintf("net: register: %s\n", reg_strerror(r));
 		return 1;
@@ -110,7 +109,6 @@ int main(uint64_t arg)
 		service_serve(&m);
 		if (uk_reply_recv_rcv(ep, &m, service_rcv()) != UK_OK)
 			m = (struct uk_msg){ .label = NET_OP_NONE,
-					     .badge = SERVICE_PUBLIC,
 					     .cap = UK_NO_CAP };
 		service_sent();
 	}

@@ -1,5 +1,7 @@
 #include <proto/net.h>
+#include "regclient.h"
 #include "service.h"
+#include "sessions.h"
 #include "socket.h"
 #include "uk.h"
 #include "ulib.h"
@@ -16,6 +18,18 @@ static int out_used;
 
 static struct netif *nif;
 static int (*tx_sent)(void);
+static struct sess_table table;
+
+static void end(unsigned i, void *ctx);
+static const struct sess_ops ops = { .alive = reg_client_alive, .end = end };
+
+/* The open socket badge names, or NULL. */
+static struct net_socket *find(uint64_t badge)
+{
+	int i = sess_find(&table, badge);
+
+	return i < 0 ? NULL : &sockets[i];
+}
 
 void service_init(uint64_t e, struct netif *n, int (*sent)(void))
 {
@@ -24,6 +38,7 @@ void service_init(uint64_t e, struct netif *n, int (*sent)(void))
 	tx_sent = sent;
 	rcv = uk_slot_alloc();
 	out = uk_slot_alloc();
+	sess_init(&table, NET_SOCKETS_MAX, NET_SOCKETS_PER_CLIENT);
 }
 
 uint64_t service_rcv(void)
@@ -43,13 +58,13 @@ static unsigned index_of(const struct net_socket *s)
 	return (unsigned)(s - sockets);
 }
 
-/* BIND: the buffer arrived in rcv; the socket keeps it there. */
-static enum net_err op_bind(struct uk_msg *m, uint64_t port)
+/* BIND by owner: the buffer arrived in rcv; the socket keeps it there. */
+static enum net_err op_bind(struct uk_msg *m, uint64_t port, uint64_t owner)
 {
 	uint64_t type, rights, badge, pages, phys, va;
 	uint64_t need = UK_R_READ | UK_R_WRITE;
 	struct net_socket *s;
-	enum net_err err;
+	int i;
 
 	if (port == 0 || port > 0xffff)
 		return NET_E_BAD_REQUEST;
@@ -58,18 +73,24 @@ static enum net_err op_bind(struct uk_msg *m, uint64_t port)
 	    uk_mem_info(rcv, &pages, &phys) != UK_OK ||
 	    pages * UK_PAGE_SIZE < NET_PAYLOAD_MAX || pages > SOCK_PAGES_MAX)
 		return NET_E_BAD_BUFFER;
-	badge = sock_open((uint16_t)port, &err);
-	if (badge == 0)
-		return err;
-	s = sock_find(badge);
+	/* A port stays a dead client's only until someone wants it. */
+	i = sock_port_used((uint16_t)port);
+	if (i >= 0 && !sess_reclaim(&table, (unsigned)i, &ops))
+		return NET_E_PORT_IN_USE;
+	if (owner == 0 || (i = sess_open(&table, owner, &badge, &ops)) < 0)
+		return NET_E_FULL;
+	sock_bind((unsigned)i, (uint16_t)port);
+	s = &sockets[i];
 	va = UMAP_CLIENTS + index_of(s) * SOCK_SPAN;
 	if (uk_mem_map(UK_SELF, rcv, va, need) != UK_OK) {
 		sock_close(s);
+		sess_close(&table, (unsigned)i);
 		return NET_E_BAD_BUFFER;
 	}
-	if (uk_cap_mint(ep, out, UK_R_SEND, badge) != UK_OK) {
+	if (uk_cap_mint(ep, out, UK_R_SEND | UK_R_GRANT, badge) != UK_OK) {
 		uk_mem_unmap(UK_SELF, va, pages);
 		sock_close(s);
+		sess_close(&table, (unsigned)i);
 		return NET_E_FULL;
 	}
 	s->mem = rcv;
@@ -120,31 +141,34 @@ static enum net_err op_recv(struct net_socket *s, struct uk_msg *m)
 	return NET_OK;
 }
 
-/* A notification the server signals; the client gets the wait right. */
-static enum net_err notifier(struct net_socket *s, struct uk_msg *m)
+/* NOTIFIER: the client's notification (in rcv, got) is signalled on
+ * each arrival from now on; the socket keeps it, and lets go of an
+ * earlier one. */
+static enum net_err notifier(struct net_socket *s, uint64_t got)
 {
-	if (s->ntfn == UK_NO_CAP) {
-		uint64_t slot = uk_slot_alloc();
+	uint64_t type, rights, badge;
 
-		if (slot == UK_NO_CAP)
-			return NET_E_FULL;
-		if (uk_obj_create(slot, UK_CAP_NTFN) != UK_OK) {
-			uk_slot_free(slot);
-			return NET_E_FULL;
-		}
-		s->ntfn = slot;
+	if (got == UK_NO_CAP ||
+	    uk_cap_info(got, &type, &rights, &badge) != UK_OK ||
+	    type != UK_CAP_NTFN || !(rights & UK_R_SEND))
+		return NET_E_BAD_REQUEST;
+	if (s->ntfn != UK_NO_CAP) {
+		uk_cap_delete(s->ntfn);
+		uk_slot_free(s->ntfn);
 	}
-	if (uk_cap_copy(s->ntfn, out, UK_R_RECV) != UK_OK)
-		return NET_E_FULL;
+	s->ntfn = got;
+	rcv = uk_slot_alloc();  /* UK_NO_CAP: no more capabilities taken */
 	if (s->count)
 		uk_signal(s->ntfn, NET_NOTIFY_RX);
-	out_used = 1;
-	m->cap = out;
 	return NET_OK;
 }
 
-static void op_close(struct net_socket *s)
+/* Lets go of what socket i holds: its client closed it, or died. */
+static void end(unsigned i, void *ctx)
 {
+	struct net_socket *s = &sockets[i];
+
+	(void)ctx;
 	uk_mem_unmap(UK_SELF, (uint64_t)(uintptr_t)s->buf,
 		     s->bytes / UK_PAGE_SIZE);
 	uk_cap_delete(s->mem);
@@ -154,12 +178,22 @@ static void op_close(struct net_socket *s)
 		uk_slot_free(s->ntfn);
 	}
 	sock_close(s);
+	if (rcv == UK_NO_CAP)
+		rcv = uk_slot_alloc();
+}
+
+static void op_close(struct net_socket *s)
+{
+	unsigned i = index_of(s);
+
+	end(i, NULL);
+	sess_close(&table, i);
 }
 
 void service_serve(struct uk_msg *m)
 {
-	uint64_t label = m->label, got = m->cap;
-	struct net_socket *s = sock_find(m->badge);
+	uint64_t label = m->label, got = m->cap, badge = m->badge;
+	struct net_socket *s = find(badge);
 	struct uk_msg in = *m;
 	enum net_err err;
 
@@ -169,7 +203,8 @@ void service_serve(struct uk_msg *m)
 		err = NET_E_NO_SOCKET;
 	else switch (label) {
 	case NET_OP_BIND:
-		err = got == UK_NO_CAP ? NET_E_BAD_BUFFER : op_bind(m, in.w[0]);
+		err = got == UK_NO_CAP ? NET_E_BAD_BUFFER :
+		      op_bind(m, in.w[0], sess_owner(&table, badge));
 		if (err == NET_OK)
 			got = UK_NO_CAP;        /* the socket keeps it */
 		break;
@@ -180,7 +215,9 @@ void service_serve(struct uk_msg *m)
 		err = op_recv(s, m);
 		break;
 	case NET_OP_NOTIFIER:
-		err = notifier(s, m);
+		err = notifier(s, got);
+		if (err == NET_OK)
+			got = UK_NO_CAP;        /* the socket keeps it */
 		break;
 	case NET_OP_INFO:
 		m->w[0] = nif->ip;

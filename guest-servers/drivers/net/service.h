@@ -10,10 +10,6 @@
 #include <ukern/abi.h>
 #include "stack.h"
 
-/* The badge of the endpoint capability registered as "net": never 0
- * (the kernel's notification messages) and never a socket's. */
-#define SERVICE_PUBLIC  (1ull << 63)
-
 /* Serves on ep (the unbadged endpoint) for the interface nif; sent()
  * says whether the device has sent every frame handed to it. */
 void service_init(uint64_t ep, struct netif *nif, int (*sent)(void));

@@ -1,48 +1,21 @@
 #include "socket.h"
 #include "ulib.h"
 
-#define INDEX_BITS      8       /* badge: generation << 8 | index + 1 */
-
-_Static_assert(NET_SOCKETS_MAX < (1 << INDEX_BITS), "index fits");
-
 struct net_socket sockets[NET_SOCKETS_MAX];
-static uint32_t generation;
 
-uint64_t sock_open(uint16_t port, enum net_err *err)
+int sock_port_used(uint16_t port)
 {
-	struct net_socket *free = NULL;
-
-	for (unsigned i = 0; i < NET_SOCKETS_MAX; i++) {
-		if (sockets[i].open && sockets[i].port == port) {
-			*err = NET_E_PORT_IN_USE;
-			return 0;
-		}
-		if (!sockets[i].open && !free)
-			free = &sockets[i];
-	}
-	if (!free) {
-		*err = NET_E_FULL;
-		return 0;
-	}
-	memset(free, 0, sizeof *free);
-	free->open = 1;
-	free->gen = ++generation;
-	free->port = port;
-	*err = NET_OK;
-	return (uint64_t)free->gen << INDEX_BITS | (uint64_t)(free - sockets + 1);
+	for (unsigned i = 0; i < NET_SOCKETS_MAX; i++)
+		if (sockets[i].open && sockets[i].port == port)
+			return (int)i;
+	return -1;
 }
 
-struct net_socket *sock_find(uint64_t badge)
+void sock_bind(unsigned i, uint16_t port)
 {
-	uint64_t i = badge & ((1u << INDEX_BITS) - 1);
-	struct net_socket *s;
-
-	if (i == 0 || i > NET_SOCKETS_MAX)
-		return NULL;
-	s = &sockets[i - 1];
-	if (!s->open || badge >> INDEX_BITS != s->gen)
-		return NULL;
-	return s;
+	memset(&sockets[i], 0, sizeof sockets[i]);
+	sockets[i].open = 1;
+	sockets[i].port = port;
 }
 
 void sock_close(struct net_socket *s)

@@ -3,9 +3,9 @@
  * Pure: no system calls (host-testable). The server maps each socket's
  * buffer and owns its capabilities; this table only records them.
  *
- * A socket is named by a badge: its index + 1 and a generation, so a
- * closed socket's endpoint capability never names the socket that
- * reuses the entry.
+ * Which sockets are open, their badges and owners are libuk's session
+ * table (sessions.h, in service.c); this table holds a socket's port,
+ * buffer and queue by the same index.
  */
 #ifndef NET_SOCKET_H
 #define NET_SOCKET_H
@@ -23,7 +23,6 @@ struct dgram {
 
 struct net_socket {
 	int open;
-	uint32_t gen;
 	uint16_t port;
 	uint64_t mem;           /* slot of the client's buffer capability */
 	uint8_t *buf;           /* where the server mapped it */
@@ -36,13 +35,12 @@ struct net_socket {
 
 extern struct net_socket sockets[NET_SOCKETS_MAX];
 
-/* Binds port (1..65535) to a free entry. Returns its badge (never 0);
- * 0 with *err = NET_E_PORT_IN_USE or NET_E_FULL. The caller fills in
- * mem, buf, bytes, ntfn. */
-uint64_t sock_open(uint16_t port, enum net_err *err);
+/* The index of the socket bound to port, or -1. */
+int sock_port_used(uint16_t port);
 
-/* The open socket that badge names, or NULL (0, stale, garbage). */
-struct net_socket *sock_find(uint64_t badge);
+/* Binds port to entry i (< NET_SOCKETS_MAX), emptied; the caller fills
+ * in mem, buf, bytes, ntfn. */
+void sock_bind(unsigned i, uint16_t port);
 
 /* Frees s (the caller drops its capabilities first). */
 void sock_close(struct net_socket *s);

@@ -3,41 +3,42 @@
  * (store.h, layout.h); it registers "fs" and serves: receive, check, do,
  * reply. A client's buffer is mapped here while its session is open;
  * every name and byte is copied out of it before it is checked or used.
+ * Sessions belong to the client that set them up (sessions.h):
+ * FS_SESSIONS_PER_CLIENT each, a dead client's taken back when all are
+ * open.
  */
 #include <proto/fs.h>
 #include "store.h"
 #include "regclient.h"
 #include "rpc.h"
+#include "sessions.h"
 #include "uk.h"
 #include "ulib.h"
 #include "umap.h"
 
 
 struct session {
-	int open;
-	uint32_t gen;
 	uint64_t slot;          /* the client's memory capability */
 	uint64_t bytes;
 	uint8_t *buf;           /* mapped here */
 };
 
 static struct store st;
+static struct sess_table table;
 static struct session sessions[FS_SESSIONS_MAX];
-static uint32_t gen;
 static uint64_t ep;             /* my endpoint */
 static uint64_t rcv;            /* empty slot for a client's capability */
 static uint64_t minted;         /* a session endpoint on its way out */
 
-/* The open session a badge names (index + 1 in the low byte, the
- * generation above), or NULL. */
+static void end(unsigned i, void *ctx);
+static const struct sess_ops ops = { .alive = reg_client_alive, .end = end };
+
+/* The open session a badge names, or NULL. */
 static struct session *find(uint64_t badge)
 {
-	uint64_t i = (badge & 0xff) - 1;
+	int i = sess_find(&table, badge);
 
-	if (i >= FS_SESSIONS_MAX || !sessions[i].open ||
-	    sessions[i].gen != badge >> 8)
-		return NULL;
-	return &sessions[i];
+	return i < 0 ? NULL : &sessions[i];
 }
 
 /* Whether [off, off + n) lies in s's buffer. */
@@ -46,47 +47,59 @@ static int in_buf(const struct session *s, uint64_t off, uint64_t n)
 	return off <= s->bytes && n <= s->bytes - off;
 }
 
-static enum fs_err setup(struct uk_msg *m)
+/* SETUP by owner: the buffer arrived in rcv; a session keeps it. */
+static enum fs_err setup(struct uk_msg *m, uint64_t owner)
 {
 	uint64_t type, rights, badge, pages, phys, need = UK_R_READ | UK_R_WRITE;
-	unsigned i;
+	uint64_t va;
+	int i;
 
 	if (uk_cap_info(rcv, &type, &rights, &badge) != UK_OK ||
 	    type != UK_CAP_MEMORY || (rights & need) != need ||
 	    uk_mem_info(rcv, &pages, &phys) != UK_OK || pages == 0 ||
 	    pages > FS_BUFFER_MAX / UK_PAGE_SIZE)
 		return FS_E_BAD_BUFFER;
-	for (i = 0; i < FS_SESSIONS_MAX && sessions[i].open; i++)
-		;
-	if (i == FS_SESSIONS_MAX)
+	if (owner == 0 || (i = sess_open(&table, owner, &badge, &ops)) < 0)
 		return FS_E_FULL;
-	if (uk_mem_map(UK_SELF, rcv, UMAP_CLIENTS + i * (uint64_t)FS_BUFFER_MAX,
-		       need) != UK_OK)
+	va = UMAP_CLIENTS + (uint64_t)i * FS_BUFFER_MAX;
+	if (uk_mem_map(UK_SELF, rcv, va, need) != UK_OK) {
+		sess_close(&table, (unsigned)i);
 		return FS_E_BAD_BUFFER;
-	badge = (uint64_t)++gen << 8 | (i + 1);
+	}
 	if (uk_cap_mint(ep, minted, UK_R_SEND, badge) != UK_OK) {
-		uk_mem_unmap(UK_SELF, UMAP_CLIENTS + i * (uint64_t)FS_BUFFER_MAX,
-			     pages);
+		uk_mem_unmap(UK_SELF, va, pages);
+		sess_close(&table, (unsigned)i);
 		return FS_E_FULL;
 	}
-	sessions[i] = (struct session){
-		.open = 1, .gen = gen, .slot = rcv, .bytes = pages * UK_PAGE_SIZE,
-		.buf = (uint8_t *)(uintptr_t)(UMAP_CLIENTS + i * (uint64_t)FS_BUFFER_MAX),
-	};
+	sessions[i] = (struct session){ .slot = rcv,
+					.bytes = pages * UK_PAGE_SIZE,
+					.buf = (uint8_t *)(uintptr_t)va };
 	m->cap = minted;
 	m->w[0] = sessions[i].bytes;
 	rcv = uk_slot_alloc();
 	return FS_OK;
 }
 
-static enum fs_err end_session(struct session *s)
+/* Lets go of what session i holds (its owner closed it, or died). */
+static void end(unsigned i, void *ctx)
 {
+	struct session *s = &sessions[i];
+
+	(void)ctx;
 	uk_mem_unmap(UK_SELF, (uintptr_t)s->buf, s->bytes / UK_PAGE_SIZE);
 	uk_cap_delete(s->slot);
 	uk_slot_free(s->slot);
-	s->open = 0;
+	*s = (struct session){ 0 };
 	if (rcv == UK_NO_CAP)
 		rcv = uk_slot_alloc();
+}
+
+static enum fs_err end_session(struct session *s)
+{
+	unsigned i = (unsigned)(s - sessions);
+
+	end(i, NULL);
+	sess_close(&table, i);
 	return FS_OK;
 }
 
@@ -172,14 +185,15 @@ static enum fs_err do_list(struct session *s, uint64_t *w)
  * replaces it. */
 static void serve(struct uk_msg *m)
 {
-	uint64_t label = m->label, got = m->cap, w[4];
-	struct session *s = find(m->badge);
+	uint64_t label = m->label, got = m->cap, badge = m->badge, w[4];
+	struct session *s = find(badge);
 	enum fs_err e = FS_OK;
 
 	memcpy(w, m->w, sizeof w);
 	*m = (struct uk_msg){ .cap = UK_NO_CAP };
 	if (label == FS_OP_SETUP) {
-		e = got == UK_NO_CAP ? FS_E_BAD_BUFFER : setup(m);
+		e = got == UK_NO_CAP ? FS_E_BAD_BUFFER :
+		    setup(m, sess_owner(&table, badge));
 		if (e == FS_OK)
 			got = UK_NO_CAP;        /* the session keeps it */
 	} else if (label == FS_OP_INFO) {
@@ -211,6 +225,7 @@ static void serve(struct uk_msg *m)
 int main(uint64_t arg)
 {
 	(void)arg;
+	sess_init(&table, FS_SESSIONS_MAX, FS_SESSIONS_PER_CLIENT);
 	if (store_open(&st) < 0)
 		return 1;
 	rcv = uk_slot_alloc();

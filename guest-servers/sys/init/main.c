@@ -52,18 +52,52 @@ __attribute__((noreturn)) static void halt(uint64_t status)
 	uk_exit((int64_t)status);
 }
 
-/* Tells the registry which name each child may register. */
+/* Lets child c look up name; says why not when the registry refuses. */
+static void allow_lookup(const struct child *c, const char *name)
+{
+	int r = reg_allow_lookup(c->id, name);
+
+	if (r != REG_OK)
+		printf("init: allow %s to look up %s: %s\n", c->name, name,
+		       reg_strerror(r));
+}
+
+/*
+ * Tells the registry which name each child may register (its own) and
+ * which it may look up: "console", where every program's printf goes,
+ * and the words of its uses file, the boot archive entry NAME.uses that
+ * the build packs from the program's folder. A program without one may
+ * look up only the console.
+ */
 static void allow_all(void)
 {
-	for (unsigned i = 0; i < nkids; i++) {
-		int r;
+	char uses[BOOTFS_NAME_MAX + 8], word[REG_NAME_MAX + 1];
 
-		if (kids[i].is_registry)
+	for (unsigned i = 0; i < nkids; i++) {
+		const struct child *c = &kids[i];
+		const char *name;
+		const void *text;
+		size_t len, pos = 0;
+		int r, e;
+
+		if (c->is_registry)
 			continue;
-		r = reg_allow(kids[i].id, kids[i].name);
+		r = reg_allow(c->id, c->name);
 		if (r != REG_OK)
-			printf("init: allow %s: %s\n", kids[i].name,
+			printf("init: allow %s: %s\n", c->name,
 			       reg_strerror(r));
+		allow_lookup(c, "console");
+		snprintf(uses, sizeof uses, "%s.uses", c->name);
+		if ((e = archive_find(&ar, uses)) < 0)
+			continue;
+		archive_entry(&ar, (unsigned)e, &name, &text, &len);
+		while ((r = opt_word_next(text, len, &pos, word,
+					  sizeof word)) != 0) {
+			if (r > 0)
+				allow_lookup(c, word);
+			else
+				eprintf("init: %s: a name too long\n", uses);
+		}
 	}
 }
 

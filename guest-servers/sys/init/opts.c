@@ -95,6 +95,32 @@ int opt_run_next(const char *s, size_t len, size_t *pos,
 	return 1;
 }
 
+static int space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+int opt_word_next(const char *s, size_t len, size_t *pos, char *out,
+		  size_t cap)
+{
+	size_t start = *pos, end;
+
+	while (start < len && space(s[start]))
+		start++;
+	for (end = start; end < len && !space(s[end]); end++)
+		;
+	*pos = end;
+	out[0] = '\0';
+	if (start == end)
+		return 0;
+	if (end - start >= cap)
+		return -1;
+	for (size_t i = start; i < end; i++)
+		out[i - start] = s[i];
+	out[end - start] = '\0';
+	return 1;
+}
+
 int opt_ipv4(const char *s, size_t len, uint64_t *packed)
 {
 	uint64_t v = 0, part, prefix;

@@ -43,6 +43,15 @@ int opt_num(const char *s, size_t len, uint64_t *v);
 int opt_run_next(const char *s, size_t len, size_t *pos,
 		 char name[BOOTFS_NAME_MAX], uint64_t *arg);
 
+/*
+ * The next word of s[*pos..len), words separated by spaces, tabs and
+ * newlines (a program's uses file: the services it may look up). Stores
+ * it NUL-terminated in out (room: cap bytes) and advances *pos; returns
+ * 1, 0 at the end, -1 for a word of cap bytes or more, which is skipped.
+ */
+int opt_word_next(const char *s, size_t len, size_t *pos, char *out,
+		  size_t cap);
+
 /* Packs `A.B.C.D/N` (len bytes at s; N 1..32, address not 0) as
  * A.B.C.D << 8 | N into *packed: 0, or -1 if s is not one. */
 int opt_ipv4(const char *s, size_t len, uint64_t *packed);

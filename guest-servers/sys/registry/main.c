@@ -5,19 +5,24 @@
  *
  * Its endpoint is in slot UK_SLOT_REGISTRY (init put it there with the
  * receive right). Each request may carry one capability, accepted into a
- * spare slot; a REGISTER that succeeds keeps it (reduced to send and
- * grant rights), anything else deletes it. The sender is only ever known
- * by the badge the kernel reports; labels and words are checked.
+ * spare slot; a REGISTER that succeeds keeps it (an unbadged endpoint,
+ * reduced to send, grant and mint rights), anything else deletes it. A
+ * LOOKUP's answer is a send copy minted with the client's identity
+ * (proto/registry.h), deleted here once the reply carried it. The sender
+ * is only ever known by the badge the kernel reports; labels and words
+ * are checked.
  */
 #include "table.h"
 #include "regname.h"
 #include "uk.h"
 #include "ulib.h"
 
-#define KEEP_RIGHTS     (UK_R_SEND | UK_R_GRANT)
+#define KEEP_RIGHTS     (UK_R_SEND | UK_R_GRANT | UK_R_MINT)
+#define GIVE_RIGHTS     (UK_R_SEND | UK_R_GRANT)
 
 static struct reg_table table;
 static uint64_t spare;          /* empty slot for the next capability */
+static uint64_t minted;         /* a LOOKUP's answer, until it is sent */
 
 static void reply(struct uk_msg *m, enum reg_err err)
 {
@@ -38,8 +43,10 @@ static enum reg_err do_register(const char *name, uint64_t badge,
 	err = reg_table_can_register(&table, badge, name, got);
 	if (err != REG_OK)
 		return err;
+	/* An endpoint I can mint identities on: unbadged, send and mint. */
 	if (uk_cap_info(got, &type, &rights, &cbadge) != UK_OK ||
-	    type != UK_CAP_ENDPOINT || !(rights & UK_R_SEND))
+	    type != UK_CAP_ENDPOINT || cbadge != 0 ||
+	    (rights & (UK_R_SEND | UK_R_MINT)) != (UK_R_SEND | UK_R_MINT))
 		return REG_E_NO_CAP;
 	if (rights & ~(uint64_t)KEEP_RIGHTS) {
 		/* Never hand out a right to receive on someone's endpoint. */
@@ -80,6 +87,40 @@ static void do_forget(struct uk_msg *m, uint64_t client)
 	reply(m, err);
 }
 
+/* LOOKUP: name's endpoint, minted with the identity of client. */
+static void do_lookup(struct uk_msg *m, const char *name)
+{
+	uint64_t slot, badge;
+	enum reg_err err = reg_table_lookup(&table, m->badge, name, &slot,
+					    &badge);
+
+	if (err == REG_OK && (minted == UK_NO_CAP ||
+	    uk_cap_mint(slot, minted, GIVE_RIGHTS, badge) != UK_OK))
+		err = REG_E_FULL;
+	reply(m, err);
+	if (err == REG_OK)
+		m->cap = minted;
+}
+
+/* ALIVE and WHO: what an identity badge (w0) names. */
+static void do_identity(struct uk_msg *m, uint64_t op)
+{
+	char name[REG_NAME_MAX + 1];
+	uint64_t badge = m->w[0];
+
+	if (m->w[1] || m->w[2] || m->w[3]) {
+		reply(m, REG_E_BAD_REQUEST);
+		return;
+	}
+	if (op == REG_OP_ALIVE) {
+		reply(m, reg_table_alive(&table, badge));
+		return;
+	}
+	reply(m, reg_table_who(&table, badge, name));
+	if (m->label == REG_OK)
+		reg_name_pack(name, m->w);
+}
+
 /*
  * Answers the request in *m (sender m->badge; got: the slot of the
  * capability it carried, or UK_NO_CAP) by rewriting *m into the reply.
@@ -90,7 +131,6 @@ static int handle(struct uk_msg *m, uint64_t got)
 	uint64_t op = m->label & 0xffff, arg = m->label >> 16;
 	char name[REG_NAME_MAX + 1];
 	enum reg_err err;
-	uint64_t slot;
 
 	if (got != UK_NO_CAP && op != REG_OP_REGISTER) {
 		reply(m, REG_E_BAD_REQUEST);
@@ -100,7 +140,8 @@ static int handle(struct uk_msg *m, uint64_t got)
 	case REG_OP_REGISTER:
 	case REG_OP_LOOKUP:
 	case REG_OP_ALLOW:
-		if (arg && op != REG_OP_ALLOW)
+	case REG_OP_ALLOW_LOOKUP:
+		if (arg && op != REG_OP_ALLOW && op != REG_OP_ALLOW_LOOKUP)
 			break;
 		if (reg_name_unpack(m->w, name) != REG_OK) {
 			reply(m, REG_E_BAD_NAME);
@@ -114,14 +155,20 @@ static int handle(struct uk_msg *m, uint64_t got)
 			reply(m, err);
 			return err == REG_OK;
 		}
-		if (op == REG_OP_ALLOW) {
-			reply(m, reg_table_allow(&table, m->badge, arg, name));
+		if (op == REG_OP_ALLOW || op == REG_OP_ALLOW_LOOKUP) {
+			reply(m, reg_table_allow(&table, m->badge, arg, name,
+						 op == REG_OP_ALLOW ?
+						 REG_ALLOW_REGISTER :
+						 REG_ALLOW_LOOKUP));
 			return 0;
 		}
-		err = reg_table_lookup(&table, name, &slot);
-		reply(m, err);
-		if (err == REG_OK)
-			m->cap = slot;
+		do_lookup(m, name);
+		return 0;
+	case REG_OP_ALIVE:
+	case REG_OP_WHO:
+		if (arg)
+			break;
+		do_identity(m, op);
 		return 0;
 	case REG_OP_LIST:
 		if (arg || m->w[1] || m->w[2] || m->w[3])
@@ -150,6 +197,7 @@ int main(uint64_t arg)
 	printf_log_only();      /* a lookup would be a call to myself */
 	reg_table_init(&table);
 	spare = uk_slot_alloc();
+	minted = uk_slot_alloc();
 	printf("registry: ready\n");
 	e = uk_recv_rcv(UK_SLOT_REGISTRY, &m, spare);
 	for (;;) {
@@ -173,5 +221,6 @@ int main(uint64_t arg)
 			uk_cap_delete(got);
 		}
 		e = uk_reply_recv_rcv(UK_SLOT_REGISTRY, &m, spare);
+		uk_cap_delete(minted);  /* the client has its copy, or none */
 	}
 }

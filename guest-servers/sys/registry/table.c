@@ -40,6 +40,8 @@ void reg_table_init(struct reg_table *t)
 {
 	t->count = 0;
 	t->nallow = 0;
+	for (unsigned i = 0; i < REG_CLIENTS_MAX; i++)
+		t->life[i] = 0;
 }
 
 enum reg_err reg_name_check(const char *name)
@@ -48,29 +50,32 @@ enum reg_err reg_name_check(const char *name)
 }
 
 static bool allowed(const struct reg_table *t, uint64_t client,
-		    const char *name)
+		    const char *name, enum reg_allow_kind kind)
 {
 	if (client == REG_BADGE_ADMIN)
 		return true;
 	for (unsigned i = 0; i < t->nallow; i++)
-		if (t->allow[i].badge == client && same(t->allow[i].name, name))
+		if (t->allow[i].badge == client && t->allow[i].kind == kind &&
+		    same(t->allow[i].name, name))
 			return true;
 	return false;
 }
 
 enum reg_err reg_table_allow(struct reg_table *t, uint64_t caller,
-			     uint64_t client, const char *name)
+			     uint64_t client, const char *name,
+			     enum reg_allow_kind kind)
 {
 	if (caller != REG_BADGE_ADMIN)
 		return REG_E_NOT_ALLOWED;
 	if (!good_len(name))
 		return REG_E_BAD_NAME;
-	if (allowed(t, client, name))
+	if (allowed(t, client, name, kind))
 		return REG_OK;
 	if (t->nallow == REG_ALLOW_MAX)
 		return REG_E_FULL;
 	copy_name(t->allow[t->nallow].name, name);
 	t->allow[t->nallow].badge = client;
+	t->allow[t->nallow].kind = kind;
 	t->nallow++;
 	return REG_OK;
 }
@@ -91,7 +96,7 @@ enum reg_err reg_table_can_register(const struct reg_table *t,
 		return REG_E_BAD_NAME;
 	if (slot == UK_NO_CAP)
 		return REG_E_NO_CAP;
-	if (!allowed(t, owner, name))
+	if (!allowed(t, owner, name, REG_ALLOW_REGISTER))
 		return REG_E_NOT_ALLOWED;
 	if (find(t, name) >= 0)
 		return REG_E_EXISTS;
@@ -115,17 +120,57 @@ enum reg_err reg_table_register(struct reg_table *t, uint64_t owner,
 	return REG_OK;
 }
 
-enum reg_err reg_table_lookup(const struct reg_table *t, const char *name,
-			      uint64_t *slot)
+enum reg_err reg_table_lookup(const struct reg_table *t, uint64_t client,
+			      const char *name, uint64_t *slot,
+			      uint64_t *badge)
 {
 	int i;
 
 	if (!good_len(name))
 		return REG_E_BAD_NAME;
+	if (client != REG_BADGE_ADMIN && (client >= REG_CLIENTS_MAX ||
+	    !allowed(t, client, name, REG_ALLOW_LOOKUP)))
+		return REG_E_NOT_ALLOWED;
 	i = find(t, name);
 	if (i < 0)
 		return REG_E_NOT_FOUND;
 	*slot = t->entry[i].slot;
+	*badge = client == REG_BADGE_ADMIN ? client :
+		 REG_CLIENT_BADGE(client, t->life[client]);
+	return REG_OK;
+}
+
+/* The allow-list entry that names the client of badge (its own name),
+ * when that badge is a living identity; else NULL. */
+static const struct reg_allow *living(const struct reg_table *t,
+				      uint64_t badge)
+{
+	uint64_t client = REG_BADGE_CLIENT(badge);
+
+	if (client >= REG_CLIENTS_MAX || REG_BADGE_LIFE(badge) != t->life[client])
+		return NULL;
+	for (unsigned i = 0; i < t->nallow; i++)
+		if (t->allow[i].badge == client &&
+		    t->allow[i].kind == REG_ALLOW_REGISTER)
+			return &t->allow[i];
+	return NULL;
+}
+
+enum reg_err reg_table_alive(const struct reg_table *t, uint64_t badge)
+{
+	return living(t, badge) ? REG_OK : REG_E_NOT_FOUND;
+}
+
+enum reg_err reg_table_who(const struct reg_table *t, uint64_t badge,
+			   char out[REG_NAME_MAX + 1])
+{
+	const struct reg_allow *a = living(t, badge);
+
+	if (!a) {
+		out[0] = '\0';
+		return REG_E_NOT_FOUND;
+	}
+	copy_name(out, a->name);
 	return REG_OK;
 }
 
@@ -156,5 +201,7 @@ enum reg_err reg_table_forget(struct reg_table *t, uint64_t caller,
 			t->entry[kept - 1] = t->entry[i];
 	}
 	t->count = kept;
+	if (client < REG_CLIENTS_MAX)
+		t->life[client]++;
 	return REG_OK;
 }

@@ -36,6 +36,7 @@
 
 #define BLK_SECTOR_SIZE         512u
 #define BLK_SESSIONS_MAX        8       /* open sessions at a time */
+#define BLK_SESSIONS_PER_CLIENT 4       /* of them, one client's */
 #define BLK_BATCH_MAX           16      /* entries in one BATCH */
 
 /* One entry of a BATCH table (in the client's buffer, 8-byte aligned). */
@@ -86,7 +87,8 @@ enum blk_err {
 	BLK_E_NO_BUFFER,        /* READ/WRITE outside a session */
 	BLK_E_BAD_BUFFER,       /* SETUP without a memory capability with
 	                           read and write rights */
-	BLK_E_FULL,             /* SETUP: BLK_SESSIONS_MAX are open */
+	BLK_E_FULL,             /* SETUP: the client holds its share, or
+	                           every session is a living client's */
 	BLK_E_MAX
 };
 

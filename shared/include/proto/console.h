@@ -6,13 +6,15 @@
  * Reply label: enum cons_err | count << 16, words as listed.
  *
  * WRITE on the registry's copy of the endpoint writes the bytes as they
- * are. OPEN(name) answers a capability badged for a session: lines
- * written on it go out whole, each prefixed with "[name] ", so that the
- * lines of several writers do not mix (a line is cut at CONS_LINE_MAX).
- * A client that dies never closes its session, so OPEN with all
- * CONS_SESSIONS_MAX taken ends the one used least recently (its partial
- * line is written out); a WRITE on an ended session is refused with
- * CONS_E_NO_SESSION, and its client may OPEN again.
+ * are. OPEN answers a capability badged for a session: lines written on
+ * it go out whole, each prefixed with "[name] ", name being the one init
+ * gave the client (the registry's WHO; the name in OPEN's words must be
+ * well formed and is otherwise unused), so that the lines of several
+ * writers do not mix and none passes for another's (a line is cut at
+ * CONS_LINE_MAX). A client holds CONS_SESSIONS_PER_CLIENT sessions; when
+ * all CONS_SESSIONS_MAX are taken, OPEN ends those of clients that have
+ * died (their partial lines written out), or answers CONS_E_FULL. A
+ * WRITE on an ended session is refused with CONS_E_NO_SESSION.
  *
  * Input is one stream shared by every reader, first come first served.
  * READ never blocks: the server is one thread and can answer only its
@@ -30,6 +32,7 @@
 #define CONS_NAME_MAX           32u     /* OPEN: packed like registry names */
 #define CONS_LINE_MAX           120u    /* a session's line, prefix excluded */
 #define CONS_SESSIONS_MAX       8u
+#define CONS_SESSIONS_PER_CLIENT 2u     /* of them, one client's */
 
 #define CONS_LABEL(op, n)       ((uint64_t)(op) | (uint64_t)(n) << 16)
 #define CONS_OP(label)          ((label) & 0xffffu)
@@ -51,7 +54,8 @@ enum cons_err {
 	CONS_OK = 0,
 	CONS_E_BAD_REQUEST,     /* unknown op, count over CONS_BYTES_MAX */
 	CONS_E_BAD_NAME,        /* OPEN: empty or not NUL-padded */
-	CONS_E_FULL,            /* OPEN: no session endpoint could be made */
+	CONS_E_FULL,            /* OPEN: the client holds its share, or every
+	                           session is a living client's */
 	CONS_E_NO_SESSION,      /* CLOSE outside a session, WRITE on an
 	                           ended one */
 	CONS_E_IO,              /* the device is broken */

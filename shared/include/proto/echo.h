@@ -10,10 +10,11 @@ enum echo_op {
 	ECHO_OP_NONE = 0,
 	ECHO_OP_ECHO,           /* w0..w3 -> the same words */
 	ECHO_OP_MINT,           /* w0 badge -> cap: a send-only copy of the
-	                           service endpoint carrying that badge */
+	                           service endpoint carrying that badge with
+	                           REG_SERVER_BADGE_BIT set (never a client's
+	                           identity, proto/registry.h) */
 	ECHO_OP_WHO,            /* -> w0 = the caller's badge */
 	ECHO_OP_SIGNAL,         /* cap = notification, w0 bits: signal it */
-	ECHO_OP_CRASH,          /* fault on purpose (the containment test) */
 	ECHO_OP_MAX
 };
 

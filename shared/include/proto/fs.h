@@ -25,7 +25,8 @@
 #define FS_NAME_MAX             32u
 #define FS_BLOB_MAX             (1024u * 1024u) /* bytes in one blob */
 #define FS_FILES_MAX            64u             /* blobs on one disk */
-#define FS_SESSIONS_MAX         4u
+#define FS_SESSIONS_MAX         8u
+#define FS_SESSIONS_PER_CLIENT  4u      /* of them, one client's */
 #define FS_BUFFER_MAX           (16u * 1024u * 1024u)   /* SETUP: larger
 							   buffers refused */
 
@@ -59,7 +60,8 @@ enum fs_err {
 	FS_E_BAD_BUFFER,        /* SETUP without a memory capability with
 	                           read and write rights, or one larger than
 	                           FS_BUFFER_MAX */
-	FS_E_FULL,              /* SETUP: FS_SESSIONS_MAX are open */
+	FS_E_FULL,              /* SETUP: the client holds its share, or
+	                           every session is a living client's */
 	FS_E_BAD_NAME,          /* empty, not NUL-padded, a byte not allowed */
 	FS_E_NOT_FOUND,
 	FS_E_NO_SPACE,          /* no free extent or directory entry */

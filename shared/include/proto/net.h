@@ -14,11 +14,15 @@
  * RECV never blocks: the server is one thread that also drives the
  * device, and it cannot hold a caller while it receives the next
  * message. With no datagram queued it answers NET_E_AGAIN. To wait
- * without spinning, a client asks once for the socket's notification
- * (NET_OP_NOTIFIER): the server signals it (bit NET_NOTIFY_RX) whenever
- * a datagram is queued for the socket, and the bit stays set until the
- * client waits, so `RECV; if NET_E_AGAIN: uk_wait; retry` loses no
- * wake-up. Datagrams that arrive while NET_RX_QUEUE are queued are
+ * without spinning, a client gives the socket a notification of its own
+ * (NET_OP_NOTIFIER, the capability with the send right): the server
+ * signals it (bit NET_NOTIFY_RX) whenever a datagram is queued for the
+ * socket, and the bit stays set until the client waits, so `RECV; if
+ * NET_E_AGAIN: uk_wait; retry` loses no wake-up. The notification is
+ * the client's object, charged to it, not to the server.
+ *
+ * Sockets belong to the client that bound them: NET_SOCKETS_PER_CLIENT
+ * each, and a dead client's are closed when BIND finds all taken. Datagrams that arrive while NET_RX_QUEUE are queued are
  * dropped (UDP is lossy).
  *
  * An IPv4 address in a word is the 32-bit number, host order
@@ -31,6 +35,7 @@
 
 #define NET_PAYLOAD_MAX         1472u   /* UDP payload in one frame */
 #define NET_SOCKETS_MAX         8       /* bound sockets at a time */
+#define NET_SOCKETS_PER_CLIENT  4       /* of them, one client's */
 #define NET_RX_QUEUE            4       /* datagrams queued per socket */
 #define NET_NOTIFY_RX           0x1u
 
@@ -47,8 +52,9 @@ enum net_op {
 	                           into buffer[0..) -> w0 source IPv4, w1
 	                           source port, w2 length; NET_E_AGAIN when
 	                           none is queued */
-	NET_OP_NOTIFIER,        /* on a socket -> cap = a notification
-	                           (wait right) signalled on each arrival */
+	NET_OP_NOTIFIER,        /* on a socket, cap = the client's
+	                           notification (send right): signalled on
+	                           each arrival, replacing an earlier one */
 	NET_OP_INFO,            /* -> w0 our IPv4, w1 prefix length, w2 MAC */
 	NET_OP_CLOSE,           /* on a socket: unbind, drop the buffer */
 	NET_OP_MAX
@@ -62,7 +68,8 @@ enum net_err {
 	NET_E_BAD_BUFFER,       /* BIND without a memory capability with
 	                           read and write rights, or too small */
 	NET_E_PORT_IN_USE,      /* BIND: another socket has the port */
-	NET_E_FULL,             /* BIND: NET_SOCKETS_MAX are bound */
+	NET_E_FULL,             /* BIND: the client holds its share, or every
+	                           socket is a living client's */
 	NET_E_AGAIN,            /* RECV: nothing queued yet */
 	NET_E_UNREACHABLE,      /* SEND: no MAC yet for the next hop (an ARP
 	                           request went out; try again) */

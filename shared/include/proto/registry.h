@@ -3,6 +3,15 @@
  * the four message words (NUL-padded, little-endian bytes in w0..w3).
  * Requests: the label's low 16 bits are the operation. Replies: label =
  * enum reg_err, words as listed.
+ *
+ * Identity. A server registers its own endpoint, unbadged and with the
+ * MINT right. A client that looks it up gets a send copy badged with
+ * the client's identity, REG_CLIENT_BADGE(id, life): id is the client's
+ * number from init, life counts its deaths, so a badge names one life of
+ * one program and no client can make another's (it has no MINT right).
+ * A server that mints badges of its own (sessions) sets
+ * REG_SERVER_BADGE_BIT in them, which no identity has. ALIVE tells a
+ * server whether the life a badge names still runs; WHO its name.
  */
 #ifndef PROTO_REGISTRY_H
 #define PROTO_REGISTRY_H
@@ -20,7 +29,14 @@ enum reg_op {
 	                           badge; name -> err: the client may
 	                           register that name */
 	REG_OP_FORGET,          /* admin only; bits 16..63 = client badge:
-	                           drop its names (it died) -> err */
+	                           drop its names (it died), end its life
+	                           (badges of it are no longer ALIVE) -> err */
+	REG_OP_ALLOW_LOOKUP,    /* admin only; bits 16..63 = client badge;
+	                           name -> err: the client may look name up */
+	REG_OP_ALIVE,           /* w0 = an identity badge -> REG_OK while that
+	                           life of the client runs, else NOT_FOUND */
+	REG_OP_WHO,             /* w0 = an identity badge -> the name init
+	                           gave that client, in w0..w3, or NOT_FOUND */
 	REG_OP_MAX
 };
 
@@ -28,7 +44,8 @@ enum reg_err {
 	REG_OK = 0,
 	REG_E_BAD_REQUEST,      /* unknown operation or malformed words */
 	REG_E_BAD_NAME,         /* empty, or not NUL-padded after the end */
-	REG_E_NOT_ALLOWED,      /* the manifest does not allow this name */
+	REG_E_NOT_ALLOWED,      /* the manifest does not allow this name
+	                           (to register, or to look up) */
 	REG_E_EXISTS,           /* the name is registered already */
 	REG_E_NOT_FOUND,
 	REG_E_NO_CAP,           /* REGISTER without an endpoint capability */
@@ -43,5 +60,13 @@ enum reg_err {
 
 /* Badge of init's own registry capability (administrative rights). */
 #define REG_BADGE_ADMIN         0xad000000ull
+
+/* A client's identity as servers see it (see above). Client numbers are
+ * below REG_CLIENTS_MAX. */
+#define REG_CLIENTS_MAX         256u
+#define REG_CLIENT_BADGE(id, life) ((uint64_t)(life) << 24 | (id))
+#define REG_BADGE_CLIENT(badge) ((badge) & 0xffffffu)
+#define REG_BADGE_LIFE(badge)   ((badge) >> 24)
+#define REG_SERVER_BADGE_BIT    (1ull << 63)
 
 #endif

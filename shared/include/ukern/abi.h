@@ -35,9 +35,10 @@
  * 4-byte descriptor holding the version. libuk puts it there; init
  * refuses to start a program without it or with another version. The
  * version changes whenever a program built for the old one could
- * misbehave on the new (version 2: unknown argument bits are refused).
+ * misbehave on the new (version 2: unknown argument bits are refused;
+ * 3: minting a badge needs UK_R_MINT).
  */
-#define UK_ABI_VERSION          2
+#define UK_ABI_VERSION          3
 #define UK_NOTE_NAME            "ukern"
 #define UK_NOTE_ABI             1
 
@@ -148,14 +149,18 @@ enum uk_cap_type {
 	UK_CAP_TYPE_MAX
 };
 
-/* Rights: endpoints use SEND/RECV/GRANT, memory READ/WRITE/EXEC. */
+/* Rights: endpoints use SEND/RECV/GRANT/MINT, memory READ/WRITE/EXEC.
+ * MINT lets a holder of an unbadged endpoint capability make badged
+ * copies (UK_SYS_CAP_MINT): only whoever created the endpoint has it
+ * until they give it away, so a badge names whom its maker gave it. */
 #define UK_R_SEND               0x01u
 #define UK_R_RECV               0x02u
 #define UK_R_GRANT              0x04u
 #define UK_R_READ               0x08u
 #define UK_R_WRITE              0x10u
 #define UK_R_EXEC               0x20u
-#define UK_R_ALL                0x3fu
+#define UK_R_MINT               0x40u
+#define UK_R_ALL                0x7fu
 
 /* Slots every process starts with; init fills them for its children. */
 #define UK_SLOT_SUPERVISOR      1       /* endpoint to init (send) */

@@ -74,11 +74,12 @@ static void errors(void)
 	uk_cap_copy(c.buf_slot, ntfn, UK_R_READ);
 	EXPECT(blkc_setup(&c, ntfn, &extra), BLK_E_BAD_BUFFER);
 	uk_cap_delete(ntfn);
-	/* Sessions: the table fills; a closed one is gone for good. */
+	/* Sessions: a client gets its share; a closed one is gone for
+	 * good. */
 	for (n = 0; n < BLK_SESSIONS_MAX; n++)
 		if (blkc_setup(&c, c.buf_slot, &s[n]) != BLK_OK)
 			break;
-	CHECK(n == BLK_SESSIONS_MAX - 1, "%u more sessions opened", n);
+	CHECK(n == BLK_SESSIONS_PER_CLIENT - 1, "%u more sessions opened", n);
 	EXPECT(blkc_setup(&c, c.buf_slot, &extra), BLK_E_FULL);
 	while (n--) {
 		EXPECT(blkc_call(s[n], BLK_OP_CLOSE, 0, 0, 0, NULL), BLK_OK);

@@ -35,19 +35,26 @@ static int put(uint64_t to, const char *s, size_t n)
 	return 0;
 }
 
-/* A session named name: its endpoint's slot, or UK_NO_CAP. */
+/* A session named name: its endpoint's slot, or UK_NO_CAP. While every
+ * session is a living program's, it asks again, a yield apart. */
 static uint64_t open_session(const char *name)
 {
-	struct uk_msg m = { .label = CONS_OP_OPEN, .cap = UK_NO_CAP };
 	uint64_t slot = uk_slot_alloc();
 	enum uk_err e = UK_E_ARG;
+	struct uk_msg m;
 
-	if (slot != UK_NO_CAP && reg_name_pack(name, m.w) == REG_OK)
-		e = uk_call_rcv(cons, &m, slot);
-	if (e == UK_OK && m.label == CONS_OK && m.cap == slot)
-		return slot;
-	if (e == UK_OK && m.cap == slot)
-		uk_cap_delete(slot);    /* a capability came with a refusal */
+	for (unsigned tries = 0; slot != UK_NO_CAP && tries < 1000; tries++) {
+		m = (struct uk_msg){ .label = CONS_OP_OPEN, .cap = UK_NO_CAP };
+		if (reg_name_pack(name, m.w) == REG_OK)
+			e = uk_call_rcv(cons, &m, slot);
+		if (e == UK_OK && m.label == CONS_OK && m.cap == slot)
+			return slot;
+		if (e == UK_OK && m.cap == slot)
+			uk_cap_delete(slot);    /* a capability with a refusal */
+		if (e != UK_OK || m.label != CONS_E_FULL)
+			break;
+		uk_yield();
+	}
 	uk_slot_free(slot);
 	return UK_NO_CAP;
 }
@@ -87,9 +94,8 @@ static long get_line(char *line)
 	}
 }
 
-/* Says s through my session me; the service may have ended it to make
- * room for newer ones (it keeps CONS_SESSIONS_MAX): then through a new
- * one. 0 or -1. */
+/* Says s through my session me, or through a new one when the service
+ * ended it. 0 or -1. */
 static int say(uint64_t *me, const char *s)
 {
 	if (*me != UK_NO_CAP && put(*me, s, strlen(s)) == 0)

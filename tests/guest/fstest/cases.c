@@ -150,7 +150,7 @@ void full(void)
 	for (n = 0; n < FS_SESSIONS_MAX; n++)
 		if (setup(buf_slot, &extra[n]) != FS_OK)
 			break;
-	CHECK(n == FS_SESSIONS_MAX - 1, "%u more sessions opened", n);
+	CHECK(n == FS_SESSIONS_PER_CLIENT - 1, "%u more sessions opened", n);
 	EXPECT(setup(buf_slot, &extra[0]), FS_E_FULL);
 	while (n--) {
 		EXPECT(call(extra[n], FS_OP_CLOSE, 0, 0, 0), FS_OK);

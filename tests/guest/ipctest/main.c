@@ -7,6 +7,7 @@
 #include <proto/echo.h>
 #include "check.h"
 #include "regclient.h"
+#include "victim.h"
 #include "umap.h"
 
 static struct uk_msg msg(uint64_t label, uint64_t w0)
@@ -30,20 +31,30 @@ static void ordering(uint64_t echo)
 
 static void badges(uint64_t echo)
 {
-	uint64_t b = uk_slot_alloc();
+	uint64_t b = uk_slot_alloc(), me, type, rights, badge;
+	const uint64_t b42 = 42 | REG_SERVER_BADGE_BIT;
 	struct uk_msg m = msg(ECHO_OP_MINT, 42);
-	uint64_t type, rights, badge;
+	char name[REG_NAME_MAX + 1];
 
 	CHECK(uk_call_rcv(echo, &m, b) == UK_OK && m.label == ECHO_OK &&
 	      m.cap == b, "mint: label %lu cap %lu", m.label, m.cap);
 	CHECK(uk_cap_info(b, &type, &rights, &badge) == UK_OK &&
-	      type == UK_CAP_ENDPOINT && rights == UK_R_SEND && badge == 42,
+	      type == UK_CAP_ENDPOINT && rights == UK_R_SEND && badge == b42,
 	      "minted cap: type %lu rights %lu badge %lu", type, rights, badge);
 	m = msg(ECHO_OP_WHO, 0);
-	CHECK(uk_call(b, &m) == UK_OK && m.w[0] == 42, "badge seen %lu", m.w[0]);
+	CHECK(uk_call(b, &m) == UK_OK && m.w[0] == b42, "badge seen %lu",
+	      m.w[0]);
+	/* The registry's copy carries my identity: alive, and my name. */
 	m = msg(ECHO_OP_WHO, 0);
-	CHECK(uk_call(echo, &m) == UK_OK && m.w[0] == 0,
-	      "registry copy badge %lu", m.w[0]);
+	CHECK(uk_call(echo, &m) == UK_OK && m.w[0] != 0 &&
+	      !(m.w[0] & REG_SERVER_BADGE_BIT), "identity badge %lx", m.w[0]);
+	me = m.w[0];
+	EXPECT(reg_alive(me), REG_OK);
+	CHECK(reg_who(me, name) == REG_OK && strcmp(name, "ipctest") == 0,
+	      "who: %s", name);
+	EXPECT(reg_alive(me + (1ull << 24)), REG_E_NOT_FOUND);
+	EXPECT(reg_alive(me | REG_SERVER_BADGE_BIT), REG_E_NOT_FOUND);
+	EXPECT(reg_alive(b42), REG_E_NOT_FOUND);
 	/* A badged cap cannot be re-badged. */
 	CHECK(uk_cap_mint(b, uk_slot_alloc(), UK_R_SEND, 7) == UK_E_ARG,
 	      "re-mint");
@@ -143,54 +154,71 @@ static void bound(void)
 	uk_cap_delete(ep);
 }
 
-static void containment(uint64_t echo)
+/* A call into a server that dies (the victim service, which faults when
+ * asked) gets UK_E_DEAD; init restarts it and it is found again. */
+static void containment(void)
 {
-	struct uk_msg m = msg(ECHO_OP_CRASH, 0);
-	enum uk_err e = uk_call(echo, &m);
-	int r = -1;
+	uint64_t v = uk_slot_alloc();
+	struct uk_msg m = msg(VICTIM_OP_CRASH, 0);
+	enum uk_err e = UK_E_DEAD;
+	int r = reg_lookup("victim", v);
 
+	CHECK(r == REG_OK, "lookup victim: %s", reg_strerror(r));
+	if (r != REG_OK)
+		return;
+	e = uk_call(v, &m);
 	CHECK(e == UK_E_DEAD, "call into a dying server: %s", uk_strerror(e));
-	m = msg(ECHO_OP_ECHO, 5);
-	CHECK(uk_call(echo, &m) == UK_E_DEAD, "the old endpoint is dead");
-	uk_cap_delete(echo);
-	/* init restarts echo and it registers again; until the registry
-	 * forgets the old one, a lookup may still find the dead endpoint. */
+	m = msg(VICTIM_OP_ECHO, 5);
+	CHECK(uk_call(v, &m) == UK_E_DEAD, "the old endpoint is dead");
+	uk_cap_delete(v);
+	/* init restarts the victim and it registers again; until the
+	 * registry forgets the old one, a lookup may find the dead one. */
 	for (int tries = 0; tries < 1000; tries++) {
-		r = reg_lookup("echo", echo);
+		r = reg_lookup("victim", v);
 		if (r == REG_OK) {
-			m = msg(ECHO_OP_ECHO, 5);
-			e = uk_call(echo, &m);
+			m = msg(VICTIM_OP_ECHO, 5);
+			e = uk_call(v, &m);
 			if (e == UK_OK)
 				break;
-			uk_cap_delete(echo);
+			uk_cap_delete(v);
 		}
 		uk_yield();
 	}
 	CHECK(r == REG_OK && e == UK_OK && m.w[0] == 5,
-	      "restarted echo: %s, %s", reg_strerror(r), uk_strerror(e));
+	      "restarted victim: %s, %s", reg_strerror(r), uk_strerror(e));
 }
 
 /* A rights mask or flag word with a bit outside its defined set is
  * refused with UK_E_ARG, and nothing changes; the whole set still works. */
 static void unknown_bits(uint64_t echo)
 {
+	enum uk_err e;
 	uint64_t s = uk_slot_alloc(), g = uk_slot_alloc(), type, rights, badge;
+	uint64_t own = uk_slot_alloc();
 	const uint64_t va = UMAP_BUF + 0x1000000;
 	static const char line[] = "ipctest: unknown flag\n";
 
-	CHECK(uk_cap_copy(echo, s, UK_R_SEND | 0x40) == UK_E_ARG, "copy: 0x40");
+	CHECK(uk_obj_create(own, UK_CAP_ENDPOINT) == UK_OK, "endpoint");
+	CHECK(uk_cap_copy(echo, s, UK_R_SEND | 0x80) == UK_E_ARG, "copy: 0x80");
 	CHECK(uk_cap_copy(echo, s, 0x100) == UK_E_ARG, "copy: 0x100");
-	CHECK(uk_cap_mint(echo, s, UK_R_SEND | 0x80, 5) == UK_E_ARG,
+	CHECK(uk_cap_mint(own, s, UK_R_SEND | 0x80, 5) == UK_E_ARG,
 	      "mint: 0x80");
 	CHECK(uk_cap_give(UK_SELF, echo, s, 1ull << 63) == UK_E_ARG,
 	      "give: bit 63");
 	CHECK(uk_cap_info(s, &type, &rights, &badge) == UK_E_CAP,
 	      "refused copies left the slot empty");
-	CHECK(uk_cap_mint(echo, s, UK_R_ALL, 5) == UK_OK, "mint: UK_R_ALL");
+	CHECK(uk_cap_mint(own, s, UK_R_ALL, 5) == UK_OK, "mint: UK_R_ALL");
 	uk_cap_delete(s);
 	CHECK(uk_cap_give(UK_SELF, echo, s, UK_R_ALL) == UK_OK,
 	      "give: UK_R_ALL");
 	uk_cap_delete(s);
+	/* The registry's copy of a server's endpoint mints nothing: it is
+	 * badged with my identity, and has no MINT right. */
+	e = uk_cap_mint(echo, s, UK_R_SEND, 5);
+	CHECK(e == UK_E_ARG || e == UK_E_RIGHTS, "mint on echo's endpoint: %s",
+	      uk_strerror(e));
+	uk_cap_delete(own);
+	uk_slot_free(own);
 
 	CHECK(uk_mem_alloc(g, 1) == UK_OK, "alloc");
 	CHECK(uk_mem_map(UK_SELF, g, va, UK_R_READ | UK_R_SEND) == UK_E_ARG,
@@ -227,7 +255,7 @@ int main(uint64_t arg)
 		errors(echo);
 		bound();
 		unknown_bits(echo);
-		containment(echo);
+		containment();
 	}
 	return check_verdict("ipc");
 }

@@ -16,7 +16,7 @@
 #define ECHO_PORT       7
 #define STOP            "stop"
 
-static uint64_t net, sock, ntfn;
+static uint64_t net, sock, ntfn, give;
 
 /* Calls ep with label and words (a capability: cap, UK_NO_CAP for none;
  * one accepted into rcv); the reply in *m. rpc.h's result. */
@@ -63,6 +63,9 @@ static int errors(uint64_t buf)
 	r = call(net, NET_OP_RECV, 0, 0, 0, UK_NO_CAP, UK_NO_CAP, &m);
 	if (r != NET_E_NO_SOCKET)
 		return fail("RECV outside a socket", r);
+	r = call(sock, NET_OP_NOTIFIER, 0, 0, 0, UK_NO_CAP, UK_NO_CAP, &m);
+	if (r != NET_E_BAD_REQUEST)
+		return fail("NOTIFIER without a notification", r);
 	r = call(net, NET_OP_BIND, 9, 0, 0, UK_NO_CAP, UK_NO_CAP, &m);
 	if (r != NET_E_BAD_BUFFER)
 		return fail("BIND without a buffer", r);
@@ -102,6 +105,7 @@ int main(uint64_t arg)
 	net = uk_slot_alloc();
 	sock = uk_slot_alloc();
 	ntfn = uk_slot_alloc();
+	give = uk_slot_alloc();
 	r = reg_lookup("net", net);
 	if (r != REG_OK) {
 		fail("lookup net", r);
@@ -117,11 +121,18 @@ int main(uint64_t arg)
 		fail("BIND", r);
 		goto out;
 	}
-	r = call(sock, NET_OP_NOTIFIER, 0, 0, 0, UK_NO_CAP, ntfn, &m);
-	if (r != NET_OK || m.cap != ntfn) {
+	/* My notification, given to the socket with the send right. */
+	if (uk_obj_create(ntfn, UK_CAP_NTFN) != UK_OK ||
+	    uk_cap_copy(ntfn, give, UK_R_SEND) != UK_OK) {
+		fail("notification", 0);
+		goto out;
+	}
+	r = call(sock, NET_OP_NOTIFIER, 0, 0, 0, give, UK_NO_CAP, &m);
+	if (r != NET_OK) {
 		fail("NOTIFIER", r);
 		goto out;
 	}
+	uk_cap_delete(give);
 	if (errors(buf) < 0)
 		goto out;
 	printf("nettest: echoing %lu datagrams on port %u\n", n, ECHO_PORT);
