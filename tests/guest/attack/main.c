@@ -251,6 +251,47 @@ static void console_tag(void)
 	eprintf("attack console-tag: written (the console decides)\n");
 }
 
+/* Every session of one service I can take: how many. */
+static unsigned take_all(const char *service, uint64_t label, uint64_t nerr,
+			 uint64_t buf)
+{
+	uint64_t ep = find(service);
+	unsigned n = 0;
+
+	while (ep != UK_NO_CAP && n < 16) {
+		struct uk_msg m = { .label = label, .w = { 6000 + n },
+				    .cap = buf };
+		uint64_t s = uk_slot_alloc();
+
+		if (label == CONS_OP_OPEN)
+			memcpy(m.w, "hog", 4);
+		if (rpc_open(ep, &m, s, nerr) != 0) {
+			uk_slot_free(s);
+			break;
+		}
+		n++;
+	}
+	return n;
+}
+
+/* A living client may hold its share of a server's sessions, never all
+ * of them: others must still get one. */
+static void shares(void)
+{
+	uint64_t buf = buffer(UMAP_BUF + 0x400000, 1);
+	unsigned fs = take_all("fs", FS_OP_SETUP, FS_E_MAX, buf);
+	unsigned net = take_all("net", NET_OP_BIND, NET_E_MAX, buf);
+	unsigned cons = take_all("console", CONS_OP_OPEN, CONS_E_MAX,
+				 UK_NO_CAP);
+	char what[80];
+
+	snprintf(what, sizeof what, "took fs %u of %u, net %u of %u, "
+		 "console %u of %u", fs, FS_SESSIONS_MAX, net,
+		 NET_SOCKETS_MAX, cons, CONS_SESSIONS_MAX);
+	verdict("session-shares", fs < FS_SESSIONS_MAX &&
+		net < NET_SOCKETS_MAX && cons < CONS_SESSIONS_MAX, what);
+}
+
 /* Round 1: every session I can take, then a fault. */
 static int hoard(void)
 {
@@ -302,6 +343,7 @@ int main(uint64_t arg)
 	notifiers();
 	console_tag();
 	echo_crash();
+	shares();
 	eprintf("attack: %d broken\n", broken);
 	return broken ? 1 : 0;
 }
