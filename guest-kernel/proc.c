@@ -177,6 +177,5 @@ uint64_t region_frames_alloc(uint32_t pages)
 
 void region_frames_free(uint64_t phys, uint32_t pages)
 {
-	for (uint32_t i = 0; i < pages; i++)
-		frame_free(phys + (uint64_t)i * UK_PAGE_SIZE);
+	frame_free_run(phys, pages);
 }
