@@ -142,8 +142,9 @@ _Noreturn void boot_init(const char *cmdline, const struct cmdline *cl)
 		kpanic("boot archive: no init");
 	if (uentry_init() < 0 || !(p = proc_create("init", INIT_PRIO, NULL, 0)))
 		kpanic("init: no memory");
-	p->obj_quota = NENDPOINTS + NNTFNS;
-	p->page_quota = 0xffffffffu;
+	p->objs.max = NENDPOINTS + NNTFNS;
+	p->pages.max = 0xffffffffu;
+	p->tables.max = 0xffffffffu;
 	entry = load_elf(p, bootfs_start + e->offset, size);
 	map_new(p, UK_STACK_TOP - UK_STACK_PAGES * UK_PAGE_SIZE, UK_STACK_PAGES,
 		VM_W);

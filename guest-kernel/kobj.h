@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include "ukern/abi.h"
+#include "quota.h"
 
 /* A thread's user registers: the trap frame (trap.h) at the top of its
  * kernel stack, saved at every entry from user mode. */
@@ -105,9 +106,9 @@ struct proc {
 	uint64_t fault_badge;
 	struct mapping maps[PROC_MAPPINGS];     /* the first nmaps are used */
 	uint32_t nmaps;
-	uint32_t objs;          /* kernel objects created (quota) */
-	uint32_t pages;         /* memory pages allocated (quota) */
-	uint32_t obj_quota, page_quota;
+	struct quota objs;      /* endpoints and notifications it made */
+	struct quota pages;     /* its regions' frames */
+	struct quota tables;    /* its address space's page tables */
 };
 
 #define NPROCS          32

@@ -13,16 +13,13 @@ static unsigned region_hint;            /* where the next search starts */
 
 static int charge(struct proc *owner)
 {
-	if (owner->objs >= owner->obj_quota)
-		return -1;
-	owner->objs++;
-	return 0;
+	return quota_take(&owner->objs, 1);
 }
 
 static void uncharge(struct proc *owner)
 {
 	if (owner)
-		owner->objs--;
+		quota_give(&owner->objs, 1);
 }
 
 struct proc *obj_proc_alloc(void)
@@ -87,9 +84,7 @@ struct ntfn *obj_ntfn_alloc(struct proc *owner)
 
 struct region *obj_region_alloc(struct proc *owner, uint32_t pages)
 {
-	if (pages == 0 || pages > 0xffff ||
-	    owner->pages + pages > owner->page_quota ||
-	    owner->pages + pages < owner->pages)
+	if (pages == 0 || pages > 0xffff || !quota_fits(&owner->pages, pages))
 		return NULL;
 	for (int i = 0; i < NREGIONS; i++) {
 		struct region *r = &regions[(i + region_hint) % NREGIONS];
@@ -98,7 +93,7 @@ struct region *obj_region_alloc(struct proc *owner, uint32_t pages)
 			if (phys == 0)
 				return NULL;
 			region_hint = (unsigned)(r - regions) + 1;
-			owner->pages += pages;
+			(void)quota_take(&owner->pages, pages); /* fits */
 			r->fixed = 0;
 			r->uncached = 0;
 			r->owner = owner;
@@ -164,7 +159,7 @@ void obj_unref(uint8_t type, void *obj)
 			if (!r->fixed)
 				region_frames_free(r->phys, r->pages);
 			if (r->owner && !r->fixed)
-				r->owner->pages -= r->pages;
+				quota_give(&r->owner->pages, r->pages);
 			zero(r, sizeof(*r));
 		}
 		break;

@@ -10,6 +10,11 @@
 #include "sched.h"
 #include "vm.h"
 
+/* What a process other than init may hold (docs/accounting.md). */
+#define PROC_OBJ_QUOTA          16      /* endpoints and notifications */
+#define PROC_PAGE_QUOTA         4096    /* its regions' frames: 16 MiB */
+#define PROC_TABLE_QUOTA        256     /* its page tables: 1 MiB */
+
 uint64_t proc_entry_page;
 static uint16_t next_pid = 1;
 
@@ -29,12 +34,16 @@ struct proc *proc_create(const char *name, uint8_t prio,
 			t->regs = (struct trap_frame *)t->kstack_top - 1;
 		}
 	}
-	if (!t || !t->kstack_top || !(p->pml4 = vm_create()) ||
-	    vm_map_range(p->pml4, UK_ENTRY_VA, proc_entry_page, 1, VM_X) < 0) {
+	p->objs.max = PROC_OBJ_QUOTA;
+	p->pages.max = PROC_PAGE_QUOTA;
+	p->tables.max = PROC_TABLE_QUOTA;
+	if (!t || !t->kstack_top || !(p->pml4 = vm_create(&p->tables)) ||
+	    vm_map_range(p->pml4, UK_ENTRY_VA, proc_entry_page, 1, VM_X,
+			 &p->tables) < 0) {
 		if (t)
 			t->state = T_FREE;
 		if (p->pml4)
-			vm_destroy(p->pml4);
+			vm_destroy(p->pml4, &p->tables);
 		p->live = 0;
 		return NULL;
 	}
@@ -45,8 +54,6 @@ struct proc *proc_create(const char *name, uint8_t prio,
 	if (fault_ep)
 		obj_ref(UK_CAP_ENDPOINT, fault_ep);
 	p->fault_badge = fault_badge;
-	p->obj_quota = 16;
-	p->page_quota = 4096;
 	t->proc = p;
 	t->prio = prio < 8 ? prio : 7;
 	p->threads[0] = t;
@@ -79,7 +86,7 @@ static void unmap(struct proc *p, struct mapping *m)
 {
 	struct region *r = m->region;
 
-	vm_unmap_range(p->pml4, m->va, r->pages);
+	vm_unmap_range(p->pml4, m->va, r->pages, &p->tables);
 	*m = p->maps[--p->nmaps];       /* keep them packed */
 	obj_unref(UK_CAP_MEMORY, r);
 }
@@ -106,7 +113,7 @@ void proc_kill(struct proc *p)
 		obj_unref(UK_CAP_ENDPOINT, p->fault_ep);
 	p->fault_ep = NULL;
 	obj_disown(p);
-	vm_destroy(p->pml4);
+	vm_destroy(p->pml4, &p->tables);
 	p->live = 0;
 }
 
@@ -150,7 +157,7 @@ enum uk_err proc_map(struct proc *p, struct region *r, uint64_t va,
 	if (p->nmaps == PROC_MAPPINGS)
 		return UK_E_NOMEM;
 	if (vm_map_range(p->pml4, va, r->phys & ~(UK_PAGE_SIZE - 1), r->pages,
-			 flags | (r->uncached ? VM_UC : 0)) < 0)
+			 flags | (r->uncached ? VM_UC : 0), &p->tables) < 0)
 		return UK_E_NOMEM;
 	m->va = va;
 	m->region = r;

@@ -52,6 +52,11 @@ for plat in $(platforms "user-space tests" vmm qemu-kvm qemu-tcg); do
 		'fault: isolate .*#PF .*addr 0x7ffffff00000 error 0x7$' \
 		'fault: isolate .*#PF page fault at rip 0xffff800000100000' \
 		'^hello: done$'
+	# A hostile program's ways to make the kernel allocate on its behalf
+	# end at its own quota (docs/accounting.md), never at the machine's.
+	boot $plat "quiet run=isolate:11"
+	expect "$plat: page tables are charged and freed with the mapping" 0 \
+		'^utest isolate page tables: ok$'
 	# A program that never yields is preempted: hello finishes first.
 	boot $plat "run=spin:300000000,hello"
 	if [ "$RC" = 0 ] && grep -n -e '^hello: done' -e '^spin: counted' "$OUT" |

@@ -20,8 +20,8 @@ struct proc *kfix_proc(uint16_t pid)
 
 	cr_assert_not_null(p);
 	p->pid = pid;
-	p->obj_quota = 16;
-	p->page_quota = 64;
+	p->objs.max = 16;
+	p->pages.max = 64;
 	return p;
 }
 

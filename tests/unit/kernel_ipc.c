@@ -104,16 +104,16 @@ Test(kcore, endpoint_freed_with_last_cap)
 {
 	struct proc *p = kfix_proc(1);
 	struct endpoint *ep = mkep(p, 3);
-	cr_assert_eq(p->objs, 1);
+	cr_assert_eq(p->objs.used, 1);
 	cr_assert_eq(cap_delete(p, 3), UK_OK);
 	cr_assert_eq(ep->refs, 0);
-	cr_assert_eq(p->objs, 0);
+	cr_assert_eq(p->objs.used, 0);
 }
 
 Test(kcore, quota_limits_objects)
 {
 	struct proc *p = kfix_proc(1);
-	p->obj_quota = 2;
+	p->objs.max = 2;
 	cr_assert_not_null(obj_ep_alloc(p));
 	cr_assert_not_null(obj_ntfn_alloc(p));
 	cr_assert_null(obj_ep_alloc(p));

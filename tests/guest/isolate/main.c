@@ -1,8 +1,11 @@
 /*
  * isolate: does one forbidden thing, chosen by its argument, and must be
- * stopped by the kernel with the expected fault (init checks which).
- * Nothing it does may disturb any other process.
+ * stopped by the kernel with the expected fault (init checks which), or
+ * (from mode 11, quota.c) tries to make the kernel allocate without end
+ * and must be held to its quota. Nothing it does may disturb any other
+ * process.
  */
+#include "isolate.h"
 #include "uk.h"
 #include "ulib.h"
 #include "umap.h"
@@ -50,6 +53,8 @@ int main(uint64_t arg)
 		printf("isolate: a line, then a fault\n");
 		__asm__ volatile("ud2");
 		return 0;
+	case 11:
+		return isolate_page_tables();
 	default:
 		printf("isolate: unknown mode %lu\n", arg);
 		return 2;
