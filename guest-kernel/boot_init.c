@@ -142,7 +142,7 @@ _Noreturn void boot_init(const char *cmdline, const struct cmdline *cl)
 		kpanic("boot archive: no init");
 	if (uentry_init() < 0 || !(p = proc_create("init", INIT_PRIO, NULL, 0)))
 		kpanic("init: no memory");
-	p->objs.max = NENDPOINTS + NNTFNS;
+	p->objs.max = NENDPOINTS + NNTFNS + NREGIONS;
 	p->pages.max = 0xffffffffu;
 	p->tables.max = 0xffffffffu;
 	entry = load_elf(p, bootfs_start + e->offset, size);

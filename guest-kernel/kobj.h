@@ -106,7 +106,7 @@ struct proc {
 	uint64_t fault_badge;
 	struct mapping maps[PROC_MAPPINGS];     /* the first nmaps are used */
 	uint32_t nmaps;
-	struct quota objs;      /* endpoints and notifications it made */
+	struct quota objs;      /* endpoints, notifications, regions made */
 	struct quota pages;     /* its regions' frames */
 	struct quota tables;    /* its address space's page tables */
 };

@@ -82,44 +82,50 @@ struct ntfn *obj_ntfn_alloc(struct proc *owner)
 	return NULL;
 }
 
-struct region *obj_region_alloc(struct proc *owner, uint32_t pages)
+/* A free region, or NULL. */
+static struct region *region_slot(void)
 {
-	if (pages == 0 || pages > 0xffff || !quota_fits(&owner->pages, pages))
-		return NULL;
 	for (int i = 0; i < NREGIONS; i++) {
 		struct region *r = &regions[(i + region_hint) % NREGIONS];
+
 		if (r->refs == 0 && r->pages == 0) {
-			uint64_t phys = region_frames_alloc(pages);
-			if (phys == 0)
-				return NULL;
 			region_hint = (unsigned)(r - regions) + 1;
-			(void)quota_take(&owner->pages, pages); /* fits */
-			r->fixed = 0;
-			r->uncached = 0;
-			r->owner = owner;
-			r->pages = pages;
-			r->phys = phys;
 			return r;
 		}
 	}
 	return NULL;
 }
 
+struct region *obj_region_alloc(struct proc *owner, uint32_t pages)
+{
+	struct region *r;
+	uint64_t phys;
+
+	if (pages == 0 || pages > 0xffff || !quota_fits(&owner->pages, pages) ||
+	    !quota_fits(&owner->objs, 1) || !(r = region_slot()) ||
+	    !(phys = region_frames_alloc(pages)))
+		return NULL;
+	(void)quota_take(&owner->pages, pages);        /* both fit */
+	(void)quota_take(&owner->objs, 1);
+	*r = (struct region){ .pages = (uint16_t)pages, .phys = phys,
+			      .owner = owner };
+	return r;
+}
+
 struct region *obj_region_alloc_fixed(struct proc *owner, uint64_t phys,
 				      uint32_t pages)
 {
-	for (int i = 0; i < NREGIONS; i++) {
-		struct region *r = &regions[i];
-		if (r->refs == 0 && r->pages == 0) {
-			r->owner = owner;
-			r->pages = (uint16_t)pages;
-			r->phys = phys;
-			r->fixed = 1;
-			r->uncached = 0;
-			return r;
-		}
+	struct region *r;
+
+	if (charge(owner) < 0)
+		return NULL;
+	if (!(r = region_slot())) {
+		uncharge(owner);
+		return NULL;
 	}
-	return NULL;
+	*r = (struct region){ .pages = (uint16_t)pages, .fixed = 1,
+			      .phys = phys, .owner = owner };
+	return r;
 }
 
 void obj_ref(uint8_t type, void *obj)
@@ -160,6 +166,7 @@ void obj_unref(uint8_t type, void *obj)
 				region_frames_free(r->phys, r->pages);
 			if (r->owner && !r->fixed)
 				quota_give(&r->owner->pages, r->pages);
+			uncharge(r->owner);
 			zero(r, sizeof(*r));
 		}
 		break;

@@ -18,10 +18,12 @@ struct proc *obj_proc_alloc(void);
 struct thread *obj_thread_alloc(void);
 struct endpoint *obj_ep_alloc(struct proc *owner);
 struct ntfn *obj_ntfn_alloc(struct proc *owner);
-/* A region of pages contiguous frames (zeroed by region_frames_alloc). */
+/* A region of pages contiguous frames (zeroed by region_frames_alloc),
+ * charged to owner as one object and pages pages. */
 struct region *obj_region_alloc(struct proc *owner, uint32_t pages);
 
-/* A region over frames the allocator does not own (never freed). */
+/* A region over frames the allocator does not own (never freed),
+ * charged to owner as one object. */
 struct region *obj_region_alloc_fixed(struct proc *owner, uint64_t phys,
 				      uint32_t pages);
 

@@ -11,7 +11,7 @@
 #include "vm.h"
 
 /* What a process other than init may hold (docs/accounting.md). */
-#define PROC_OBJ_QUOTA          16      /* endpoints and notifications */
+#define PROC_OBJ_QUOTA          16      /* endpoints, notifications, regions */
 #define PROC_PAGE_QUOTA         4096    /* its regions' frames: 16 MiB */
 #define PROC_TABLE_QUOTA        256     /* its page tables: 1 MiB */
 

@@ -57,6 +57,9 @@ for plat in $(platforms "user-space tests" vmm qemu-kvm qemu-tcg); do
 	boot $plat "quiet run=isolate:11"
 	expect "$plat: page tables are charged and freed with the mapping" 0 \
 		'^utest isolate page tables: ok$'
+	boot $plat "quiet run=isolate:12"
+	expect "$plat: memory regions count against the object quota" 0 \
+		'^utest isolate regions: ok$'
 	# A program that never yields is preempted: hello finishes first.
 	boot $plat "run=spin:300000000,hello"
 	if [ "$RC" = 0 ] && grep -n -e '^hello: done' -e '^spin: counted' "$OUT" |

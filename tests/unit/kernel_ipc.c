@@ -120,6 +120,55 @@ Test(kcore, quota_limits_objects)
 	cr_assert_null(obj_region_alloc(p, 65));
 }
 
+Test(kcore, regions_count_against_the_object_quota)
+{
+	struct proc *p = kfix_proc(1);
+	struct region *a, *b;
+
+	p->objs.max = 2;
+	cr_assert_not_null(a = obj_region_alloc(p, 1));
+	cr_assert_not_null(b = obj_region_alloc_fixed(p, 0xfeb00000, 1));
+	cr_assert_eq(p->objs.used, 2);
+	cr_assert_eq(p->pages.used, 1);         /* fixed: frames not its own */
+	cr_assert_null(obj_region_alloc(p, 1));
+	cr_assert_null(obj_region_alloc_fixed(p, 0xfeb01000, 1));
+	cr_assert_null(obj_ntfn_alloc(p));
+	cr_assert_eq(p->objs.used, 2);
+	cr_assert_eq(p->pages.used, 1);
+	cr_assert_eq(cap_install(p, 3, UK_CAP_MEMORY, UK_R_ALL, 0, a), UK_OK);
+	cr_assert_eq(cap_install(p, 4, UK_CAP_MEMORY, UK_R_ALL, 0, b), UK_OK);
+	cr_assert_eq(cap_delete(p, 3), UK_OK);
+	cr_assert_eq(cap_delete(p, 4), UK_OK);
+	cr_assert_eq(p->objs.used, 0);
+	cr_assert_eq(p->pages.used, 0);
+	cr_assert_not_null(obj_ntfn_alloc(p));
+}
+
+/* A region another process holds outlives its owner. The owner's quota
+ * ends with the owner (proc_kill: cap_clear, obj_disown); the last
+ * holder's delete frees the region and charges nobody. */
+Test(kcore, region_outlives_its_owner)
+{
+	struct proc *p = kfix_proc(1), *q = kfix_proc(2), *n;
+	struct region *r = obj_region_alloc(p, 4);
+
+	cr_assert_eq(cap_install(p, 3, UK_CAP_MEMORY, UK_R_ALL, 0, r), UK_OK);
+	cr_assert_eq(cap_copy(p, 3, q, 5, UK_R_ALL, 0, 0), UK_OK);
+	cap_clear(p);
+	obj_disown(p);
+	p->live = 0;
+	cr_assert_null(r->owner);
+	cr_assert_eq(r->refs, 1);
+	n = kfix_proc(3);                       /* p's slot again */
+	cr_assert_eq(n, p);
+	cr_assert_eq(cap_delete(q, 5), UK_OK);
+	cr_assert_eq(r->refs, 0);
+	cr_assert_eq(r->pages, 0);              /* free again */
+	cr_assert_eq(n->objs.used, 0);
+	cr_assert_eq(n->pages.used, 0);
+	cr_assert_eq(q->objs.used, 0);
+}
+
 Test(kcore, runqueue_priority_and_round_robin)
 {
 	struct proc *p = kfix_proc(1);

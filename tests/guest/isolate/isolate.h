@@ -4,5 +4,6 @@
 #define ISOLATE_H
 
 int isolate_page_tables(void);
+int isolate_regions(void);
 
 #endif

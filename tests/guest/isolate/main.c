@@ -55,6 +55,8 @@ int main(uint64_t arg)
 		return 0;
 	case 11:
 		return isolate_page_tables();
+	case 12:
+		return isolate_regions();
 	default:
 		printf("isolate: unknown mode %lu\n", arg);
 		return 2;

@@ -99,3 +99,30 @@ int isolate_page_tables(void)
 	tables_charged();
 	return check_verdict("isolate page tables");
 }
+
+/* Memory regions are kernel objects: one-page regions, which cost the
+ * page quota next to nothing, end at the object quota (16, shared with
+ * endpoints and notifications), not at the kernel's pool of regions. */
+int isolate_regions(void)
+{
+	uint64_t slot[UK_CAP_SLOTS], extra = uk_slot_alloc();
+	unsigned n = 0;
+	enum uk_err e = UK_OK;
+
+	while (n < UK_CAP_SLOTS && (slot[n] = uk_slot_alloc()) != UK_NO_CAP) {
+		if ((e = uk_mem_alloc(slot[n], 1)) != UK_OK) {
+			uk_slot_free(slot[n]);
+			break;
+		}
+		n++;
+	}
+	CHECK(e == UK_E_NOMEM && n <= 16, "%u regions, then %s", n,
+	      uk_strerror(e));
+	EXPECT(uk_obj_create(extra, UK_CAP_NTFN), UK_E_NOMEM);
+	while (n)
+		uk_cap_delete(slot[--n]);
+	EXPECT(uk_obj_create(extra, UK_CAP_NTFN), UK_OK);
+	uk_cap_delete(extra);
+	EXPECT(uk_mem_alloc(extra, 1), UK_OK);
+	return check_verdict("isolate regions");
+}
