@@ -40,9 +40,9 @@ static void user_fault(struct thread *t, struct trap_frame *r)
 	uint64_t cr2 = r->vector == 14 ? read_cr2() : 0;
 	uint64_t w[4] = { r->vector, r->error, r->rip, cr2 };
 
-	kerror("fault: %s (pid %u): %s at rip 0x%lx addr 0x%lx error 0x%lx\n",
-	       t->proc->name, t->proc->pid, trap_name(r->vector), r->rip, cr2,
-	       r->error);
+	kerror("fault: %s (pid %lu): %s at rip 0x%lx addr 0x%lx error 0x%lx\n",
+	       t->proc->name, (unsigned long)t->proc->pid,
+	       trap_name(r->vector), r->rip, cr2, r->error);
 	proc_stop(t, UK_LABEL_FAULT, w);
 }
 

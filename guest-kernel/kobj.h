@@ -97,13 +97,16 @@ struct mapping {
 struct proc {
 	uint8_t live;
 	uint8_t dead;           /* faulted or exited; waiting for kill */
-	uint16_t pid;
 	char name[PROC_NAME_MAX];
 	uint64_t pml4;          /* physical address of its page table */
 	struct cap caps[UK_CAP_SLOTS];
 	struct thread *threads[PROC_THREADS];
 	struct endpoint *fault_ep;      /* supervisor, may be NULL */
 	uint64_t fault_badge;
+	/* Never reused: a process capability names its process by slot and
+	 * pid (its badge), so a stale one must never match a later process
+	 * in the same slot. 64 bits do not wrap. */
+	uint64_t pid;
 	struct mapping maps[PROC_MAPPINGS];     /* the first nmaps are used */
 	uint32_t nmaps;
 	struct quota objs;      /* endpoints, notifications, regions made */

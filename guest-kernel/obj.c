@@ -8,6 +8,7 @@ static struct endpoint endpoints[NENDPOINTS];
 static struct ntfn ntfns[NNTFNS];
 static struct region regions[NREGIONS];
 static unsigned region_hint;            /* where the next search starts */
+static uint64_t next_pid = 1;
 
 #define zero(p, n) memset((p), 0, (n))
 
@@ -28,6 +29,7 @@ struct proc *obj_proc_alloc(void)
 		if (!obj_procs[i].live) {
 			zero(&obj_procs[i], sizeof(obj_procs[i]));
 			obj_procs[i].live = 1;
+			obj_procs[i].pid = next_pid++;
 			return &obj_procs[i];
 		}
 	}

@@ -13,7 +13,8 @@ extern struct proc obj_procs[NPROCS];
 extern struct thread obj_threads[NTHREADS];
 
 /* Each returns a zeroed object, or NULL when the pool or the owner's quota
- * is exhausted. Objects start with refs = 0; the caller installs a cap. */
+ * is exhausted. Objects start with refs = 0; the caller installs a cap.
+ * A process gets the next pid, one never given before. */
 struct proc *obj_proc_alloc(void);
 struct thread *obj_thread_alloc(void);
 struct endpoint *obj_ep_alloc(struct proc *owner);

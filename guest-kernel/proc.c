@@ -16,7 +16,6 @@
 #define PROC_TABLE_QUOTA        256     /* its page tables: 1 MiB */
 
 uint64_t proc_entry_page;
-static uint16_t next_pid = 1;
 
 struct proc *proc_create(const char *name, uint8_t prio,
 			 struct endpoint *fault_ep, uint64_t fault_badge)
@@ -49,7 +48,6 @@ struct proc *proc_create(const char *name, uint8_t prio,
 	}
 	for (int i = 0; i < PROC_NAME_MAX - 1 && name[i]; i++)
 		p->name[i] = name[i];
-	p->pid = next_pid++;
 	p->fault_ep = fault_ep;         /* held like a capability */
 	if (fault_ep)
 		obj_ref(UK_CAP_ENDPOINT, fault_ep);
@@ -128,7 +126,8 @@ void proc_stop(struct thread *t, uint64_t label, const uint64_t w[4])
 			ipc_cancel(p->threads[i]);
 	obj_kill_endpoints(p);
 	if (!p->fault_ep || p->fault_ep->dead)
-		kpanic("%s (pid %u) stopped and has no supervisor", p->name, p->pid);
+		kpanic("%s (pid %lu) stopped and has no supervisor", p->name,
+		       (unsigned long)p->pid);
 	r->rsi = label;
 	r->rdx = w[0];
 	r->r8 = w[1];

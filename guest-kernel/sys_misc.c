@@ -18,8 +18,8 @@ enum uk_err sys_exit(struct thread *t, struct trap_frame *r)
 {
 	uint64_t w[4] = { r->rsi, 0, 0, 0 };
 
-	kprintf("exit: %s (pid %u) status %lu\n", t->proc->name, t->proc->pid,
-		(unsigned long)r->rsi);
+	kprintf("exit: %s (pid %lu) status %lu\n", t->proc->name,
+		(unsigned long)t->proc->pid, (unsigned long)r->rsi);
 	proc_stop(t, UK_LABEL_EXIT, w);
 	return UK_OK;
 }

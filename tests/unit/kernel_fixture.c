@@ -14,7 +14,7 @@ void kfix_reset(void)
 	sched_reset();
 }
 
-struct proc *kfix_proc(uint16_t pid)
+struct proc *kfix_proc(uint64_t pid)
 {
 	struct proc *p = obj_proc_alloc();
 

@@ -13,7 +13,7 @@ extern struct trap_frame kfix_regs[NTHREADS];
 void kfix_reset(void);
 
 /* A process with pid, an object quota of 16 and a page quota of 64. */
-struct proc *kfix_proc(uint16_t pid);
+struct proc *kfix_proc(uint64_t pid);
 
 /* A thread of p at prio, with registers of its own (r12 and r14
  * UK_NO_CAP, the rest 0). */

@@ -169,6 +169,28 @@ Test(kcore, region_outlives_its_owner)
 	cr_assert_eq(q->objs.used, 0);
 }
 
+/* Pids never come back: after more processes than 16 bits count, all
+ * made and killed in the same slot, a capability to the first names
+ * none of them. */
+Test(kcore, pids_never_wrap)
+{
+	struct proc *first = obj_proc_alloc(), *p = first;
+	struct cap stale = { .type = UK_CAP_PROCESS, .obj = first };
+	uint64_t prev = first->pid;
+
+	stale.badge = first->pid;
+	for (unsigned i = 0; i < 70000; i++) {
+		p->live = 0;                    /* what proc_kill does last */
+		p = obj_proc_alloc();
+		cr_assert_eq(p, first, "the same slot");
+		cr_assert_gt(p->pid, prev);
+		cr_assert_null(cap_proc(&stale), "pid %lu named again",
+			       (unsigned long)p->pid);
+		prev = p->pid;
+	}
+	cr_assert_gt(prev, 0xffff);
+}
+
 Test(kcore, runqueue_priority_and_round_robin)
 {
 	struct proc *p = kfix_proc(1);
