@@ -16,6 +16,7 @@
 #define FMASK_BITS      0x40700u        /* AC, DF, IF, TF */
 
 int uentry_probing;
+static int sce_set;                     /* the probe set EFER.SCE */
 static struct proc *init_proc;
 static uint64_t init_entry, init_stack, init_arg;
 
@@ -62,6 +63,10 @@ static _Noreturn void finish(int mode, const char *why)
 		wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
 	} else {
 		fill(stub_trap, sizeof stub_trap);
+		/* LSTAR still holds the probe's bare sysretq: with SCE clear
+		 * a syscall in user mode is a #UD, a fault like any other. */
+		if (sce_set)
+			wrmsr(MSR_EFER, rdmsr(MSR_EFER) & ~(uint64_t)EFER_SCE);
 	}
 	kprintf("entry: %s (%s)\n", mode == UK_ENTRY_SYSCALL ?
 		"syscall/iretq" : "int3 trap/iretq", why);
@@ -81,17 +86,19 @@ _Noreturn void uentry_start(struct proc *init, uint64_t entry,
 	init_entry = entry;
 	init_stack = stack;
 	init_arg = arg;
-	if (force && force[0] == 't')
-		finish(UK_ENTRY_TRAP, "forced by entry=trap");
 	/* From here a fault, even a #GP from one of these MSR writes on a
 	 * platform that refuses them, ends the probe in favour of the trap. */
 	uentry_probing = 1;
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+	sce_set = 1;
 	wrmsr(MSR_STAR, (uint64_t)(USER_DS - 8) << 48 | (uint64_t)KERNEL_CS << 32);
 	wrmsr(MSR_FMASK, FMASK_BITS);
 	if (force && force[0] == 's')
 		finish(UK_ENTRY_SYSCALL, "forced by entry=syscall");
 	wrmsr(MSR_LSTAR, (uint64_t)syscall_probe_entry);
+	/* Forced, the trap leaves the MSRs as a failed probe would. */
+	if (force && force[0] == 't')
+		finish(UK_ENTRY_TRAP, "forced by entry=trap");
 	fill(probe, sizeof probe);
 	proc_start(init, UK_ENTRY_VA, stack, 0);
 	kernel_exit();

@@ -5,7 +5,9 @@
  * probe ends in a user #UD after the syscall and the page gets
  * `syscall; ret`; where anything faults instead (KVM PVM: syscall keeps
  * ring 3, sysretq raises #GP) it gets `int3; ret`, a DPL-3 breakpoint gate
- * that returns with iretq.
+ * that returns with iretq, and EFER.SCE is clear again: a `syscall` in
+ * user mode then raises #UD (and is a fault of that process) instead of
+ * reaching the probe's entry.
  */
 #ifndef UENTRY_H
 #define UENTRY_H

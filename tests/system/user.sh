@@ -52,6 +52,22 @@ for plat in $(platforms "user-space tests" vmm qemu-kvm qemu-tcg); do
 		'fault: isolate .*#PF .*addr 0x7ffffff00000 error 0x7$' \
 		'fault: isolate .*#PF page fault at rip 0xffff800000100000' \
 		'^hello: done$'
+	# A raw syscall, not through the entry page: on the syscall entry a
+	# system call; on the trap entry, where the kernel clears EFER.SCE,
+	# a #UD contained like any fault. QEMU TCG only: under KVM PVM a
+	# syscall in user mode never reaches the guest kernel at all.
+	if [ $plat = qemu-tcg ]; then
+		boot $plat "restarts=0 entry=syscall run=isolate:10,hello"
+		expect "$plat/syscall: a raw syscall is a system call" 0 \
+			'^isolate: a raw syscall is a system call$' '^hello: done$'
+		boot $plat "restarts=0 entry=trap run=isolate:10,hello"
+		if grep -q '^isolate: a raw syscall' "$OUT"; then
+			bad "$plat/trap: a raw syscall entered the kernel"
+		else
+			expect "$plat/trap: a raw syscall is a contained #UD" 1 \
+				'fault: isolate .*#UD invalid opcode' '^hello: done$'
+		fi
+	fi
 	# A hostile program's ways to make the kernel allocate on its behalf
 	# end at its own quota (docs/accounting.md), never at the machine's.
 	boot $plat "quiet run=isolate:11"

@@ -16,6 +16,21 @@
  * mapped here unless this process allocates, which it does not. */
 #define OTHERS_HEAP     UMAP_HEAP
 
+/* On the syscall entry a system call (it prints a line); on the trap
+ * entry, where the kernel clears EFER.SCE, #UD. */
+static int raw_syscall(void)
+{
+	static const char line[] = "isolate: a raw syscall is a system call\n";
+	uint64_t rax = UK_SYS_DEBUG_WRITE;
+
+	__asm__ volatile("syscall"
+			 : "+a"(rax)
+			 : "D"(0ull), "S"(line), "d"(sizeof line - 1)
+			 : "rcx", "r8", "r9", "r10", "r11", "r12", "r13",
+			   "memory");
+	return rax == UK_OK ? 0 : 3;
+}
+
 int main(uint64_t arg)
 {
 	volatile uint64_t *p;
@@ -53,6 +68,8 @@ int main(uint64_t arg)
 		printf("isolate: a line, then a fault\n");
 		__asm__ volatile("ud2");
 		return 0;
+	case 10:        /* syscall itself, not through the entry page */
+		return raw_syscall();
 	case 11:
 		return isolate_page_tables();
 	case 12:
