@@ -61,10 +61,11 @@ int reg_lookup_wait(const char *name, uint64_t dst_slot, unsigned tries)
 	return r;
 }
 
-int reg_list(uint64_t index, char out[REG_NAME_MAX + 1])
+/* A request of op with w0 whose answer is a name, into out. */
+static int reg_name_of(enum reg_op op, uint64_t w0,
+		       char out[REG_NAME_MAX + 1])
 {
-	struct uk_msg m = { .label = REG_OP_LIST, .w = { index },
-			    .cap = UK_NO_CAP };
+	struct uk_msg m = { .label = op, .w = { w0 }, .cap = UK_NO_CAP };
 	int r = reg_call(&m, UK_NO_CAP);
 
 	out[0] = '\0';
@@ -73,6 +74,11 @@ int reg_list(uint64_t index, char out[REG_NAME_MAX + 1])
 	if (reg_name_unpack(m.w, out) != REG_OK)
 		return -(int)UK_E_ARG;
 	return REG_OK;
+}
+
+int reg_list(uint64_t index, char out[REG_NAME_MAX + 1])
+{
+	return reg_name_of(REG_OP_LIST, index, out);
 }
 
 /* Labels of the admin requests: the operation and a client's badge. */
@@ -117,16 +123,7 @@ int reg_client_alive(uint64_t badge)
 
 int reg_who(uint64_t badge, char out[REG_NAME_MAX + 1])
 {
-	struct uk_msg m = { .label = REG_OP_WHO, .w = { badge },
-			    .cap = UK_NO_CAP };
-	int r = reg_call(&m, UK_NO_CAP);
-
-	out[0] = '\0';
-	if (r != REG_OK)
-		return r;
-	if (reg_name_unpack(m.w, out) != REG_OK)
-		return -(int)UK_E_ARG;
-	return REG_OK;
+	return reg_name_of(REG_OP_WHO, badge, out);
 }
 
 const char *reg_strerror(int r)
