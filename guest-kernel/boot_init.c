@@ -101,6 +101,15 @@ static uint64_t load_elf(struct proc *p, const uint8_t *img, size_t size)
 	return eh->e_entry;
 }
 
+/* The first device before i whose window is on i's page, or i. */
+static unsigned page_sharer(const struct cmdline *cl, unsigned i)
+{
+	for (unsigned j = 0; j < i; j++)
+		if ((cl->dev[j].base ^ cl->dev[i].base) < UK_PAGE_SIZE)
+			return j;
+	return i;
+}
+
 /* Each virtio-mmio device: its register page (uncached) and its
  * interrupt, routed through the IOAPIC, as capabilities for init. */
 static void give_devices(struct proc *p, const struct cmdline *cl)
@@ -109,15 +118,20 @@ static void give_devices(struct proc *p, const struct cmdline *cl)
 		const struct cmdline_dev *d = &cl->dev[i];
 		struct region *r;
 		struct irq *q = irq_get(d->irq);
+		unsigned j = page_sharer(cl, i);
 
-		/* QEMU packs devices 0x200 apart: several may share a page
-		 * (and each driver then reaches its neighbours' registers). */
 		if (!q || (d->base & 0xfff) + d->size > UK_PAGE_SIZE ||
 		    d->base < PLAT_RAM_MAX) {
 			kerror("virtio-mmio: device %u at 0x%lx irq %u: not "
 			       "usable, skipped\n", i, d->base, d->irq);
 			continue;
 		}
+		/* ./vmm gives each window a page; QEMU packs them 0x200
+		 * apart, and a page is the finest grain a driver gets. */
+		if (j != i)
+			kprintf("virtio-mmio: devices %u and %u share a "
+				"register page: each driver can reach the "
+				"other's registers\n", j, i);
 		r = obj_region_alloc_fixed(p, d->base, 1);
 		if (!r || irq_route(d->irq) < 0 ||
 		    cap_install(p, UK_SLOT_INIT_DEV(i), UK_CAP_MEMORY,

@@ -177,7 +177,7 @@ int iothread_add(struct iothread *t, struct virtio_dev *d, struct bus *mmio,
 	}
 	/* The bus cannot take a range back: this is the last step that can
 	 * fail. */
-	r = bus_register(mmio, PLAT_VIRTIO_MMIO_ADDR(n), PLAT_VIRTIO_MMIO_STRIDE,
+	r = bus_register(mmio, PLAT_VIRTIO_MMIO_ADDR(n), PLAT_VIRTIO_MMIO_SIZE,
 			 &locked_ops, id, "virtio-mmio");
 	if (r < 0) {
 		pthread_mutex_destroy(&id->lock);

@@ -209,6 +209,6 @@ const struct bus_ops virtio_mmio_ops = { mmio_read, mmio_write };
 int virtio_announce(unsigned n, char *buf, unsigned size)
 {
 	return snprintf(buf, size, "virtio_mmio.device=%u@0x%x:%u",
-			PLAT_VIRTIO_MMIO_STRIDE, PLAT_VIRTIO_MMIO_ADDR(n),
+			PLAT_VIRTIO_MMIO_SIZE, PLAT_VIRTIO_MMIO_ADDR(n),
 			PLAT_VIRTIO_GSI(n));
 }

@@ -20,14 +20,20 @@
 #define PLAT_PIT_HZ             1193182u
 
 /*
- * virtio-mmio devices: window n (0 .. PLAT_VIRTIO_MMIO_MAX - 1) is
- * PLAT_VIRTIO_MMIO_STRIDE bytes at PLAT_VIRTIO_MMIO_ADDR(n), and its
- * interrupt is IOAPIC input PLAT_VIRTIO_GSI(n), as on QEMU microvm (so a
- * lone device is window 0, GSI 5 on both monitors). The kernel learns
- * them from the command line (virtio_mmio.device=512@0xfeb00000:5).
+ * virtio-mmio devices: ./vmm's window n (0 .. PLAT_VIRTIO_MMIO_MAX - 1)
+ * is PLAT_VIRTIO_MMIO_SIZE bytes (registers and config space) at
+ * PLAT_VIRTIO_MMIO_ADDR(n), alone on its 4 KiB page, so the kernel can
+ * hand each driver its own device's registers and nobody else's. Its
+ * interrupt is IOAPIC input PLAT_VIRTIO_GSI(n), as on QEMU microvm (a
+ * lone device is window 0, GSI 5 on both monitors). QEMU microvm packs
+ * its windows PLAT_QEMU_MMIO_STRIDE apart, eight to a page; the kernel
+ * takes that layout too. It learns the windows from the command line
+ * (virtio_mmio.device=512@0xfeb01000:6).
  */
 #define PLAT_VIRTIO_MMIO_BASE   0xfeb00000u
-#define PLAT_VIRTIO_MMIO_STRIDE 0x200u
+#define PLAT_VIRTIO_MMIO_SIZE   0x200u
+#define PLAT_VIRTIO_MMIO_STRIDE 0x1000u
+#define PLAT_QEMU_MMIO_STRIDE   0x200u
 #define PLAT_VIRTIO_MMIO_MAX    8
 #define PLAT_VIRTIO_GSI_BASE    5u
 #define PLAT_VIRTIO_MMIO_ADDR(n) \

@@ -270,7 +270,7 @@ static int kvm_run_step(void)
 				   (uint32_t)atoi(env("FAKEKVM_DEVID", "0")) :
 				   0xffffffff;
 		if (s == 0) {
-			kvm_exit_mmio(run, 0xfeb00000 + (vid ? 8 + 0x200 *
+			kvm_exit_mmio(run, 0xfeb00000 + (vid ? 8 + 0x1000 *
 				      atoi(env("FAKEKVM_WINDOW", "0")) : 0),
 				      4, 0, 0);
 		} else {
@@ -400,9 +400,9 @@ int ioctl(int fd, unsigned long req, ...)
 		return 0;
 	case KVM_IOEVENTFD: {   /* QueueNotify of window n, queue 0 or 1 */
 		const struct kvm_ioeventfd *e = (const void *)arg;
-		uint64_t n = (e->addr - 0xfeb00050) / 0x200;
+		uint64_t n = (e->addr - 0xfeb00050) / 0x1000;
 		if (fd != vm_fd || e->addr < 0xfeb00050 || n >= 8 ||
-		    e->addr != 0xfeb00050 + 0x200 * n || e->len != 4 ||
+		    e->addr != 0xfeb00050 + 0x1000 * n || e->len != 4 ||
 		    e->datamatch > 1 || e->fd < 0 ||
 		    e->flags != KVM_IOEVENTFD_FLAG_DATAMATCH)
 			return bad("KVM_IOEVENTFD");

@@ -105,6 +105,13 @@ dd if=/dev/zero of=odd.img bs=1 count=0 seek=$((8 * 1048576 + 100)) 2>/dev/null
 vmm --disk odd.img kernel-test.elf -- services=blk run=blktest
 expect "an image of 8 MiB + 100 bytes: 16384 whole sectors" 0 \
 	'^blk: virtio-blk, 16384 sectors' '^utest blk: ok$'
+if grep -q '^virtio-mmio: 512@0xfeb00000 irq 5$' out &&
+	grep -q '^virtio-mmio: 512@0xfeb01000 irq 6$' out &&
+	! grep -q 'share a register page' out; then
+	ok "blk and console: each on a register page of its own"
+else
+	bad "blk and console: each on a register page of its own"
+fi
 dd if=/dev/zero of=f.img bs=1M count=4 2>/dev/null
 vmm --disk f.img kernel-test.elf -- quiet services=blk,fs run=fstest:1
 vmm --disk f.img kernel-test.elf -- services=blk,fs run=fstest:2

@@ -61,7 +61,8 @@ for plat in $(platforms "boot tests" vmm qemu-kvm qemu-tcg); do
 	boot $plat "virtio_mmio.device=512@0xfeb00000:5 virtio_mmio.device=512@0xfeb00200:6"
 	expect "$plat: command-line virtio devices listed" 0 \
 		'virtio-mmio: 512@0xfeb00000 irq 5' \
-		'virtio-mmio: 512@0xfeb00200 irq 6'
+		'virtio-mmio: 512@0xfeb00200 irq 6' \
+		'virtio-mmio: devices 0 and 1 share a register page'
 	boot $plat "virtio_mmio.device=512@0xfeb00600:9 virtio_mmio.device=512@0xfeb00600:10"
 	expect "$plat: a second entry for one window is ignored" 0 \
 		'virtio-mmio: 512@0xfeb00600 irq 9' \
@@ -78,7 +79,8 @@ for plat in $(platforms "QEMU virtio devices listed" qemu-kvm qemu-tcg); do
 		-drive if=none,id=d0,file="$TMP/disk.img",format=raw \
 		-device virtio-net-device,netdev=n0 -netdev user,id=n0
 	n=$(grep -Ec '^virtio-mmio: 512@0xfeb0[0-9a-f]{4} irq [0-9]+$' "$OUT")
-	if [ "$RC" = 0 ] && [ "$n" = 2 ]; then
+	if [ "$RC" = 0 ] && [ "$n" = 2 ] &&
+		grep -q 'devices 0 and 1 share a register page' "$OUT"; then
 		ok "$plat: QEMU virtio devices listed"
 	else
 		bad "$plat: QEMU virtio devices listed (status $RC, $n devices)"

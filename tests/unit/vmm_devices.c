@@ -101,7 +101,7 @@ Test(devices_run, disk_then_console_on_the_io_thread)
 
 	cr_assert_eq(open_from(argv, ARGC(argv), &err), 0, "%s", err.text);
 	cr_assert_str_eq(c.cmdline, "virtio_mmio.device=512@0xfeb00000:5 "
-			 "virtio_mmio.device=512@0xfeb00200:6");
+			 "virtio_mmio.device=512@0xfeb01000:6");
 	cr_assert_eq(mem_init(&m, 1 << 20), 0);
 	bus_init(&mmio, BUS_MMIO);
 	cr_assert_eq(iothread_init(&t), 0);
@@ -109,7 +109,7 @@ Test(devices_run, disk_then_console_on_the_io_thread)
 	cr_assert_eq(t.ndevs, 2);
 	cr_assert(bus_read(&mmio, 0xfeb00008, 4, &v));
 	cr_assert_eq(v, 2, "the disk in window 0");
-	cr_assert(bus_read(&mmio, 0xfeb00208, 4, &v));
+	cr_assert(bus_read(&mmio, 0xfeb01008, 4, &v));
 	cr_assert_eq(v, 3, "the console in window 1");
 	cr_assert(t.dev[1].watch_fd >= 0, "stdin, or what stands in for it");
 	devices_start(&dv);

@@ -137,7 +137,7 @@ Test(iothread, fds_for_kvm)
 
 	cr_assert_eq(iothread_ioeventfds(&t, ev, IOTHREAD_IOEVENTFDS_MAX), 2);
 	cr_assert_eq(ev[0].addr, 0xfeb00050);
-	cr_assert_eq(ev[1].addr, 0xfeb00250);
+	cr_assert_eq(ev[1].addr, 0xfeb01050);
 	for (unsigned i = 0; i < 2; i++) {
 		cr_assert_eq(ev[i].len, 4);
 		cr_assert_eq(ev[i].datamatch, 0);
@@ -149,7 +149,7 @@ Test(iothread, fds_for_kvm)
 	cr_assert_eq(ir[0].gsi, 5);
 	cr_assert_eq(ir[1].gsi, 6);
 	cr_assert_eq(blk[1].dev.gsi, 6);
-	cr_assert_eq(PLAT_VIRTIO_MMIO_ADDR(1), 0xfeb00200);
+	cr_assert_eq(PLAT_VIRTIO_MMIO_ADDR(1), 0xfeb01000, "a page each");
 	cr_assert_eq(drv_rd(&drv[1], R_MAGIC), 0x74726976, "window 1 on the bus");
 	cr_assert_eq(drv_rd(&drv[1], R_DEVICE_ID), 2);
 }
@@ -165,8 +165,8 @@ Test(iothread, add_errors)
 	cr_assert_eq(iothread_add(&t, &blk[0].dev, &mmio, 3), -EINVAL,
 		     "the same device twice");
 	/* A window someone else holds on the bus: nothing is left behind. */
-	cr_assert(!bus_read(&mmio, 0xfeb00400, 4, &v));
-	cr_assert_eq(bus_register(&mmio, 0xfeb00400, 0x10,
+	cr_assert(!bus_read(&mmio, 0xfeb02000, 4, &v));
+	cr_assert_eq(bus_register(&mmio, 0xfeb02000, 0x10,
 				  &virtio_mmio_ops, &probe, "squatter"), 0);
 	cr_assert_eq(iothread_add(&t, &probe, &mmio, 2), -EEXIST);
 	cr_assert_eq(t.ndevs, 2);
