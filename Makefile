@@ -119,7 +119,16 @@ vmm: $(VMM_OBJS)
 
 $(B)/monitor/%.o: monitor/%.c
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_CFLAGS) -c -o $@ $<
+	$(HOSTCC) $(HOST_CFLAGS) -I$(B)/monitor -c -o $@ $<
+
+# The system call names the SIGSYS line prints (confine.c), from the
+# host's own headers: a table, so the handler needs no allocation.
+$(B)/monitor/sysnames.h:
+	@mkdir -p $(dir $@)
+	echo '#include <asm/unistd.h>' | $(HOSTCC) -E -dM -x c - | sed -n \
+	  's/^#define __NR_\([a-z0-9_]*\) \([0-9][0-9]*\)$$/[\2] = "\1",/p' \
+	  >$@.tmp && mv $@.tmp $@
+$(B)/monitor/confine.o: $(B)/monitor/sysnames.h
 
 KERNEL_CORE := $(filter-out $(B)/guest-kernel/bootfs.o,$(KERNEL_OBJS))
 
@@ -207,9 +216,10 @@ SHARED_HDRS := $(wildcard shared/include/*.h shared/include/*/*.h \
                  shared/lib/*.h)
 
 $(UNIT_VMM): $(wildcard tests/unit/vmm_*.c tests/unit/vmm_*.h) $(VMM_PURE) \
-		$(wildcard monitor/*.h) tests/fakekvm/kvm_exit.h $(SHARED_HDRS)
+		$(wildcard monitor/*.h) tests/fakekvm/kvm_exit.h $(SHARED_HDRS) \
+		$(B)/monitor/sysnames.h
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(UNIT_CFLAGS) -Imonitor -o $@ $(filter %.c,$^) \
+	$(HOSTCC) $(UNIT_CFLAGS) -Imonitor -I$(B)/monitor -o $@ $(filter %.c,$^) \
 		-lcriterion $(HOST_LIBS)
 
 # The fake /dev/kvm of tests/system/fakekvm.sh, an LD_PRELOAD shim.

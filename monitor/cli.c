@@ -20,10 +20,11 @@ enum {
 	OPT_KVM_STATS,
 	OPT_SERIAL,
 	OPT_VERSION,
+	OPT_NO_SECCOMP,
 	OPT_DEVICE,             /* + i: device_type(i)'s option */
 };
 
-#define CLI_CORE_OPTIONS 9
+#define CLI_CORE_OPTIONS 10
 
 static const struct option cli_core_options[CLI_CORE_OPTIONS] = {
 	{ "mem",     required_argument, NULL, OPT_MEM },
@@ -35,6 +36,7 @@ static const struct option cli_core_options[CLI_CORE_OPTIONS] = {
 	{ "verbose", no_argument,       NULL, 'v' },
 	{ "help",    no_argument,       NULL, 'h' },
 	{ "version", no_argument,       NULL, OPT_VERSION },
+	{ "no-seccomp", no_argument,    NULL, OPT_NO_SECCOMP },
 };
 
 /* The monitor's options, then each device type's; a zeroed end. */
@@ -323,6 +325,9 @@ int cli_parse(struct cli *c, int argc, char **argv, struct errmsg *err)
 		case OPT_KVM_STATS:
 			c->kvm_stats = true;
 			break;
+		case OPT_NO_SECCOMP:
+			c->no_seccomp = true;
+			break;
 		case OPT_SERIAL:
 			r = cli_set_serial(c, optarg, err);
 			break;
@@ -387,18 +392,23 @@ void cli_usage(FILE *out)
 "                     one line on stderr (folded here):\n"
 "                       vmm: stats: exits=N io_exits=N mmio_exits=N\n"
 "                         wall_us=N peak_rss_kib=N guest_touched_kib=N\n"
-"                         own_kib=N\n"
+"                         own_kib=N seccomp_us=N\n"
 "                     exits: returns from KVM_RUN, of which io_exits and\n"
 "                     mmio_exits were port I/O and MMIO; wall_us: since\n"
 "                     the monitor started; peak_rss_kib: its peak RSS;\n"
 "                     guest_touched_kib: guest RAM resident at the end;\n"
-"                     own_kib: the difference, the monitor's own memory\n"
+"                     own_kib: the difference, the monitor's own memory;\n"
+"                     seccomp_us: building and loading the filters\n"
 "  --kvm-stats        when the guest stops, print KVM's own counters for\n"
 "                     the run on stderr (KVM_GET_STATS_FD, Linux 5.14+):\n"
 "                       vmm: kvm-stats: exits=N insn_emulation=N ...\n"
 "                     the nonzero counts of the vCPU, then of the VM\n"
 "                     (vm.NAME); under KVM PVM insn_emulation counts the\n"
 "                     guest kernel's instructions\n"
+"  --no-seccomp       for debugging only: run without the seccomp filters\n"
+"                     that otherwise confine the monitor once the VM is\n"
+"                     built (a system call outside them kills it with\n"
+"                     SIGSYS and one line naming the call)\n"
 "  -h, --help         show this text and exit\n"
 "  --version          show the version and exit\n"
 "\n"

@@ -41,6 +41,7 @@ struct cli {
 	bool verbose;
 	bool stats;                     /* --stats: one line of costs at the end */
 	bool kvm_stats;                 /* --kvm-stats: KVM's counters, too */
+	bool no_seccomp;                /* --no-seccomp: run unconfined */
 	const char *kvm_path;           /* --kvm, else $VMM_KVM, else default */
 	const char *serial;             /* --serial FILE, or NULL: stdout */
 	/* device_type(i)'s option: its value, "" for a flag, NULL if not

@@ -314,8 +314,12 @@ int iothread_poll(struct iothread *t, int timeout_ms)
 static void *iothread_main(void *arg)
 {
 	struct iothread *t = arg;
-	int r;
+	int r = t->enter ? t->enter() : 0;
 
+	t->error = r;
+	sem_post(&t->entered);
+	if (r < 0)
+		return NULL;
 	while ((r = iothread_poll(t, -1)) >= 0)
 		;
 	t->error = r == -ESHUTDOWN ? 0 : r;
@@ -330,10 +334,21 @@ int iothread_start(struct iothread *t)
 	if (t->running || t->epoll_fd < 0)
 		return -EINVAL;
 	t->error = 0;
+	if (sem_init(&t->entered, 0, 0) < 0)
+		return -errno;
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	r = pthread_create(&t->thread, NULL, iothread_main, t);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r == 0) {
+		while (sem_wait(&t->entered) < 0 && errno == EINTR)
+			;
+		if (t->error < 0) {
+			pthread_join(t->thread, NULL);
+			r = -t->error;
+		}
+	}
+	sem_destroy(&t->entered);
 	if (r)
 		return -r;
 	t->running = true;

@@ -35,6 +35,7 @@
 #define VMM_IOTHREAD_H
 
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -78,6 +79,10 @@ struct iothread {
 	pthread_t thread;
 	bool running;
 	int error;                      /* 0, or -errno that ended the thread */
+	/* NULL, or run first on the thread (./vmm: its seccomp filter);
+	 * 0 or -errno, and an error fails iothread_start. */
+	int (*enter)(void);
+	sem_t entered;                  /* iothread_start waits on it */
 	unsigned ndevs;
 	struct iothread_dev dev[IOTHREAD_DEVS_MAX];
 };
@@ -133,7 +138,8 @@ int iothread_watch(struct iothread *t, struct virtio_dev *d, int fd,
 int iothread_set_irq_line(struct iothread *t, unsigned gsi,
 			  void (*fn)(void *ctx, unsigned gsi), void *ctx);
 
-/* Start the thread (all signals blocked on it). 0 or -errno. */
+/* Start the thread (all signals blocked on it) and wait for t->enter,
+ * if any, to have run there. 0, or -errno (t->enter's included). */
 int iothread_start(struct iothread *t);
 
 /*

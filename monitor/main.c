@@ -19,6 +19,7 @@
 
 #include "bootinfo.h"
 #include "cli.h"
+#include "confine.h"
 #include "devices.h"
 #include "exitdev.h"
 #include "iothread.h"
@@ -52,7 +53,9 @@ static const char *signal_name(int sig)
 static void print_stats(const struct kvm_vm *vm, const struct mem *mem,
 			uint64_t start_us)
 {
-	struct stats_report rep = { .counts = vm->counts };
+	struct stats_report rep = {
+		.counts = vm->counts, .seccomp_us = confine_cost_us(),
+	};
 	struct errmsg err;
 
 	if (stats_collect(&rep, mem, start_us, &err) < 0)
@@ -169,16 +172,23 @@ int main(int argc, char **argv)
 
 	if (kvm_setup(&vm, &mem, entry, start_info, &err) < 0)
 		goto report;
+	/* From here on each thread runs under its seccomp allow-list. */
+	if (!cli.no_seccomp && confine_prepare(&err) < 0)
+		goto report;
 	if (io.ndevs) {
 		kvm_attach_iothread(&vm, &io);
+		io.enter = cli.no_seccomp ? NULL : confine_io_thread;
 		r = iothread_start(&io);
 		if (r < 0) {
-			errmsg_set(&err, "cannot start the I/O thread: %s",
-				   strerror(-r));
+			errmsg_set(&err, "cannot start the I/O thread: %s%s",
+				   strerror(-r), cli.no_seccomp ? "" :
+				   " (its seccomp filter?)");
 			goto report;
 		}
 	}
 	devices_start(&devs);
+	if (!cli.no_seccomp && confine_thread(CONFINE_VCPU, &err) < 0)
+		goto report;
 	r = kvm_run_vcpu(&vm, &machine, cli.timeout, &outcome, &err);
 	iothread_stop(&io);
 	devices_stop(&devs);

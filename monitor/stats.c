@@ -73,12 +73,13 @@ void stats_print(FILE *out, const struct stats_report *r)
 {
 	fprintf(out, "vmm: stats: exits=%llu io_exits=%llu mmio_exits=%llu "
 		"wall_us=%llu peak_rss_kib=%llu guest_touched_kib=%llu "
-		"own_kib=%llu\n",
+		"own_kib=%llu seccomp_us=%llu\n",
 		(unsigned long long)r->counts.exits,
 		(unsigned long long)r->counts.io_exits,
 		(unsigned long long)r->counts.mmio_exits,
 		(unsigned long long)r->wall_us,
 		(unsigned long long)r->peak_rss_kib,
 		(unsigned long long)r->guest_touched_kib,
-		(unsigned long long)stats_own_kib(r));
+		(unsigned long long)stats_own_kib(r),
+		(unsigned long long)r->seccomp_us);
 }

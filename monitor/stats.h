@@ -4,7 +4,7 @@
  * mincore) runs only when --stats asks for the line
  *
  *   vmm: stats: exits=N io_exits=N mmio_exits=N wall_us=N peak_rss_kib=N
- *               guest_touched_kib=N own_kib=N
+ *               guest_touched_kib=N own_kib=N seccomp_us=N
  *
  * (one line on stderr) after the guest stopped, whatever the reason.
  */
@@ -28,6 +28,7 @@ struct stats_report {
 	uint64_t wall_us;               /* since stats_now_us() at start */
 	uint64_t peak_rss_kib;          /* getrusage ru_maxrss */
 	uint64_t guest_touched_kib;     /* guest RAM resident (mincore) */
+	uint64_t seccomp_us;            /* building and loading the filters */
 };
 
 /* Microseconds on CLOCK_MONOTONIC. */

@@ -69,6 +69,8 @@ fi
 ./vmm kernel-test.elf -- run=spin:100000000000 </dev/null >out 2>err &
 pid=$!
 sleep 2
+modes=$(cat /proc/$pid/task/*/status | awk '$1 == "Seccomp:" { printf "%s ", $2 }')
+nnp=$(cat /proc/$pid/task/*/status | awk '$1 == "NoNewPrivs:" { printf "%s ", $2 }')
 kill -TERM $pid
 wait $pid
 RC=$?
@@ -77,6 +79,20 @@ if [ $RC = 143 ] && grep -q '^vmm: stopped by SIGTERM$' err; then
 else
 	bad "SIGTERM (status $RC)"
 fi
+if [ "$modes" = "2 2 " ] && [ "$nnp" = "1 1 " ]; then
+	ok "seccomp: vCPU and I/O threads filtered during a run (Seccomp: 2)"
+else
+	bad "seccomp: Seccomp: $modes, NoNewPrivs: $nnp; want 2 2, 1 1"
+fi
+for role in vcpu io; do
+	VMM_SECCOMP_SELFTEST=$role ./vmm kernel.elf </dev/null >out 2>err
+	RC=$?
+	if [ $RC = 159 ] && grep -q '^vmm: seccomp: the .* thread made a forbidden system call, getppid (110); stopping$' err; then
+		ok "seccomp: a forbidden call on the $role thread: SIGSYS, one line"
+	else
+		bad "seccomp: a forbidden call on the $role thread (status $RC)"
+	fi
+done
 
 # --- block ------------------------------------------------------------
 dd if=/dev/zero of=d.img bs=1M count=8 2>/dev/null

@@ -195,7 +195,7 @@ if [[ -c $KVM ]] && { exec 3<>"$KVM"; } 2>/dev/null; then
 		fail "timeout message" "$(cat "$tmp/err")"
 	fi
 	boot "--stats: guest prints and exits" 0 "hi" "$HELLO" --stats
-	if grep -qE "^vmm: stats: exits=[0-9]+ io_exits=[0-9]+ mmio_exits=0 wall_us=[0-9]+ peak_rss_kib=[0-9]+ guest_touched_kib=[0-9]+ own_kib=[0-9]+$" "$tmp/err" &&
+	if grep -qE "^vmm: stats: exits=[0-9]+ io_exits=[0-9]+ mmio_exits=0 wall_us=[0-9]+ peak_rss_kib=[0-9]+ guest_touched_kib=[0-9]+ own_kib=[0-9]+ seccomp_us=[0-9]+$" "$tmp/err" &&
 	   [[ $(wc -l <"$tmp/err") -eq 1 ]]; then
 		pass "--stats line"
 	else

@@ -73,8 +73,8 @@ fake "port read of LSR" in_lsr 0 "" "" "$K"
 fake "unclaimed MMIO reads all ones" mmio 0 "" "" "$K"
 truncate -s 1M "$tmp/disk.img"
 W0="virtio_mmio.device=512@0xfeb00000:5"
-W1="virtio_mmio.device=512@0xfeb00200:6"
-W2="virtio_mmio.device=512@0xfeb00400:7"
+W1="virtio_mmio.device=512@0xfeb01000:6"
+W2="virtio_mmio.device=512@0xfeb02000:7"
 # devid NAME WINDOW ID NIOEV NIRQ ARGS...: window WINDOW holds device ID.
 devid() {
 	local name=$1
@@ -172,7 +172,7 @@ signal_case() {
 		>"$tmp/out" 2>"$tmp/err" </dev/null &
 	pid=$!
 	for ((i = 0; i < 100; i++)); do
-		[[ -e $tmp/ready ]] && break
+		[[ -s $tmp/ready ]] && break
 		sleep 0.05
 	done
 	{       # without bash's "Hangup" job notice on stderr
@@ -208,7 +208,7 @@ before=$(stty -g)
 "$VMM" --kvm "$tmp/kvm" --timeout "$2" "$tmp/k.elf" </dev/tty >/dev/null 2>&1 &
 pid=$!
 i=0
-while [ ! -e "$FAKEKVM_READY" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+while [ ! -s "$FAKEKVM_READY" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 sleep 0.2
 mode=$(stty -a)
 [ "$1" = none ] || kill -"$1" $pid
@@ -241,6 +241,22 @@ if command -v script >/dev/null && script -qec true /dev/null </dev/null >/dev/n
 	term_case "terminal: restored when SIGTERM kills the monitor" TERM 5
 	term_case "terminal: restored when the monitor crashes (SIGSEGV)" SEGV 5
 	term_case "terminal: restored when the monitor aborts (SIGABRT)" ABRT 5
+	# A forbidden system call (seccomp) after the terminal went raw.
+	cat >"$tmp/termsys.sh" <<'SHEOF'
+before=$(stty -g)
+VMM_SECCOMP_SELFTEST=vcpu "$VMM" --kvm "$tmp/kvm" "$tmp/k.elf" </dev/tty >/dev/null 2>&1
+s=$?
+if [ "$(stty -g)" = "$before" ]; then echo "RESTORED $s"; else echo "NOT-RESTORED $s"; fi
+SHEOF
+	r=$(VMM=$VMM tmp=$tmp FAKEKVM_PATH=$tmp/kvm FAKEKVM_SCENARIO=exit0 \
+	    FAKEKVM_ENTRY=$ENTRY FAKEKVM_MEM=$((128 << 20)) FAKEKVM_CMDLINE=$W0 \
+	    LD_PRELOAD=$SHIM script -qec "sh $tmp/termsys.sh" /dev/null \
+	    </dev/null 2>&1 | tr -d '\r' | tail -1)
+	if [[ $r == "RESTORED 159" ]]; then
+		pass "terminal: restored when seccomp stops the monitor (SIGSYS)"
+	else
+		fail "terminal: restored when seccomp stops the monitor (SIGSYS)" "$r"
+	fi
 else
 	echo "skip - fake KVM: terminal modes (no script(1) or no pseudo-terminal)"
 fi
@@ -255,7 +271,7 @@ stats() {
 		fail "$name" "$n stats lines" "$(cat "$tmp/err")"
 		return
 	fi
-	if ! [[ $line =~ ^vmm:\ stats:\ exits=$2\ io_exits=$3\ mmio_exits=$4\ wall_us=[0-9]+\ peak_rss_kib=([0-9]+)\ guest_touched_kib=([0-9]+)\ own_kib=([0-9]+)$ ]]; then
+	if ! [[ $line =~ ^vmm:\ stats:\ exits=$2\ io_exits=$3\ mmio_exits=$4\ wall_us=[0-9]+\ peak_rss_kib=([0-9]+)\ guest_touched_kib=([0-9]+)\ own_kib=([0-9]+)\ seccomp_us=([0-9]+)$ ]]; then
 		fail "$name" "line: $line" "wanted exits=$2 io_exits=$3 mmio_exits=$4"
 		return
 	fi
@@ -293,5 +309,80 @@ else
 fi
 fake "API version" api11 2 "" "KVM API version 11, need 12" "$K"
 fake "missing capability" nocap 2 "" "lacks KVM_CAP_IMMEDIATE_EXIT" "$K"
+
+# --- seccomp: the monitor confines itself once the VM is built ----------
+# Every case above ran with the filters on. spin_start ARGS...: a spinning
+# guest with the console (so the I/O thread runs too), in the background
+# as $pid, once it spins.
+spin_start() {
+	rm -f "$tmp/ready"
+	FAKEKVM_PATH=$tmp/kvm FAKEKVM_SCENARIO=partial_spin \
+	FAKEKVM_ENTRY=$ENTRY FAKEKVM_MEM=$((128 << 20)) \
+	FAKEKVM_READY=$tmp/ready FAKEKVM_CMDLINE=$W0 LD_PRELOAD=$SHIM \
+		"$VMM" --kvm "$tmp/kvm" --timeout 20 "$@" "$K" \
+		>"$tmp/out" 2>"$tmp/err" </dev/null &
+	pid=$!
+	for ((i = 0; i < 100; i++)); do
+		[[ -s $tmp/ready ]] && break
+		sleep 0.05
+	done
+}
+# field NAME: that /proc status field of each of $pid's threads.
+field() {
+	cat /proc/"$pid"/task/*/status 2>/dev/null |
+		awk -v f="$1:" '$1 == f { printf "%s ", $2 }'
+}
+seccomp_case() {
+	local name=$1 want=$2 modes nnp
+	shift 2
+	spin_start "$@"
+	modes=$(field Seccomp) nnp=$(field NoNewPrivs)
+	{ kill -TERM "$pid"; wait "$pid"; } 2>/dev/null
+	if [[ $modes == "$want" && $nnp == "${want//2/1}" ]]; then
+		pass "$name"
+	else
+		fail "$name" "Seccomp: $modes, NoNewPrivs: $nnp; wanted $want"
+	fi
+}
+seccomp_case "seccomp: vCPU and I/O threads filtered (Seccomp: 2, no_new_privs)" \
+	"2 2 "
+seccomp_case "--no-seccomp: no filter (Seccomp: 0)" "0 0 " --no-seccomp
+# sys_case NAME ROLE THREAD: VMM_SECCOMP_SELFTEST=ROLE makes that thread
+# call getppid, which neither list allows: SIGSYS, one line naming it.
+sys_case() {
+	local name=$1 role=$2 status
+	{
+		VMM_SECCOMP_SELFTEST=$role FAKEKVM_PATH=$tmp/kvm \
+		FAKEKVM_SCENARIO=exit0 FAKEKVM_ENTRY=$ENTRY \
+		FAKEKVM_MEM=$((128 << 20)) FAKEKVM_CMDLINE=$W0 \
+		LD_PRELOAD=$SHIM "$VMM" --kvm "$tmp/kvm" "$K" \
+			>"$tmp/out" 2>"$tmp/err" </dev/null
+		status=$?
+	} 2>/dev/null
+	if [[ $status -ne 159 ]]; then
+		fail "$name" "exit $status, wanted 159 (SIGSYS)" "$(head -5 "$tmp/err")"
+	elif [[ $(cat "$tmp/err") != "vmm: seccomp: the $3 made a forbidden system call, getppid (110); stopping" ]]; then
+		fail "$name" "stderr: $(head -5 "$tmp/err")"
+	else
+		pass "$name"
+	fi
+}
+sys_case "seccomp: a forbidden call on the vCPU thread: SIGSYS, one line" \
+	vcpu "vCPU thread"
+sys_case "seccomp: a forbidden call on the I/O thread: SIGSYS, one line" \
+	io "I/O thread"
+{
+	VMM_SECCOMP_SELFTEST=vcpu FAKEKVM_PATH=$tmp/kvm FAKEKVM_SCENARIO=exit0 \
+	FAKEKVM_ENTRY=$ENTRY FAKEKVM_MEM=$((128 << 20)) FAKEKVM_CMDLINE=$W0 \
+	LD_PRELOAD=$SHIM "$VMM" --kvm "$tmp/kvm" --no-seccomp "$K" \
+		>"$tmp/out" 2>"$tmp/err" </dev/null
+	status=$?
+} 2>/dev/null
+if [[ $status == 0 && ! -s $tmp/err ]]; then
+	pass "--no-seccomp: the same call is made and nothing happens"
+else
+	fail "--no-seccomp: the same call is made and nothing happens" \
+		"exit $status" "$(head -3 "$tmp/err")"
+fi
 
 exit $failed

@@ -391,6 +391,7 @@ Test(cli_usage, mentions_every_option)
 		"--version", "--stats", "--disk PATH[,ro]",
 		"--net tap=NAME[,mac=MAC]", "--no-console", "--serial FILE",
 		"vmm: stats: exits=N io_exits=N mmio_exits=N", "own_kib=N",
+		"seccomp_us=N", "--no-seccomp",
 	};
 	char *buf = NULL;
 	size_t len = 0;

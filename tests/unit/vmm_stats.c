@@ -95,7 +95,7 @@ Test(stats, line_format)
 	struct stats_report r = {
 		.counts = { .exits = 12, .io_exits = 7, .mmio_exits = 4 },
 		.wall_us = 1900, .peak_rss_kib = 5000,
-		.guest_touched_kib = 1200,
+		.guest_touched_kib = 1200, .seccomp_us = 250,
 	};
 	char *buf = NULL;
 	size_t len = 0;
@@ -105,6 +105,7 @@ Test(stats, line_format)
 	fclose(f);
 	cr_assert_str_eq(buf, "vmm: stats: exits=12 io_exits=7 mmio_exits=4 "
 			 "wall_us=1900 peak_rss_kib=5000 "
-			 "guest_touched_kib=1200 own_kib=3800\n");
+			 "guest_touched_kib=1200 own_kib=3800 "
+			 "seccomp_us=250\n");
 	free(buf);
 }
