@@ -121,10 +121,12 @@ static void page_tables(void)
 	uk_info(UK_INFO_FREE_PAGES, &after);
 	uk_cap_delete(slot);
 	uk_slot_free(slot);
+	/* Signed: another program may give frames back meanwhile. */
+	int64_t lost = (int64_t)(before - after);
 	char what[80];
-	snprintf(what, sizeof what, "%u maps left %lu fewer free frames",
-		 ok, before - after);
-	verdict("page-tables", before - after < 64, what);
+	snprintf(what, sizeof what, "%u maps left %ld fewer free frames",
+		 ok, lost);
+	verdict("page-tables", lost < 64, what);
 }
 
 /* Fragmentation: allocate and free 16 MiB, 20 times; then 16 MiB and a
