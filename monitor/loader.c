@@ -255,7 +255,7 @@ static int loader_check_entry(struct loader_image *img, struct errmsg *err)
 static int loader_check(struct loader_image *img, Elf *elf,
 			uint64_t ram_size, struct errmsg *err)
 {
-	Elf64_Phdr *phdr;
+	GElf_Phdr ph;
 	size_t phnum, i;
 	bool have_entry = false;
 	uint64_t entry = 0;
@@ -264,16 +264,18 @@ static int loader_check(struct loader_image *img, Elf *elf,
 	r = loader_check_ehdr(img, elf, &phnum, err);
 	if (r < 0)
 		return r;
-	phdr = elf64_getphdr(elf);
-	if (!phdr)
-		LOADER_FAIL(img, err, -ENOEXEC, "bad program headers: %s",
-			    elf_errmsg(-1));
 	for (i = 0; i < phnum; i++) {
-		if (phdr[i].p_type == PT_LOAD) {
-			r = loader_add_load(img, i, &phdr[i], ram_size, err);
-		} else if (phdr[i].p_type == PT_NOTE && !have_entry) {
-			r = loader_scan_notes(img, elf, i, &phdr[i], &entry,
-					      err);
+		/*
+		 * A copy: elf64_getphdr points into the file as mapped,
+		 * where e_phoff need not be aligned for an Elf64_Phdr.
+		 */
+		if (!gelf_getphdr(elf, (int)i, &ph))
+			LOADER_FAIL(img, err, -ENOEXEC,
+				    "bad program headers: %s", elf_errmsg(-1));
+		if (ph.p_type == PT_LOAD) {
+			r = loader_add_load(img, i, &ph, ram_size, err);
+		} else if (ph.p_type == PT_NOTE && !have_entry) {
+			r = loader_scan_notes(img, elf, i, &ph, &entry, err);
 			if (r > 0)
 				have_entry = true;
 		} else {

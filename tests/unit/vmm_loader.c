@@ -251,6 +251,30 @@ Test(loader, eight_aligned_note_segment)
 	unlink(m.path);
 }
 
+Test(loader, unaligned_program_headers)
+{
+	struct loader_image li;
+	struct errmsg err;
+	struct img m;
+
+	/* At an odd offset the program headers are not aligned for an
+	 * Elf64_Phdr where libelf maps them: the loader reads copies (the
+	 * fuzz target's UBSan would catch a read in place). */
+	make_kernel(&m);
+	memmove(m.buf + sizeof(Elf64_Ehdr) + 1, m.buf + sizeof(Elf64_Ehdr),
+		3 * sizeof(Elf64_Phdr));
+	eh(&m)->e_phoff = sizeof(Elf64_Ehdr) + 1;
+	cr_assert_eq(try_load(&m, RAM, &li, &err), 0, "%s", err.text);
+	cr_assert_eq(li.nseg, 2);
+	cr_assert_eq(li.seg[0].paddr, TEXT_PADDR);
+	cr_assert_eq(li.seg[0].flags, PF_R | PF_X);
+	cr_assert_eq(li.seg[1].offset, DATA_OFF);
+	cr_assert_eq(li.seg[1].memsz, DATA_MEMSZ);
+	cr_assert_eq(li.entry, ENTRY);
+	loader_close(&li);
+	unlink(m.path);
+}
+
 Test(loader, missing_file)
 {
 	struct loader_image li;
