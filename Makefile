@@ -112,7 +112,7 @@ help:
 	@echo "make bench-blk  block throughput in the guest, vmm against QEMU"
 	@echo "make bench-net  ping and UDP echo round trips, host to guest"
 	@echo "make bench-nested  vmm and QEMU on a nested KVM (no /dev/kvm here)"
-	@echo "make fuzz       fuzz the monitor's virtio devices (FUZZ_SECONDS=60)"
+	@echo "make fuzz       fuzz the devices and ELF loader, FUZZ_SECONDS=60 each"
 
 vmm: $(VMM_OBJS)
 	$(HOSTCC) -o $@ $^ $(HOST_LIBS)
@@ -285,25 +285,37 @@ bench-net: deps all $(KERNEL_TEST) $(BENCH_TOOLS)
 bench-nested: deps all $(KERNEL_TEST) $(BENCH_TOOLS)
 	@bench/nested.sh
 
-# A hostile guest against the monitor's virtio devices, under libFuzzer,
-# AddressSanitizer and UBSan (clang). make test runs a short fixed-seed
-# pass (tests/system/fuzz.sh); make fuzz runs FUZZ_SECONDS on a corpus
-# kept in build/fuzz/corpus.
+# A hostile guest against the monitor's virtio devices, and a hostile
+# kernel file against its ELF loader, under libFuzzer, AddressSanitizer
+# and UBSan (clang). make test runs a short fixed-seed pass of each
+# (tests/system/fuzz.sh, fuzz-elf.sh); make fuzz runs each FUZZ_SECONDS
+# on a corpus kept in build/fuzz/corpus and build/fuzz/corpus-elf, the
+# loader's from a small copy of kernel.elf.
 FUZZ_SECONDS ?= 60
+FUZZ_CC   := clang -std=gnu11 -g -O1 $(WARN) \
+             -fsanitize=fuzzer,address,undefined \
+             -fno-sanitize-recover=undefined -D_GNU_SOURCE -DHOST_TEST \
+             -Ishared/include -Imonitor
 FUZZ_SRCS := tests/fuzz/virtio.c $(addprefix monitor/,virtio_mmio.c virtq.c \
              virtio_blk.c virtio_net.c virtio_console.c iothread.c bus.c \
              mem.c log.c tap.c term.c)
+FUZZ_ELF_SRCS := tests/fuzz/elf.c $(addprefix monitor/,loader.c mem.c log.c)
 
 $(B)/fuzz/virtio: $(FUZZ_SRCS) $(wildcard monitor/*.h) shared/include/platform.h
 	@mkdir -p $(dir $@)
-	clang -std=gnu11 -g -O1 $(WARN) -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=undefined -D_GNU_SOURCE -DHOST_TEST \
-		-Ishared/include -Imonitor -o $@ $(FUZZ_SRCS)
+	$(FUZZ_CC) -o $@ $(FUZZ_SRCS)
 
-fuzz: $(B)/fuzz/virtio
-	@mkdir -p $(B)/fuzz/corpus
+$(B)/fuzz/elf: $(FUZZ_ELF_SRCS) $(wildcard monitor/*.h) shared/include/pvh.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -o $@ $(FUZZ_ELF_SRCS) -lelf
+
+fuzz: $(B)/fuzz/virtio $(B)/fuzz/elf kernel.elf
+	@mkdir -p $(B)/fuzz/corpus $(B)/fuzz/corpus-elf
 	$(B)/fuzz/virtio -max_total_time=$(FUZZ_SECONDS) \
 		-artifact_prefix=$(B)/fuzz/ $(B)/fuzz/corpus
+	$(B)/fuzz/elf --seed kernel.elf $(B)/fuzz/corpus-elf/kernel
+	$(B)/fuzz/elf -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+		-artifact_prefix=$(B)/fuzz/elf- $(B)/fuzz/corpus-elf
 
 clean:
 	rm -rf $(B) vmm kernel.elf bench/out
