@@ -270,7 +270,7 @@ run: deps all
 bench: bench-boot bench-ipc bench-blk bench-net bench-nested
 	@echo; echo "== all benchmarks"; bench/report.sh
 
-bench-boot: deps all $(BENCH_TOOLS)
+bench-boot: deps all $(BENCH_TOOLS) $(FAKEKVM)
 	@bench/boot.sh
 
 bench-ipc: deps all $(KERNEL_TEST) $(BENCH_TOOLS)

@@ -25,6 +25,13 @@ if have_kvm; then
 	measure vmm 0 ./vmm --no-console "$PRODUCT" -- $CMDLINE
 	measure qemu-kvm 1 "${QEMU_MICROVM[@]}" -enable-kvm \
 		-kernel "$PRODUCT" -append "$CMDLINE"
+	# The seccomp filters' cost: the boot without them, and the time
+	# ./vmm itself measures for building and loading them.
+	measure vmm-no-seccomp 0 ./vmm --no-seccomp --no-console "$PRODUCT" \
+		-- $CMDLINE
+	s=$(seccomp_us "$PRODUCT" $CMDLINE | summarize)
+	[ -n "$s" ] && row seccomp_setup vmm us $s \
+		"both threads' filters, built and loaded (--stats)"
 	# The monitor's own memory: its peak RSS minus the guest RAM touched.
 	if st=$(./vmm --stats --no-console "$PRODUCT" -- $CMDLINE 2>&1 >/dev/null | grep 'stats:'); then
 		own=$(echo "$st" | sed -n 's/.*own_kib=\([0-9]*\).*/\1/p')
@@ -41,6 +48,28 @@ if have_kvm; then
 else
 	row boot_wall vmm us - - - 0 "skipped: no usable /dev/kvm"
 	row boot_wall qemu-kvm us - - - 0 "skipped: no usable /dev/kvm"
+	# The filters are the host kernel's work, KVM or not: measure them
+	# on this host under the tests' fake KVM, a console (and so the I/O
+	# thread) included.
+	. tests/fakekvm/elf.sh
+	k=$(mktemp /tmp/ukern-bench.XXXXXX)
+	make_elf "$k" b000e6f4f4
+	s=$(for i in 1 2 3 4 5 6 7 8 9 10; do
+		FAKEKVM_PATH=$k.kvm FAKEKVM_SCENARIO=exit0 \
+		FAKEKVM_ENTRY=$((0x100000 + ELF_CODE_OFF)) \
+		FAKEKVM_MEM=$((128 << 20)) \
+		FAKEKVM_CMDLINE=virtio_mmio.device=512@0xfeb00000:5 \
+		LD_PRELOAD=$PWD/build/tests/fakekvm.so ./vmm --kvm "$k.kvm" \
+			--stats "$k" </dev/null 2>&1 >/dev/null |
+			sed -n 's/.*seccomp_us=\([0-9]*\).*/\1/p'
+	done | summarize)
+	rm -f "$k"
+	if [ -n "$s" ]; then
+		row seccomp_setup vmm-fakekvm us $s \
+			"both threads' filters on this host, under tests/fakekvm"
+	else
+		row seccomp_setup vmm-fakekvm us - - - 0 "failed"
+	fi
 fi
 measure qemu-tcg 1 "${QEMU_MICROVM[@]}" -accel tcg \
 	-kernel "$PRODUCT" -append "$CMDLINE"

@@ -51,5 +51,23 @@ PINGPONG=build/bench/pingpong
 
 have_kvm() { scripts/kvm-ok.sh "${VMM_KVM:-/dev/kvm}"; }
 
+# summarize: numbers on stdin, one per line, as "min median max n";
+# nothing when there are none.
+summarize() {
+	sort -n | awk '{ v[NR] = $1 } END {
+		if (NR) print v[1], v[int((NR + 1) / 2)], v[NR], NR }'
+}
+
+# seccomp_us KERNEL WORDS...: the seccomp_us of ten ./vmm --stats boots
+# (the console on, so both threads load their filters), one per line.
+seccomp_us() {
+	local k=$1 i
+	shift
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		./vmm --stats "$k" -- "$@" </dev/null 2>&1 >/dev/null |
+			sed -n 's/.*seccomp_us=\([0-9]*\).*/\1/p'
+	done
+}
+
 # The QEMU microvm command line (scripts/microvm.args), UART on stdout.
 QEMU_MICROVM=($(grep -v '^#' scripts/microvm.args) -serial stdio)

@@ -67,6 +67,15 @@ for sys in vmm qemu-kvm; do
 		fi
 	done
 done
+# What the seccomp filters cost ./vmm's boot.
+set -- $(part vmm-noseccomp boot)
+if [ $# -ge 10 ]; then
+	row boot_wall vmm-noseccomp-nested us $(($2 / 1000)) $(($3 / 1000)) \
+		$(($4 / 1000)) $5 "$NOTE"
+fi
+s=$(part vmm seccomp | summarize)
+[ -n "$s" ] && row seccomp_setup vmm-nested us $s \
+	"both threads' filters, built and loaded (--stats)"
 # ./vmm's exits (returns from KVM_RUN) over the client's block requests.
 blk=$(part vmm blk)
 exits=$(echo "$blk" | sed -n 's/.*stats: exits=\([0-9]*\).*/\1/p')

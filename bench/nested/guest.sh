@@ -10,6 +10,13 @@ IPC="quiet run=ipcbench:$1"
 
 echo "== vmm boot"
 ./runstat -n 10 -w 2 -s 0 -- ./vmm --no-console kernel.elf -- $BOOT
+echo "== vmm-noseccomp boot"
+./runstat -n 10 -w 2 -s 0 -- ./vmm --no-seccomp --no-console kernel.elf -- $BOOT
+echo "== vmm seccomp"
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	./vmm --stats kernel.elf -- $BOOT </dev/null 2>&1 >/dev/null |
+		sed -n 's/.*seccomp_us=\([0-9]*\).*/\1/p'
+done
 echo "== qemu-kvm boot"
 ./runstat -n 10 -w 2 -s 1 -- $Q -kernel kernel.elf -append "$BOOT"
 echo "== vmm ipc"
