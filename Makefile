@@ -301,11 +301,13 @@ FUZZ_SRCS := tests/fuzz/virtio.c $(addprefix monitor/,virtio_mmio.c virtq.c \
              mem.c log.c tap.c term.c)
 FUZZ_ELF_SRCS := tests/fuzz/elf.c $(addprefix monitor/,loader.c mem.c log.c)
 
-$(B)/fuzz/virtio: $(FUZZ_SRCS) $(wildcard monitor/*.h) shared/include/platform.h
+$(B)/fuzz/virtio: $(FUZZ_SRCS) $(wildcard monitor/*.h tests/fuzz/*.h) \
+		shared/include/platform.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -o $@ $(FUZZ_SRCS)
 
-$(B)/fuzz/elf: $(FUZZ_ELF_SRCS) $(wildcard monitor/*.h) shared/include/pvh.h
+$(B)/fuzz/elf: $(FUZZ_ELF_SRCS) $(wildcard monitor/*.h tests/fuzz/*.h) \
+		shared/include/pvh.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -o $@ $(FUZZ_ELF_SRCS) -lelf
 

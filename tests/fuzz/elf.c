@@ -49,13 +49,13 @@
 #include <pvh.h>
 
 #include "bootinfo.h"
+#include "guarded.h"
 #include "loader.h"
 #include "mem.h"
 
 /* Room for kernel.elf (loaded from 1 MiB up), small enough that random
  * addresses land in it. */
 #define RAM             (2u << 20)
-#define GUARD           4096u
 #define ENTRY_LIMIT     0x100000000ull
 
 static struct mem m;
@@ -86,14 +86,9 @@ static void fail(const char *fmt, ...)
 
 static void setup(void)
 {
-	uint8_t *map;
-
-	map = mmap(NULL, RAM + 2 * GUARD, PROT_NONE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (map == MAP_FAILED ||
-	    mprotect(map + GUARD, RAM, PROT_READ | PROT_WRITE) < 0)
+	m.host = guarded_ram(RAM);
+	if (!m.host)
 		die("guest RAM");
-	m.host = map + GUARD;
 	m.size = RAM;
 	memfd = memfd_create("vmm-fuzz-elf", MFD_CLOEXEC);
 	if (memfd < 0)

@@ -33,6 +33,7 @@
 #include <platform.h>
 
 #include "bus.h"
+#include "guarded.h"
 #include "iothread.h"
 #include "mem.h"
 #include "virtio_blk.h"
@@ -40,7 +41,6 @@
 #include "virtio_net.h"
 
 #define RAM             (64u * 1024)    /* small: random addresses hit */
-#define GUARD           4096u
 #define NDEV            3
 #define DISK            (8 * 512 + 100)         /* not whole sectors */
 #define WINDOW(i)       PLAT_VIRTIO_MMIO_ADDR(i)
@@ -64,7 +64,6 @@ static struct vblk blk0;
 static struct vnet net0;
 static struct vcons cons0;
 static int net_sp[2], cons_in[2], cons_out;
-static uint8_t *ram_map;
 
 static void die(const char *what)
 {
@@ -78,12 +77,9 @@ static void setup(void)
 	struct errmsg err = { .text = "" };
 	int fd;
 
-	ram_map = mmap(NULL, RAM + 2 * GUARD, PROT_NONE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (ram_map == MAP_FAILED ||
-	    mprotect(ram_map + GUARD, RAM, PROT_READ | PROT_WRITE) < 0)
+	m.host = guarded_ram(RAM);
+	if (!m.host)
 		die("guest RAM");
-	m.host = ram_map + GUARD;
 	m.size = RAM;
 
 	fd = mkstemp(path);

@@ -158,23 +158,27 @@ fake "timeout" spin 124 "" "^vmm: timeout after 0.3 s$" --timeout 0.3 "$K"
 fake "timeout writes out a partial line" partial_spin 124 "abc" \
 	"^vmm: timeout after 0.2 s$" --timeout 0.2 "$K"
 
-# signal CASE SIGNAL STATUS STDERR-PATTERN: run partial_spin (with the
-# console, so the I/O thread runs), send the signals (space-separated)
-# once the guest spins, check status and output.
-signal_case() {
-	local name=$1 sigs=$2 want=$3 pat=$4 pid status i sig
+# spin_start ARGS...: run partial_spin (with the console, so the I/O
+# thread runs) in the background as $pid, and return once it spins.
+spin_start() {
 	rm -f "$tmp/ready"
 	FAKEKVM_PATH=$tmp/kvm FAKEKVM_SCENARIO=partial_spin \
 	FAKEKVM_ENTRY=$ENTRY FAKEKVM_MEM=$((128 << 20)) \
-	FAKEKVM_READY=$tmp/ready FAKEKVM_CMDLINE=$W0 \
-	LD_PRELOAD=$SHIM \
-		"$VMM" --kvm "$tmp/kvm" --timeout 20 "$K" \
+	FAKEKVM_READY=$tmp/ready FAKEKVM_CMDLINE=$W0 LD_PRELOAD=$SHIM \
+		"$VMM" --kvm "$tmp/kvm" --timeout 20 "$@" "$K" \
 		>"$tmp/out" 2>"$tmp/err" </dev/null &
 	pid=$!
 	for ((i = 0; i < 100; i++)); do
 		[[ -s $tmp/ready ]] && break
 		sleep 0.05
 	done
+}
+
+# signal CASE SIGNAL STATUS STDERR-PATTERN: send the signals
+# (space-separated) to a spinning guest, check status and output.
+signal_case() {
+	local name=$1 sigs=$2 want=$3 pat=$4 pid status i sig
+	spin_start
 	{       # without bash's "Hangup" job notice on stderr
 		for sig in $sigs; do
 			kill -"$sig" "$pid"
@@ -311,22 +315,7 @@ fake "API version" api11 2 "" "KVM API version 11, need 12" "$K"
 fake "missing capability" nocap 2 "" "lacks KVM_CAP_IMMEDIATE_EXIT" "$K"
 
 # --- seccomp: the monitor confines itself once the VM is built ----------
-# Every case above ran with the filters on. spin_start ARGS...: a spinning
-# guest with the console (so the I/O thread runs too), in the background
-# as $pid, once it spins.
-spin_start() {
-	rm -f "$tmp/ready"
-	FAKEKVM_PATH=$tmp/kvm FAKEKVM_SCENARIO=partial_spin \
-	FAKEKVM_ENTRY=$ENTRY FAKEKVM_MEM=$((128 << 20)) \
-	FAKEKVM_READY=$tmp/ready FAKEKVM_CMDLINE=$W0 LD_PRELOAD=$SHIM \
-		"$VMM" --kvm "$tmp/kvm" --timeout 20 "$@" "$K" \
-		>"$tmp/out" 2>"$tmp/err" </dev/null &
-	pid=$!
-	for ((i = 0; i < 100; i++)); do
-		[[ -s $tmp/ready ]] && break
-		sleep 0.05
-	done
-}
+# Every case above ran with the filters on.
 # field NAME: that /proc status field of each of $pid's threads.
 field() {
 	cat /proc/"$pid"/task/*/status 2>/dev/null |

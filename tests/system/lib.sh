@@ -118,3 +118,46 @@ expect() {
 	done
 	ok "$name"
 }
+
+# fuzz_build NAME TARGET: 0 once TARGET, a libFuzzer program, is built.
+# Otherwise 1, after a skip line where this machine has no clang with
+# libFuzzer, or a failure when the target does not build.
+fuzz_build() {
+	if ! scripts/fuzz-ok.sh; then
+		skip "$1 (no clang with libFuzzer: apt-get install clang libclang-rt-dev)"
+		return 1
+	fi
+	if ! make -s "$2" >"$TMP/build" 2>&1; then
+		bad "$1 (the target does not build)"
+		sed 's/^/#   /' "$TMP/build" | tail -10
+		return 1
+	fi
+}
+
+# fuzz_run NAME TARGET RUNS ARGS...: RUNS inputs of TARGET from a fixed
+# seed, and the verdict; a crash, leak or timeout input is kept in
+# build/fuzz/ as TARGET's name, a dash and libFuzzer's name for it.
+# Without address-space randomisation the fixed seed nearly always gives
+# the same inputs (host addresses reach libFuzzer's comparison hints);
+# each input starts from the same state, so a kept one replays alone.
+fuzz_run() {
+	local name=$1 target=$2 runs=$3 rc f keep norand=()
+	shift 3
+	setarch -R true 2>/dev/null && norand=(setarch -R)
+	timeout 300 "${norand[@]}" "$target" -runs="$runs" -seed=1 \
+		-timeout=10 -artifact_prefix="$TMP/" "$@" >"$TMP/out" 2>&1
+	rc=$?
+	if [ $rc = 0 ] && grep -q "^Done $runs runs" "$TMP/out"; then
+		ok "$name"
+		return
+	fi
+	bad "$name (exit $rc$([ $rc = 124 ] && echo ': over 300 s'))"
+	grep -E 'ERROR|SUMMARY|runtime error|fuzz:|#0 |#1 |#2 ' "$TMP/out" |
+		head -12 | sed 's/^/#   /'
+	for f in "$TMP"/crash-* "$TMP"/leak-* "$TMP"/timeout-*; do
+		[ -e "$f" ] || continue
+		keep=build/fuzz/${target##*/}-${f##*/}
+		cp "$f" "$keep"
+		echo "#   kept as $keep; $target FILE replays it"
+	done
+}
