@@ -2,9 +2,11 @@
 
 #include <errno.h>
 #include <linux/audit.h>
+#include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/kvm.h>
 #include <linux/seccomp.h>
+#include <asm/termbits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -38,14 +40,14 @@ static const struct {
 	{ SYS_readv, V | I },           { SYS_writev, V | I },
 	{ SYS_pread64, V | I },         { SYS_pwrite64, I },
 	{ SYS_fdatasync, I },
-	{ SYS_poll, V | I },            { SYS_ppoll, V | I },
+	{ SYS_poll, V | I },
 	{ SYS_epoll_wait, I },          { SYS_epoll_pwait, I },
 	{ SYS_epoll_ctl, V | I },
 	/* Locks, time, memory (mmap and mprotect below: never PROT_EXEC). */
 	{ SYS_futex, V | I },           { SYS_clock_gettime, V | I },
 	{ SYS_gettimeofday, V | I },
 	{ SYS_brk, V | I },             { SYS_munmap, V | I },
-	{ SYS_madvise, V | I },         { SYS_getrandom, V | I },
+	{ SYS_getrandom, V | I },
 	/* The run: --timeout's timer, SIGINT/SIGTERM/SIGHUP handlers and
 	 * mask; --stats. */
 	{ SYS_timer_create, V },        { SYS_timer_settime, V },
@@ -62,24 +64,31 @@ static const struct {
 	{ SYS_exit_group, V | I },
 };
 
-/* The ioctl requests allowed, on any fd the thread holds. */
+#define STATS   (1u << CONFINE_ROLES)   /* with --kvm-stats only */
+#define TTY     (1u << 31)              /* on stdin (fd 0) only */
+
+/* The ioctl requests allowed, on any fd the thread holds unless TTY. */
 static const struct {
 	unsigned req, roles;
 } ioctls[] = {
 	{ KVM_RUN, V },                 { KVM_IRQ_LINE, V | I },
-	/* The register dump when the guest dies, --kvm-stats. */
+	/* The register dump when the guest dies. */
 	{ KVM_GET_REGS, V },            { KVM_GET_SREGS, V },
-	{ KVM_GET_STATS_FD, V },
-	/* The terminal put back (term.c), from any thread that crashes. */
-	{ TCGETS, V | I },              { TCSETS, V | I },
-	{ TCSETSW, V | I },             { TCSETSF, V | I },
-	{ TIOCGPGRP, V | I },
+	/* --kvm-stats: a new fd, read-only, of KVM's counters. */
+	{ KVM_GET_STATS_FD, V | STATS },
+	/* The terminal (term.c), put back from any thread that crashes,
+	 * by glibc's tcgetattr and tcsetattr(TCSADRAIN), old or new. */
+	{ TCGETS, V | I | TTY },        { TCSETSW, V | I | TTY },
+	{ TCGETS2, V | I | TTY },       { TCSETSW2, V | I | TTY },
+	{ TIOCGPGRP, V | I | TTY },
 };
 
 #define NPLAIN  (sizeof plain / sizeof plain[0])
 #define NIOCTLS (sizeof ioctls / sizeof ioctls[0])
 /* Two instructions per call and request, and the fixed parts. */
-#define PROG_MAX (2 * (NPLAIN + NIOCTLS) + 32)
+#define PROG_MAX (2 * (NPLAIN + NIOCTLS) + 40)
+/* A jump's offset is 8 bits: the ioctl block must be shorter. */
+_Static_assert(2 * NIOCTLS + 8 < 256, "the ioctl block is too long");
 
 struct prog {
 	struct sock_filter insn[PROG_MAX];
@@ -87,6 +96,9 @@ struct prog {
 };
 
 #define MSG_MAX 128
+/* si_code of a SIGSYS that seccomp raised (asm-generic/siginfo.h, which
+ * glibc's <signal.h> does not let us include). */
+#define TRAPPED 1
 
 static const char *const role_name[CONFINE_ROLES] = {
 	[CONFINE_VCPU] = "vCPU thread",
@@ -170,13 +182,22 @@ static void on_sigsys(int sig, siginfo_t *si, void *uc)
 	sigset_t set;
 
 	(void)uc;
-	cat(msg, thread_role >= 0 ? role_name[thread_role] : "monitor");
-	cat(msg, " made a forbidden system call, ");
-	cat(msg, name ? name : "unknown");
-	cat(msg, " (");
-	cat(msg, decimal((unsigned long)(unsigned)si->si_syscall, num));
-	cat(msg, "); stopping\n");
-	put(msg);
+	if (si->si_code != TRAPPED) {
+		/* Sent (kill -SYS), not a trap: no call to name. */
+		put("vmm: stopped by SIGSYS\n");
+	} else {
+		if (si->si_arch != AUDIT_ARCH_X86_64)
+			name = "(a call of another architecture)";
+		cat(msg, thread_role >= 0 ? role_name[thread_role] :
+			 "monitor");
+		cat(msg, " made a forbidden system call, ");
+		cat(msg, name ? name : "unknown");
+		cat(msg, " (");
+		cat(msg, decimal((unsigned long)(unsigned)si->si_syscall,
+				 num));
+		cat(msg, "); stopping\n");
+		put(msg);
+	}
 	term_restore();
 	signal(sig, SIG_DFL);
 	sigemptyset(&set);
@@ -209,21 +230,22 @@ static void load(struct prog *p, unsigned off)
 #define ARG(i)  (offsetof(struct seccomp_data, args) + 8 * (i))
 
 /*
- * The classic BPF program for role: another architecture or the x32 ABI
- * is refused outright; then the plain calls; then ioctl by request, mmap
- * and mprotect without PROT_EXEC, tgkill to our own process. Everything
- * else traps. The argument checks read the low 32 bits, which is all the
- * kernel reads of an ioctl request (unsigned int), a protection (the
- * PROT_EXEC bit) or a pid (pid_t).
+ * The classic BPF program for role: a call of another architecture or
+ * the x32 ABI traps at once; then the plain calls; then ioctl by request
+ * (the terminal's on fd 0 only), madvise to free, mmap and mprotect
+ * without PROT_EXEC, tgkill to our own process. Everything else traps.
+ * The argument checks read the low 32 bits, which is all the kernel
+ * reads of an ioctl request or fd (unsigned int), a protection (the
+ * PROT_EXEC bit), an advice or a pid (int).
  */
-static void build(struct prog *p, enum confine_role role)
+static void build(struct prog *p, enum confine_role role, bool kvm_stats)
 {
-	unsigned bit = 1u << role, start, i;
+	unsigned bit = 1u << role, start, tty[NIOCTLS], ntty = 0, i;
 
 	p->n = 0;
 	load(p, offsetof(struct seccomp_data, arch));
 	emit(p, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, AUDIT_ARCH_X86_64);
-	emit(p, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_KILL_PROCESS);
+	emit(p, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_TRAP);
 	load(p, NR);
 	emit(p, BPF_JMP | BPF_JGE | BPF_K, 0, 1, __X32_SYSCALL_BIT);
 	emit(p, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_TRAP);
@@ -231,15 +253,36 @@ static void build(struct prog *p, enum confine_role role)
 		if (plain[i].roles & bit)
 			allow_if(p, plain[i].nr);
 
-	/* ioctl: the block's length is known once it is emitted. */
+	/* ioctl: the block's length is known once it is emitted; a
+	 * terminal request jumps to the check of its fd at the end. */
 	start = p->n;
 	emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, SYS_ioctl);
 	load(p, ARG(1));
-	for (i = 0; i < NIOCTLS; i++)
-		if (ioctls[i].roles & bit)
+	for (i = 0; i < NIOCTLS; i++) {
+		if (!(ioctls[i].roles & bit) ||
+		    (ioctls[i].roles & STATS && !kvm_stats))
+			continue;
+		if (ioctls[i].roles & TTY) {
+			tty[ntty++] = p->n;
+			emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 0, ioctls[i].req);
+		} else {
 			allow_if(p, ioctls[i].req);
+		}
+	}
+	emit(p, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_TRAP);
+	for (i = 0; i < ntty; i++)
+		p->insn[tty[i]].jt = (unsigned char)(p->n - tty[i] - 1);
+	load(p, ARG(0));
+	allow_if(p, STDIN_FILENO);
 	emit(p, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_TRAP);
 	p->insn[start].jf = (unsigned char)(p->n - start - 1);
+
+	/* madvise: only to give pages back (free, a thread's end). Other
+	 * advice reaches further: MADV_HWPOISON offlines host memory. */
+	emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 4, SYS_madvise);
+	load(p, ARG(2));
+	allow_if(p, MADV_DONTNEED);
+	emit(p, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_TRAP);
 
 	/* mmap, mprotect: never executable. */
 	emit(p, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, SYS_mmap);
@@ -256,7 +299,7 @@ static void build(struct prog *p, enum confine_role role)
 	emit(p, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_TRAP);
 }
 
-int confine_prepare(struct errmsg *err)
+int confine_prepare(bool kvm_stats, struct errmsg *err)
 {
 	const char *t = getenv("VMM_SECCOMP_SELFTEST");
 	uint64_t t0 = now_ns();
@@ -266,7 +309,7 @@ int confine_prepare(struct errmsg *err)
 		selftest = !strcmp(t, "vcpu") ? CONFINE_VCPU :
 			   !strcmp(t, "io") ? CONFINE_IO : -1;
 	for (int i = 0; i < CONFINE_ROLES; i++)
-		build(&progs[i], (enum confine_role)i);
+		build(&progs[i], (enum confine_role)i, kvm_stats);
 	memset(&sa, 0, sizeof sa);
 	sa.sa_sigaction = on_sigsys;
 	sa.sa_flags = SA_SIGINFO;
@@ -285,6 +328,10 @@ int confine_thread(enum confine_role role, struct errmsg *err)
 	struct sock_fprog fp = {
 		.len = progs[role].n, .filter = progs[role].insn,
 	};
+	struct __user_cap_header_struct caps = {
+		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0,
+	};
+	struct __user_cap_data_struct none[_LINUX_CAPABILITY_U32S_3] = { 0 };
 	uint64_t t0 = now_ns();
 	sigset_t sys;
 
@@ -298,9 +345,12 @@ int confine_thread(enum confine_role role, struct errmsg *err)
 	sigemptyset(&sys);
 	sigaddset(&sys, SIGSYS);
 	pthread_sigmask(SIG_UNBLOCK, &sys, NULL);
-	/* no_new_privs: the kernel takes a filter from an unprivileged
+	/* Every capability goes (root under `unshare -n` for --net has
+	 * them all; an allowed call may do more with one). Then
+	 * no_new_privs: the kernel takes a filter from an unprivileged
 	 * thread only with it, and it holds for anything it would exec. */
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	if (syscall(SYS_capset, &caps, none) < 0 ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
 	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp) < 0) {
 		int e = errno;
 
@@ -314,6 +364,13 @@ int confine_thread(enum confine_role role, struct errmsg *err)
 	if (selftest == (int)role)
 		(void)getppid();
 	return 0;
+}
+
+const struct sock_filter *confine_program(enum confine_role role,
+					  unsigned *len)
+{
+	*len = progs[role].n;
+	return progs[role].insn;
 }
 
 int confine_io_thread(void)

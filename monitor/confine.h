@@ -14,6 +14,7 @@
 #ifndef VMM_CONFINE_H
 #define VMM_CONFINE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "log.h"
@@ -25,8 +26,9 @@ enum confine_role {
 };
 
 /* Build both lists and catch SIGSYS, before any thread is started or
- * confined. 0, or -1 with err. */
-int confine_prepare(struct errmsg *err);
+ * confined; kvm_stats: the vCPU thread may get KVM's statistics fds
+ * (--kvm-stats). 0, or -1 with err. */
+int confine_prepare(bool kvm_stats, struct errmsg *err);
 
 /* Load role's list on the calling thread (after confine_prepare). 0, or
  * -errno with err. */
@@ -38,6 +40,12 @@ int confine_io_thread(void);
 /* Microseconds spent in confine_prepare and confine_thread so far (the
  * I/O thread's included once iothread_start has returned). */
 uint64_t confine_cost_us(void);
+
+/* role's program, after confine_prepare (for the tests): *len
+ * instructions. */
+struct sock_filter;
+const struct sock_filter *confine_program(enum confine_role role,
+					  unsigned *len);
 
 /* The system call name for nr, or NULL (async-signal-safe). */
 const char *confine_syscall_name(long nr);

@@ -173,7 +173,7 @@ int main(int argc, char **argv)
 	if (kvm_setup(&vm, &mem, entry, start_info, &err) < 0)
 		goto report;
 	/* From here on each thread runs under its seccomp allow-list. */
-	if (!cli.no_seccomp && confine_prepare(&err) < 0)
+	if (!cli.no_seccomp && confine_prepare(cli.kvm_stats, &err) < 0)
 		goto report;
 	if (io.ndevs) {
 		kvm_attach_iothread(&vm, &io);

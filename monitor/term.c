@@ -14,9 +14,11 @@ static volatile sig_atomic_t changed;
 
 void term_restore(void)
 {
+	/* Cleared first: a restore that faults (or traps under seccomp)
+	 * must not be tried again by the handler it lands in. */
 	if (changed) {
-		tcsetattr(term_fd, TCSADRAIN, &saved);
 		changed = 0;
+		tcsetattr(term_fd, TCSADRAIN, &saved);
 	}
 }
 

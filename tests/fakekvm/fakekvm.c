@@ -225,16 +225,14 @@ static void out_exit(uint8_t status)
 static int ready_fd = -1;
 
 /* The guest runs until a signal arrives (in KVM_RUN, as a real vCPU
- * waits in the kernel; ppoll, a call the filter allows); a byte in
+ * waits in the kernel; in poll, a call the filter allows, with the
+ * monitor's stop signals unblocked on this thread); a byte in
  * $FAKEKVM_READY tells the test script when it may send one. */
 static int spin(void)
 {
-	sigset_t none;
-
 	if (ready_fd >= 0)
 		(void)!write(ready_fd, "1", 1);
-	sigemptyset(&none);
-	ppoll(NULL, 0, NULL, &none);
+	poll(NULL, 0, -1);
 	errno = EINTR;
 	return -1;
 }

@@ -322,18 +322,21 @@ field() {
 		awk -v f="$1:" '$1 == f { printf "%s ", $2 }'
 }
 seccomp_case() {
-	local name=$1 want=$2 modes nnp
+	local name=$1 want=$2 modes nnp caps
 	shift 2
 	spin_start "$@"
 	modes=$(field Seccomp) nnp=$(field NoNewPrivs)
+	caps=$(field CapEff)$(field CapPrm)
 	{ kill -TERM "$pid"; wait "$pid"; } 2>/dev/null
-	if [[ $modes == "$want" && $nnp == "${want//2/1}" ]]; then
-		pass "$name"
-	else
+	if [[ $modes != "$want" || $nnp != "${want//2/1}" ]]; then
 		fail "$name" "Seccomp: $modes, NoNewPrivs: $nnp; wanted $want"
+	elif [[ $want == "2 2 " && $caps =~ [1-9a-f] ]]; then
+		fail "$name" "capabilities left: $caps"
+	else
+		pass "$name"
 	fi
 }
-seccomp_case "seccomp: vCPU and I/O threads filtered (Seccomp: 2, no_new_privs)" \
+seccomp_case "seccomp: vCPU and I/O threads filtered (Seccomp: 2, no_new_privs, no capabilities)" \
 	"2 2 "
 seccomp_case "--no-seccomp: no filter (Seccomp: 0)" "0 0 " --no-seccomp
 # sys_case NAME ROLE THREAD: VMM_SECCOMP_SELFTEST=ROLE makes that thread

@@ -4,7 +4,11 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
 #include <linux/kvm.h>
+#include <linux/seccomp.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -19,6 +23,7 @@
 #include "confine.h"
 
 static char line[256];          /* the child's stderr */
+static bool kvm_stats;          /* confine_prepare's --kvm-stats */
 
 /* fn in a child confined as role: its wait status; its stderr in line. */
 static int confined(enum confine_role role, void (*fn)(void))
@@ -33,7 +38,8 @@ static int confined(enum confine_role role, void (*fn)(void))
 	cr_assert_geq(pid, 0);
 	if (pid == 0) {
 		dup2(p[1], STDERR_FILENO);
-		if (confine_prepare(&err) < 0 || confine_thread(role, &err) < 0)
+		if (confine_prepare(kvm_stats, &err) < 0 ||
+		    confine_thread(role, &err) < 0)
 			_exit(99);
 		fn();
 		_exit(0);
@@ -64,14 +70,14 @@ static void allowed_both(void)
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (m == MAP_FAILED || mprotect(m, 4096, PROT_READ) < 0 ||
-	    munmap(m, 8192) < 0)
+	    madvise(m, 8192, MADV_DONTNEED) < 0 || munmap(m, 8192) < 0)
 		_exit(1);
 	if (write(STDERR_FILENO, &c, 0) < 0 || getpid() <= 0)
 		_exit(2);
 	if (syscall(SYS_tgkill, getpid(), gettid(), 0) < 0)
 		_exit(3);
-	/* A pipe is no terminal: the call is made, and fails. */
-	if (tcgetattr(STDERR_FILENO, &t) == 0 || errno != ENOTTY)
+	/* The terminal's calls on fd 0, terminal or not: made. */
+	if (tcgetattr(STDIN_FILENO, &t) < 0 && errno != ENOTTY)
 		_exit(4);
 }
 
@@ -83,6 +89,22 @@ Test(confine, the_calls_each_thread_needs_are_allowed)
 }
 
 static void call_getppid(void) { syscall(SYS_getppid); }
+/* The same terminal call on another fd (stderr, a pipe here). */
+static void tty_other_fd(void)
+{
+	struct termios t;
+
+	tcgetattr(STDERR_FILENO, &t);
+}
+/* Advice that reaches beyond our memory: offlining the host's page. */
+static void hwpoison(void)
+{
+	void *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	madvise(m, 4096, MADV_HWPOISON);
+}
+
 static void call_openat(void) { syscall(SYS_openat, AT_FDCWD, "/", O_RDONLY); }
 
 Test(confine, a_forbidden_call_is_sigsys_and_one_line)
@@ -209,6 +231,119 @@ Test(confine, the_x32_abi_is_refused)
 {
 	cr_assert(killed(confined(CONFINE_VCPU, x32_getpid)));
 	cr_assert(strstr(line, "unknown (1073741863)"), "%s", line);
+}
+
+Test(confine, terminal_calls_on_stdin_only)
+{
+	cr_assert(killed(confined(CONFINE_VCPU, tty_other_fd)));
+	cr_assert(killed(confined(CONFINE_IO, tty_other_fd)));
+}
+
+Test(confine, no_advice_but_freeing)
+{
+	cr_assert(killed(confined(CONFINE_IO, hwpoison)));
+}
+
+/* The classic BPF of a seccomp filter, run on d: what it returns. */
+static unsigned run_bpf(const struct sock_filter *f, unsigned n,
+			const struct seccomp_data *d)
+{
+	uint32_t a = 0;
+
+	for (unsigned pc = 0; pc < n; pc++) {
+		const struct sock_filter *i = &f[pc];
+		bool t;
+
+		switch (i->code) {
+		case BPF_LD | BPF_W | BPF_ABS:
+			memcpy(&a, (const char *)d + i->k, 4);
+			continue;
+		case BPF_RET | BPF_K:
+			return i->k;
+		case BPF_JMP | BPF_JEQ | BPF_K:  t = a == i->k; break;
+		case BPF_JMP | BPF_JGE | BPF_K:  t = a >= i->k; break;
+		case BPF_JMP | BPF_JSET | BPF_K: t = (a & i->k) != 0; break;
+		default:
+			cr_assert_fail("instruction %u: code %#x", pc, i->code);
+			return 0;
+		}
+		pc += t ? i->jt : i->jf;
+	}
+	cr_assert_fail("ran off the end");
+	return 0;
+}
+
+/* int 0x80 does not reach seccomp on KVM PVM (it faults): the program
+ * is run here instead, on the data a 32-bit call would give it. */
+Test(confine, another_architecture_traps)
+{
+	struct errmsg err;
+	struct seccomp_data d = { .nr = SYS_getpid, .arch = AUDIT_ARCH_X86_64 };
+	const struct sock_filter *f;
+	unsigned n;
+
+	cr_assert_eq(confine_prepare(false, &err), 0);
+	for (int r = 0; r < CONFINE_ROLES; r++) {
+		f = confine_program((enum confine_role)r, &n);
+		cr_assert_eq(run_bpf(f, n, &d), SECCOMP_RET_ALLOW);
+		d.arch = AUDIT_ARCH_I386;
+		cr_assert_eq(run_bpf(f, n, &d), SECCOMP_RET_TRAP);
+		d.nr = 20;      /* i386 getpid */
+		cr_assert_eq(run_bpf(f, n, &d), SECCOMP_RET_TRAP);
+		d.arch = AUDIT_ARCH_X86_64;
+		d.nr = SYS_getpid;
+	}
+}
+
+static void stats_fd(void)
+{
+	syscall(SYS_ioctl, fd, KVM_GET_STATS_FD, 0);
+}
+
+/* KVM_GET_STATS_FD makes an fd: allowed only for --kvm-stats. */
+Test(confine, statistics_fds_only_with_kvm_stats)
+{
+	fd = devnull();
+	cr_assert(killed(confined(CONFINE_VCPU, stats_fd)));
+	kvm_stats = true;
+	cr_assert_eq(confined(CONFINE_VCPU, stats_fd), 0, "%s", line);
+	cr_assert(killed(confined(CONFINE_IO, stats_fd)), "vCPU's only");
+	close(fd);
+}
+
+static void wait_for_kill(void)
+{
+	poll(NULL, 0, -1);
+}
+
+/* A SIGSYS sent from outside is no trap: no call is named. */
+Test(confine, a_sent_sigsys_names_no_call)
+{
+	struct errmsg err;
+	int p[2], status;
+	ssize_t n;
+	pid_t pid;
+
+	cr_assert_eq(pipe(p), 0);
+	pid = fork();
+	if (pid == 0) {
+		dup2(p[1], STDERR_FILENO);
+		if (confine_prepare(false, &err) < 0 ||
+		    confine_thread(CONFINE_VCPU, &err) < 0)
+			_exit(99);
+		write(p[1], "", 1);
+		wait_for_kill();
+		_exit(0);
+	}
+	close(p[1]);
+	cr_assert_eq(read(p[0], line, 1), 1, "confined");
+	kill(pid, SIGSYS);
+	n = read(p[0], line, sizeof line - 1);
+	line[n > 0 ? n : 0] = '\0';
+	cr_assert_str_eq(line, "vmm: stopped by SIGSYS\n");
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(killed(status));
+	close(p[0]);
 }
 
 Test(confine, syscall_names)
