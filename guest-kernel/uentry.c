@@ -13,7 +13,7 @@
 #define MSR_LSTAR       0xc0000082u
 #define MSR_FMASK       0xc0000084u
 #define EFER_SCE        0x1u
-#define FMASK_BITS      0x40700u        /* AC, DF, IF, TF */
+#define FMASK_BITS      0x44700u        /* AC, NT, DF, IF, TF */
 
 int uentry_probing;
 static int sce_set;                     /* the probe set EFER.SCE */
