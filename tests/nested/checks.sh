@@ -148,9 +148,9 @@ printf 'hello world\nsecond line\nquit\n' >in
 IN=in; vmm --serial log kernel-test.elf -- services=echo,console run=hello,cecho
 if grep -q '^utest console: ok$' log; then RC2=0; else RC2=1; fi
 expect "console: lines on stdin come back through cecho" 0 \
-	'^echo: hello world$' '^echo: second line$' '^\[cecho\] bye$' \
+	'^\[cecho\] echo: hello world$' '^\[cecho\] echo: second line$' '^\[cecho\] bye$' \
 	'^\[hello\] hello: done$'
-if [ $RC2 = 0 ] && ! grep -q '^echo: hello' log && ! grep -q '^hello: ' log; then
+if [ $RC2 = 0 ] && ! grep -q 'echo: hello' log && ! grep -q '^hello: ' log; then
 	ok "console: the kernel log went to --serial, printf to the console"
 else
 	bad "console: the split between --serial and the console"
@@ -159,10 +159,10 @@ fi
 seq 1 300 | sed 's/^/line /' >in
 echo quit >>in
 vmm --serial log kernel-test.elf -- quiet services=console run=cecho; IN=
-if [ "$RC" = 0 ] && [ "$(grep -c '^echo: line ' out)" = 300 ]; then
+if [ "$RC" = 0 ] && [ "$(grep -c '^\[cecho\] echo: line ' out)" = 300 ]; then
 	ok "console: 300 lines fed at once, none lost"
 else
-	bad "console: 300 lines (status $RC, $(grep -c '^echo: line ' out) back)"
+	bad "console: 300 lines (status $RC, $(grep -c '^\[cecho\] echo: line ' out) back)"
 fi
 
 # --- net ---------------------------------------------------------------

@@ -8,7 +8,8 @@
  *
  * A session belongs to the client that opened it (sessions.h), and its
  * lines carry that client's name as init gave it (the registry's WHO),
- * whatever the client says: nobody writes as someone else. A client
+ * whatever the client says: nobody writes as someone else. There is no
+ * writing outside a session. A client
  * holds CONS_SESSIONS_PER_CLIENT; a dead client's sessions are ended
  * (their partial lines written out) when OPEN finds all taken.
  */
@@ -58,17 +59,23 @@ static int flush_line(struct session *s)
 	return dev_write(&dev, out, n);
 }
 
+/* Adds n bytes to session s's line, writing out each line it ends. A
+ * control byte (a carriage return, an escape sequence's start) could
+ * move the cursor back over the tag: it goes out as '?'. */
 static enum cons_err put_bytes(struct session *s, const uint8_t *b, size_t n)
 {
 	int r = 0;
 
-	if (!s)
-		return dev_write(&dev, b, n) < 0 ? CONS_E_IO : CONS_OK;
 	for (size_t i = 0; i < n && r == 0; i++) {
-		if (b[i] == '\n' || s->len == CONS_LINE_MAX)
+		uint8_t c = b[i];
+
+		if (c == '\n' || s->len == CONS_LINE_MAX)
 			r = flush_line(s);
-		if (b[i] != '\n')
-			s->line[s->len++] = (char)b[i];
+		if (c == '\n')
+			continue;
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			c = '?';
+		s->line[s->len++] = (char)c;
 	}
 	return r < 0 ? CONS_E_IO : CONS_OK;
 }
@@ -123,8 +130,8 @@ static void serve(struct uk_msg *m)
 	dev_poll(&dev);
 	if (n > CONS_BYTES_MAX || (label >> 24))
 		e = CONS_E_BAD_REQUEST;
-	else if (op == CONS_OP_WRITE && !s && (badge & REG_SERVER_BADGE_BIT))
-		e = CONS_E_NO_SESSION;  /* a session that was ended */
+	else if (op == CONS_OP_WRITE && !s)
+		e = CONS_E_NO_SESSION;  /* untagged, or a session ended */
 	else if (op == CONS_OP_WRITE)
 		e = put_bytes(s, (const uint8_t *)w, n);
 	else if (op == CONS_OP_READ)

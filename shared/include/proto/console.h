@@ -5,13 +5,15 @@
  * bits 16..23 of the label. Request label: enum cons_op | count << 16.
  * Reply label: enum cons_err | count << 16, words as listed.
  *
- * WRITE on the registry's copy of the endpoint writes the bytes as they
- * are. OPEN answers a capability badged for a session: lines written on
- * it go out whole, each prefixed with "[name] ", name being the one init
+ * OPEN answers a capability badged for a session: lines written on it
+ * go out whole, each prefixed with "[name] ", name being the one init
  * gave the client (the registry's WHO; the name in OPEN's words must be
  * well formed and is otherwise unused), so that the lines of several
  * writers do not mix and none passes for another's (a line is cut at
- * CONS_LINE_MAX). A client holds CONS_SESSIONS_PER_CLIENT sessions; when
+ * CONS_LINE_MAX; a control byte other than a tab goes out as '?', so
+ * that none moves the cursor back over the tag). WRITE needs a session:
+ * on the registry's copy of the endpoint it is refused with
+ * CONS_E_NO_SESSION. A client holds CONS_SESSIONS_PER_CLIENT sessions; when
  * all CONS_SESSIONS_MAX are taken, OPEN ends those of clients that have
  * died (their partial lines written out), or answers CONS_E_FULL. A
  * WRITE on an ended session is refused with CONS_E_NO_SESSION.

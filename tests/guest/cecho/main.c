@@ -2,7 +2,8 @@
  * cecho: the console service's test (proto/console.h). It says hello
  * through a session named "cecho" (the line comes out as "[cecho] ..."),
  * then reads lines from the console's input and writes each back as
- * "echo: LINE" through the plain endpoint, until the line "quit". Then
+ * "[cecho] echo: LINE" through the same session, until the line "quit".
+ * A WRITE outside a session must be refused. Then
  * it prints `utest console: ok` with eprintf (the kernel log) and exits
  * 0. A READ that finds nothing is retried after uk_yield: the service
  * never blocks a reader.
@@ -122,6 +123,13 @@ int main(uint64_t arg)
 		eprintf("cecho: lookup console: %s\n", reg_strerror(r));
 		return 1;
 	}
+	struct uk_msg raw = { .label = CONS_LABEL(CONS_OP_WRITE, 9),
+			      .cap = UK_NO_CAP };
+	memcpy(raw.w, "untagged\n", 9);
+	if (uk_call(cons, &raw) != UK_OK || raw.label != CONS_E_NO_SESSION) {
+		eprintf("cecho: a WRITE outside a session was not refused\n");
+		return 1;
+	}
 	me = open_session("cecho");
 	if (say(&me, "ready\n") < 0) {
 		eprintf("cecho: cannot open a session\n");
@@ -131,8 +139,8 @@ int main(uint64_t arg)
 		line[n] = 0;
 		if (strcmp(line, "quit") == 0)
 			break;
-		r = snprintf(out, sizeof out, "echo: %s\n", line);
-		if (put(cons, out, (size_t)r) < 0) {
+		snprintf(out, sizeof out, "echo: %s\n", line);
+		if (say(&me, out) < 0) {
 			eprintf("cecho: write failed\n");
 			return 1;
 		}
