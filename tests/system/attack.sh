@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.." || exit 1
 
 HELD="forge-badge-fs forge-badge-echo forge-badge-console forge-badge-net
 lookup-blk page-tables fragment regions net-notifiers echo-crash
-session-shares"
+session-shares console-raw nt-flag"
 SERVICES=echo,console,blk,fs,net
 img=$TMP/attack.img
 CONS=$TMP/console
@@ -54,7 +54,7 @@ for plat in $(platforms "isolation attacks" vmm qemu-kvm qemu-tcg); do
 		grep -E '^attack|fault' "$OUT" | sed 's/^/#   /' | tail -20
 	fi
 	# A session's tag is who opened it, not what it claims.
-	if grep -q '^\[attack\] spoofed line$' "$CONS" &&
+	if grep -q '^\[attack\] ?\[init\] spoofed line$' "$CONS" &&
 	   ! grep -q '^\[init\]' "$CONS"; then
 		ok "$plat: a console line cannot pass for init's"
 	else

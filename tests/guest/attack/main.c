@@ -233,12 +233,13 @@ static void echo_crash(void)
 }
 
 /* A console session named after someone else: the tag must come from
- * who I am, not from what I say (attack.sh reads the console). */
+ * who I am, not from what I say, and a carriage return must not take
+ * the cursor back over it (attack.sh reads the console). */
 static void console_tag(void)
 {
 	uint64_t cons = find("console"), s = uk_slot_alloc();
 	struct uk_msg m = { .label = CONS_OP_OPEN, .cap = UK_NO_CAP };
-	static const char text[] = "spoofed line\n";
+	static const char text[] = "\r[init] spoofed line\n";
 
 	if (cons == UK_NO_CAP)
 		return;
@@ -251,6 +252,42 @@ static void console_tag(void)
 	memcpy(m.w, text, sizeof text - 1);
 	rpc_call(s, &m, UK_NO_CAP, CONS_E_MAX);
 	eprintf("attack console-tag: written (the console decides)\n");
+}
+
+/* Bytes on the console's plain endpoint, outside any session: no tag. */
+static void console_raw(void)
+{
+	static const char text[] = "\n[init] raw line\n";
+	struct uk_msg m = { .label = CONS_LABEL(CONS_OP_WRITE,
+						 sizeof text - 1),
+			    .cap = UK_NO_CAP };
+	uint64_t cons = find("console");
+	enum uk_err e;
+
+	if (cons == UK_NO_CAP) {
+		verdict("console-raw", 1, "");
+		return;
+	}
+	memcpy(m.w, text, sizeof text - 1);
+	e = uk_call(cons, &m);
+	verdict("console-raw", e != UK_OK || m.label != CONS_OK,
+		"untagged bytes written");
+}
+
+/* NT set in RFLAGS, then a system call: the kernel must not run with
+ * it (its iretq back to me would fault, in ring 0). Reaching the
+ * verdict is holding. */
+static void nt_flag(void)
+{
+	uint64_t v = 0;
+
+	__asm__ volatile("pushfq; orq $0x4000, (%%rsp); popfq"
+			 : : : "cc", "memory");
+	uk_info(UK_INFO_TICKS, &v);
+	uk_yield();
+	__asm__ volatile("pushfq; andq $~0x4000, (%%rsp); popfq"
+			 : : : "cc", "memory");
+	verdict("nt-flag", 1, "");
 }
 
 /* Every session of one service I can take: how many. */
@@ -344,6 +381,8 @@ int main(uint64_t arg)
 	regions();
 	notifiers();
 	console_tag();
+	console_raw();
+	nt_flag();
 	echo_crash();
 	shares();
 	eprintf("attack: %d broken\n", broken);
