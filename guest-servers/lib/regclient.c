@@ -103,6 +103,34 @@ int reg_forget(uint64_t badge)
 	return reg_admin(REG_OP_FORGET, badge, NULL);
 }
 
+int reg_watch(uint64_t ntfn, uint64_t bits)
+{
+	struct uk_msg m = { .label = REG_OP_WATCH, .w = { bits },
+			    .cap = ntfn };
+
+	return reg_call(&m, UK_NO_CAP);
+}
+
+int reg_watch_deaths(const char *name, uint64_t *ntfn, uint64_t bits)
+{
+	int r = -(int)UK_E_NOMEM;
+
+	if (*ntfn == UK_NO_CAP) {
+		uint64_t n = uk_slot_alloc();
+
+		if (n != UK_NO_CAP &&
+		    uk_obj_create(n, UK_CAP_NTFN) == UK_OK &&
+		    uk_ntfn_bind(n) == UK_OK)
+			*ntfn = n;
+	}
+	if (*ntfn != UK_NO_CAP)
+		r = reg_watch(*ntfn, bits);
+	if (r != REG_OK)
+		eprintf("%s: no death notices (%s): dead clients' sessions "
+			"end when they are needed\n", name, reg_strerror(r));
+	return r;
+}
+
 int reg_allow_lookup(uint64_t badge, const char *name)
 {
 	return reg_admin(REG_OP_ALLOW_LOOKUP, badge, name);

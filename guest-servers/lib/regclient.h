@@ -42,6 +42,14 @@ int reg_client_alive(uint64_t badge);
 int reg_who(uint64_t badge, char out[REG_NAME_MAX + 1]);
 /* Admin only (init): the client with badge died; drop its names. */
 int reg_forget(uint64_t badge);
+/* For a server that has registered a name: bits on the notification in
+ * slot ntfn (a copy with the send right is sent) on every client's
+ * death, from now on. */
+int reg_watch(uint64_t ntfn, uint64_t bits);
+/* reg_watch on *ntfn, a notification bound to my thread; when *ntfn is
+ * UK_NO_CAP, a new one, bound here and stored in *ntfn. REG_OK, or the
+ * error (printed as "name: ..."). */
+int reg_watch_deaths(const char *name, uint64_t *ntfn, uint64_t bits);
 
 /* "REG_E_EXISTS", "UK_E_DEAD" and so on for a result above. */
 const char *reg_strerror(int r);

@@ -38,7 +38,8 @@ const char *rpc_strerror(int r, const char *const *names, size_t n)
 }
 
 void rpc_serve_loop(uint64_t ep, const uint64_t *rcv, const uint64_t *minted,
-		    void (*serve)(struct uk_msg *m))
+		    void (*serve)(struct uk_msg *m),
+		    void (*notified)(uint64_t bits))
 {
 	struct uk_msg m;
 
@@ -46,6 +47,13 @@ void rpc_serve_loop(uint64_t ep, const uint64_t *rcv, const uint64_t *minted,
 	for (;;) {
 		uint64_t sent;
 
+		if (m.label == UK_LABEL_NOTIFY && m.badge == 0) {
+			if (notified)   /* my bound notification: no caller */
+				notified(m.w[0]);
+			if (uk_recv_rcv(ep, &m, *rcv) != UK_OK)
+				m = (struct uk_msg){ .cap = UK_NO_CAP };
+			continue;
+		}
 		serve(&m);
 		sent = m.cap;
 		if (uk_reply_recv_rcv(ep, &m, *rcv) != UK_OK)

@@ -38,10 +38,13 @@ const char *rpc_strerror(int r, const char *const *names, size_t n);
  * rewrites m into the reply, reply and receive the next. A reply that
  * sent the capability in slot *minted deletes the server's copy
  * afterwards; a failed receive is served as operation 0 (every
- * protocol's "none": answered with an error). */
+ * protocol's "none": answered with an error). A signal on the thread's
+ * bound notification (no caller) goes to notified(bits), if any, with
+ * no reply. */
 __attribute__((noreturn)) void rpc_serve_loop(uint64_t ep,
 					       const uint64_t *rcv,
 					       const uint64_t *minted,
-					       void (*serve)(struct uk_msg *m));
+					       void (*serve)(struct uk_msg *m),
+					       void (*notified)(uint64_t bits));
 
 #endif

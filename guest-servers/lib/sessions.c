@@ -18,8 +18,7 @@ static uint64_t badge_of(const struct sess_table *t, unsigned i)
 	       (i + 1);
 }
 
-/* Ends and closes every session of each dead owner; returns how many. */
-static unsigned reclaim(struct sess_table *t, const struct sess_ops *ops)
+unsigned sess_reap(struct sess_table *t, const struct sess_ops *ops)
 {
 	unsigned n = 0;
 
@@ -56,7 +55,7 @@ int sess_open(struct sess_table *t, uint64_t owner, uint64_t *badge,
 		return SESS_E_OWNER;
 	for (i = 0; i < t->max && t->s[i].open; i++)
 		;
-	if (i == t->max && reclaim(t, ops))
+	if (i == t->max && sess_reap(t, ops))
 		for (i = 0; i < t->max && t->s[i].open; i++)
 			;
 	if (i == t->max)

@@ -9,8 +9,10 @@
  * an array of its own, by index.
  *
  * Every resource is charged to whoever asked for it: a client holds at
- * most per_owner sessions, and when the table is full the sessions of
- * clients that have died are ended and taken back.
+ * most per_owner sessions, and the sessions of clients that have died
+ * are ended and taken back: when the registry tells the server of a
+ * death (SESS_DEATH_BIT on its bound notification, reg_watch_deaths),
+ * and when the table is full.
  */
 #ifndef SESSIONS_H
 #define SESSIONS_H
@@ -18,6 +20,8 @@
 #include <stdint.h>
 
 #define SESS_MAX        16
+/* The bit a server asks the registry to signal on a client's death. */
+#define SESS_DEATH_BIT  (1ull << 62)
 
 struct sess {
 	int open;
@@ -54,6 +58,10 @@ void sess_init(struct sess_table *t, unsigned max, unsigned per_owner);
 #define SESS_E_FULL     (-2)
 int sess_open(struct sess_table *t, uint64_t owner, uint64_t *badge,
 	      const struct sess_ops *ops);
+
+/* Ends and closes every session of each owner that has died (each owner
+ * asked once); how many. */
+unsigned sess_reap(struct sess_table *t, const struct sess_ops *ops);
 
 /* The index of the open session badge names, or -1 (0, an identity, a
  * closed or reused session's, garbage). */

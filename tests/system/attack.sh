@@ -66,6 +66,15 @@ for plat in $(platforms "isolation attacks" vmm qemu-kvm qemu-tcg); do
 	counts=$(grep '^attack sessions-' "$OUT" | sort | uniq -c |
 		 awk '{print $1, $3, $4}' | tr '\n' ' ')
 	lives=$(grep -c '^attack sessions-fs:' "$OUT")
+	# Each life gave fs 4 MiB (1,024 frames): none of it may stay held.
+	spread=$(sed -n 's/^attack free-pages: //p' "$OUT" | sort -n |
+		 sed -n '1p;$p' | tr '\n' ' ' | awk '{ print $2 - $1 }')
+	if [ -n "$spread" ] && [ "$spread" -lt 256 ]; then
+		ok "$plat: what dead clients gave the servers comes back (free frames spread $spread over 5 lives)"
+	else
+		bad "$plat: memory held for dead clients (free frames spread ${spread:-?})"
+		grep '^attack free-pages' "$OUT" | sed 's/^/#   /'
+	fi
 	if [ "$lives" = 5 ] &&
 	   [ "$(grep '^attack sessions-' "$OUT" | sort -u | wc -l)" = 3 ] &&
 	   grep -q '^attack sessions-fs: 4$' "$OUT" &&

@@ -55,7 +55,7 @@ Test(user_registry, not_allowed)
 
 Test(user_registry, only_the_admin_allows_and_forgets)
 {
-	uint64_t slots[REG_TABLE_MAX];
+	uint64_t slots[REG_FORGET_MAX];
 	unsigned n = 99;
 
 	cr_assert_eq(reg_table_allow(&t, ALICE, ALICE, "console", REG_ALLOW_REGISTER),
@@ -176,7 +176,7 @@ Test(user_registry, list_in_registration_order)
 
 Test(user_registry, forget_drops_one_client_and_keeps_order)
 {
-	uint64_t slots[REG_TABLE_MAX], slot;
+	uint64_t slots[REG_FORGET_MAX], slot;
 	char out[REG_NAME_MAX + 1];
 	unsigned n;
 
@@ -336,7 +336,7 @@ Test(user_registry, lookups_only_as_allowed)
 
 Test(user_registry, identities_live_and_die)
 {
-	uint64_t slot, b0, b1, slots[REG_TABLE_MAX];
+	uint64_t slot, b0, b1, slots[REG_FORGET_MAX];
 	char name[REG_NAME_MAX + 1];
 	unsigned n;
 
@@ -362,4 +362,37 @@ Test(user_registry, identities_live_and_die)
 	cr_assert_eq(reg_table_alive(&t, REG_CLIENT_BADGE(CAROL, 7)),
 		     REG_E_NOT_FOUND, "a life not yet lived");
 	cr_assert_eq(reg_table_alive(&t, ~0ull), REG_E_NOT_FOUND);
+}
+
+/* A server that registered a name may watch deaths: one watch each, a
+ * second replacing the first; forgetting the server drops its watch. */
+Test(user_registry, servers_watch_deaths)
+{
+	uint64_t old = 0, slots[REG_FORGET_MAX];
+	unsigned n;
+
+	cr_assert_eq(reg_table_watch(&t, ALICE, 20, 4, &old),
+		     REG_E_NOT_ALLOWED, "no name registered");
+	cr_assert_eq(old, REG_NO_SLOT);
+	cr_assert_eq(reg_table_allow(&t, ADMIN, ALICE, "fs", REG_ALLOW_REGISTER), REG_OK);
+	cr_assert_eq(reg_table_register(&t, ALICE, "fs", 9), REG_OK);
+	cr_assert_eq(reg_table_watch(&t, ALICE, 20, 0, &old),
+		     REG_E_BAD_REQUEST, "no bits");
+	cr_assert_eq(reg_table_watch(&t, ALICE, 20, 4, &old), REG_OK);
+	cr_assert_eq(old, REG_NO_SLOT);
+	cr_assert_eq(reg_table_watch(&t, ALICE, 21, 8, &old), REG_OK);
+	cr_assert_eq(old, 20, "the first watch's slot, to delete");
+	cr_assert_eq(t.nwatch, 1);
+	cr_assert_eq(t.watch[0].slot, 21);
+	cr_assert_eq(t.watch[0].bits, 8);
+	/* Another client dies: the watch stays, to be signalled. */
+	cr_assert_eq(reg_table_forget(&t, ADMIN, BOB, slots, &n), REG_OK);
+	cr_assert_eq(n, 0);
+	cr_assert_eq(t.nwatch, 1);
+	/* The server dies: its name and its watch go. */
+	cr_assert_eq(reg_table_forget(&t, ADMIN, ALICE, slots, &n), REG_OK);
+	cr_assert_eq(n, 2);
+	cr_assert_eq(slots[0], 9);
+	cr_assert_eq(slots[1], 21);
+	cr_assert_eq(t.nwatch, 0);
 }

@@ -152,3 +152,25 @@ Test(user_sessions, table_size_is_bounded)
 	cr_assert_eq(t.max, SESS_MAX);
 	cr_assert_eq(t.per_owner, 1);
 }
+
+/* A death notice: every session of every dead owner ends at once, each
+ * owner asked once, the living keep theirs. */
+Test(user_sessions, reap_on_a_death_notice)
+{
+	uint64_t b;
+
+	cr_assert_eq(sess_open(&t, A, &b, &ops), 0);
+	cr_assert_eq(sess_open(&t, B, &b, &ops), 1);
+	cr_assert_eq(sess_open(&t, A, &b, &ops), 2);
+	cr_assert_eq(sess_reap(&t, &ops), 0, "nobody died");
+	cr_assert_eq(asked, 2);
+	dead[ndead++] = A;
+	asked = 0;
+	cr_assert_eq(sess_reap(&t, &ops), 2);
+	cr_assert_eq(asked, 2, "A once, B once");
+	cr_assert_eq(nended, 2);
+	cr_assert_eq(ended[0], 0);
+	cr_assert_eq(ended[1], 2);
+	cr_assert_eq(sess_owner(&t, b), 0, "A's badge names nobody now");
+	cr_assert_eq(sess_open(&t, B, &b, &ops), 0, "a slot is free again");
+}

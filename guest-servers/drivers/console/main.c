@@ -11,7 +11,8 @@
  * whatever the client says: nobody writes as someone else. There is no
  * writing outside a session. A client
  * holds CONS_SESSIONS_PER_CLIENT; a dead client's sessions are ended
- * (their partial lines written out) when OPEN finds all taken.
+ * (their partial lines written out) when the registry says a client
+ * died, and when OPEN finds all taken.
  */
 #include <proto/console.h>
 #include "dev.h"
@@ -153,6 +154,7 @@ static void serve(struct uk_msg *m)
 int main(uint64_t arg)
 {
 	struct uk_msg m;
+	int bound;
 	int r;
 
 	(void)arg;
@@ -166,7 +168,8 @@ int main(uint64_t arg)
 		eprintf("console: cannot create my endpoint\n");
 		return 1;
 	}
-	if (uk_ntfn_bind(dev.ntfn) != UK_OK)
+	bound = uk_ntfn_bind(dev.ntfn) == UK_OK;
+	if (!bound)
 		printf("console: no bound notification: input taken in on "
 		       "requests only\n");
 	r = reg_register("console", ep);
@@ -174,12 +177,16 @@ int main(uint64_t arg)
 		eprintf("console: register: %s\n", reg_strerror(r));
 		return 1;
 	}
+	if (bound)
+		reg_watch_deaths("console", &dev.ntfn, SESS_DEATH_BIT);
 	printf("console: virtio-console, serving\n");
 	uk_recv(ep, &m);
 	for (;;) {
 		uint64_t sent;
 
 		if (m.label == UK_LABEL_NOTIFY && m.badge == 0) {
+			if (m.w[0] & SESS_DEATH_BIT)    /* a client died */
+				sess_reap(&table, &ops);
 			dev_poll(&dev);         /* the interrupt: no caller */
 			m = (struct uk_msg){ .cap = UK_NO_CAP };
 			if (uk_recv(ep, &m) != UK_OK)

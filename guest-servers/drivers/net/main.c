@@ -20,6 +20,7 @@
 #include "socket.h"
 #include "stack.h"
 #include "regclient.h"
+#include "sessions.h"
 #include "uk.h"
 #include "ulib.h"
 
@@ -97,11 +98,14 @@ int main(uint64_t arg)
 	       nif.mac[5], nif.ip >> 24, nif.ip >> 16 & 0xff,
 	       nif.ip >> 8 & 0xff, nif.ip & 0xff, nif.prefix);
 	service_init(ep, &nif, tx_sent);
+	reg_watch_deaths("net", &nic.ntfn, SESS_DEATH_BIT);
 	device();                       /* anything that came already */
 	uk_recv_rcv(ep, &m, service_rcv());
 	for (;;) {
 		if (m.label == UK_LABEL_NOTIFY && m.badge == 0 &&
 		    m.cap == UK_NO_CAP) {
+			if (m.w[0] & SESS_DEATH_BIT)
+				service_reap();
 			device();
 			uk_recv_rcv(ep, &m, service_rcv());
 			continue;

@@ -46,6 +46,11 @@ uint64_t service_rcv(void)
 	return rcv;
 }
 
+void service_reap(void)
+{
+	sess_reap(&table, &ops);
+}
+
 void service_sent(void)
 {
 	if (out_used)

@@ -24,5 +24,7 @@ void service_serve(struct uk_msg *m);
 
 /* After the reply went out: drops the temporary capability it carried. */
 void service_sent(void);
+/* Ends the sessions of clients that have died (a death notice came). */
+void service_reap(void);
 
 #endif

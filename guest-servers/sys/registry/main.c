@@ -6,7 +6,8 @@
  * Its endpoint is in slot UK_SLOT_REGISTRY (init put it there with the
  * receive right). Each request may carry one capability, accepted into a
  * spare slot; a REGISTER that succeeds keeps it (an unbadged endpoint,
- * reduced to send, grant and mint rights), anything else deletes it. A
+ * reduced to send, grant and mint rights), so does a WATCH (a
+ * notification to signal on every death), anything else deletes it. A
  * LOOKUP's answer is a send copy minted with the client's identity
  * (proto/registry.h), deleted here once the reply carried it. The sender
  * is only ever known by the badge the kernel reports; labels and words
@@ -71,9 +72,11 @@ static enum reg_err do_register(const char *name, uint64_t badge,
 	return REG_OK;
 }
 
+/* FORGET: client died. Its names and watch go; every server that
+ * watches is told (a notification never blocks me). */
 static void do_forget(struct uk_msg *m, uint64_t client)
 {
-	uint64_t slots[REG_TABLE_MAX];
+	uint64_t slots[REG_FORGET_MAX];
 	unsigned n;
 	enum reg_err err;
 
@@ -84,7 +87,28 @@ static void do_forget(struct uk_msg *m, uint64_t client)
 	}
 	if (n)
 		printf("registry: forgot %u name(s) of 0x%lx\n", n, client);
+	for (unsigned i = 0; err == REG_OK && i < table.nwatch; i++)
+		uk_signal(table.watch[i].slot, table.watch[i].bits);
 	reply(m, err);
+}
+
+/* WATCH: the notification in got (send right) and the bits in w0. */
+static enum reg_err do_watch(const struct uk_msg *m, uint64_t got)
+{
+	uint64_t type, rights, badge, old;
+	enum reg_err err;
+
+	if (m->w[1] || m->w[2] || m->w[3])
+		return REG_E_BAD_REQUEST;
+	if (got == UK_NO_CAP || uk_cap_info(got, &type, &rights, &badge) !=
+	    UK_OK || type != UK_CAP_NTFN || !(rights & UK_R_SEND))
+		return REG_E_NO_CAP;
+	err = reg_table_watch(&table, m->badge, got, m->w[0], &old);
+	if (err == REG_OK && old != REG_NO_SLOT) {
+		uk_cap_delete(old);
+		uk_slot_free(old);
+	}
+	return err;
 }
 
 /* LOOKUP: name's endpoint, minted with the identity of client. */
@@ -132,7 +156,7 @@ static int handle(struct uk_msg *m, uint64_t got)
 	char name[REG_NAME_MAX + 1];
 	enum reg_err err;
 
-	if (got != UK_NO_CAP && op != REG_OP_REGISTER) {
+	if (got != UK_NO_CAP && op != REG_OP_REGISTER && op != REG_OP_WATCH) {
 		reply(m, REG_E_BAD_REQUEST);
 		return 0;
 	}
@@ -183,6 +207,12 @@ static int handle(struct uk_msg *m, uint64_t got)
 			break;
 		do_forget(m, arg);
 		return 0;
+	case REG_OP_WATCH:
+		if (arg)
+			break;
+		err = do_watch(m, got);
+		reply(m, err);
+		return err == REG_OK;
 	}
 	reply(m, REG_E_BAD_REQUEST);
 	return 0;

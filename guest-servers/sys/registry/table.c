@@ -39,6 +39,7 @@ static void copy_name(char *dst, const char *src)
 void reg_table_init(struct reg_table *t)
 {
 	t->count = 0;
+	t->nwatch = 0;
 	t->nallow = 0;
 	for (unsigned i = 0; i < REG_CLIENTS_MAX; i++)
 		t->life[i] = 0;
@@ -185,8 +186,33 @@ enum reg_err reg_table_list(const struct reg_table *t, uint64_t index,
 	return REG_OK;
 }
 
+enum reg_err reg_table_watch(struct reg_table *t, uint64_t owner,
+			     uint64_t slot, uint64_t bits, uint64_t *old)
+{
+	unsigned i;
+	bool named = false;
+
+	*old = REG_NO_SLOT;
+	if (bits == 0)
+		return REG_E_BAD_REQUEST;
+	for (i = 0; i < t->count && !named; i++)
+		named = t->entry[i].owner == owner;
+	if (!named)
+		return REG_E_NOT_ALLOWED;
+	for (i = 0; i < t->nwatch && t->watch[i].owner != owner; i++)
+		;
+	if (i == t->nwatch && t->nwatch == REG_TABLE_MAX)
+		return REG_E_FULL;
+	if (i == t->nwatch)
+		t->nwatch++;
+	else
+		*old = t->watch[i].slot;
+	t->watch[i] = (struct reg_watch){ owner, slot, bits };
+	return REG_OK;
+}
+
 enum reg_err reg_table_forget(struct reg_table *t, uint64_t caller,
-			      uint64_t client, uint64_t slots[REG_TABLE_MAX],
+			      uint64_t client, uint64_t slots[REG_FORGET_MAX],
 			      unsigned *n)
 {
 	unsigned kept = 0;
@@ -201,6 +227,14 @@ enum reg_err reg_table_forget(struct reg_table *t, uint64_t caller,
 			t->entry[kept - 1] = t->entry[i];
 	}
 	t->count = kept;
+	kept = 0;
+	for (unsigned i = 0; i < t->nwatch; i++) {
+		if (t->watch[i].owner == client)
+			slots[(*n)++] = t->watch[i].slot;
+		else if (kept++ != i)
+			t->watch[kept - 1] = t->watch[i];
+	}
+	t->nwatch = kept;
 	if (client < REG_CLIENTS_MAX)
 		t->life[client]++;
 	return REG_OK;

@@ -33,9 +33,19 @@ struct reg_allow {
 	enum reg_allow_kind kind;
 };
 
+/* A server told of deaths: its notification (a slot of the registry's
+ * table) and the bits to signal. */
+struct reg_watch {
+	uint64_t owner;
+	uint64_t slot;
+	uint64_t bits;
+};
+
 struct reg_table {
 	struct reg_entry entry[REG_TABLE_MAX];  /* registration order */
 	unsigned count;
+	struct reg_watch watch[REG_TABLE_MAX];  /* at most one per owner */
+	unsigned nwatch;
 	struct reg_allow allow[REG_ALLOW_MAX];
 	unsigned nallow;
 	uint32_t life[REG_CLIENTS_MAX];         /* deaths of each client */
@@ -88,13 +98,24 @@ enum reg_err reg_table_who(const struct reg_table *t, uint64_t badge,
 enum reg_err reg_table_list(const struct reg_table *t, uint64_t index,
 			    char out[REG_NAME_MAX + 1]);
 
-/* Admin only: drops every name client registered (it died), stores
- * their slots in slots[] (room for REG_TABLE_MAX), their number in *n, for
- * the caller to delete, and ends the client's life: its identity badges
- * are no longer alive. The allow list stays: a restarted client
- * registers again. REG_OK (also when it had none) or NOT_ALLOWED. */
+/* owner, which has registered a name, is told of deaths from now on:
+ * bits (not 0) on the notification in slot. A watch it had is replaced;
+ * its slot goes to *old for the caller to delete (UK_NO_CAP-like ~0 when
+ * none). REG_OK, BAD_REQUEST (bits 0), NOT_ALLOWED (no name of owner),
+ * FULL; on an error nothing changed and the caller still owns slot. */
+#define REG_NO_SLOT     (~0ull)
+enum reg_err reg_table_watch(struct reg_table *t, uint64_t owner,
+			     uint64_t slot, uint64_t bits, uint64_t *old);
+
+/* Admin only: drops every name client registered (it died) and its
+ * watch, stores their slots in slots[] (room for REG_FORGET_MAX), their
+ * number in *n, for the caller to delete, and ends the client's life:
+ * its identity badges are no longer alive. The allow list stays: a
+ * restarted client registers again. REG_OK (also when it had none) or
+ * NOT_ALLOWED. The watches left are the servers to tell. */
+#define REG_FORGET_MAX  (REG_TABLE_MAX + 1)
 enum reg_err reg_table_forget(struct reg_table *t, uint64_t caller,
-			      uint64_t client, uint64_t slots[REG_TABLE_MAX],
+			      uint64_t client, uint64_t slots[REG_FORGET_MAX],
 			      unsigned *n);
 
 #endif

@@ -12,6 +12,13 @@
  * A server that mints badges of its own (sessions) sets
  * REG_SERVER_BADGE_BIT in them, which no identity has. ALIVE tells a
  * server whether the life a badge names still runs; WHO its name.
+ *
+ * Deaths. A server that has registered a name may WATCH: it gives a
+ * notification (send right) and bits, and from then on the registry ORs
+ * those bits into it whenever init says a client died (FORGET), so the
+ * server can end that client's sessions at once (asking ALIVE about its
+ * owners) rather than when it next runs short. One watch per server; a
+ * second replaces the first; it goes with the server's names.
  */
 #ifndef PROTO_REGISTRY_H
 #define PROTO_REGISTRY_H
@@ -37,6 +44,9 @@ enum reg_op {
 	                           life of the client runs, else NOT_FOUND */
 	REG_OP_WHO,             /* w0 = an identity badge -> the name init
 	                           gave that client, in w0..w3, or NOT_FOUND */
+	REG_OP_WATCH,           /* cap = notification (send), w0 = bits (not
+	                           0) -> err: NOT_ALLOWED before the caller
+	                           registered a name, NO_CAP, FULL */
 	REG_OP_MAX
 };
 

@@ -337,19 +337,27 @@ static int hoard(void)
 	static const struct {
 		const char *name;
 		uint64_t label, nerr;
-		int buffer;
+		uint64_t pages;         /* the buffer I give it, or none */
 	} svc[] = {
-		{ "fs", FS_OP_SETUP, FS_E_MAX, 1 },
+		{ "fs", FS_OP_SETUP, FS_E_MAX, 1024 },
 		{ "net", NET_OP_BIND, NET_E_MAX, 1 },
 		{ "console", CONS_OP_OPEN, CONS_E_MAX, 0 },
 	};
+	uint64_t free = 0;
 
+	/* What my earlier lives gave the servers (fs: 4 MiB each life)
+	 * must be back once they heard of my death: a little time for
+	 * them to run, then count. */
+	for (unsigned i = 0; i < 100; i++)
+		uk_yield();
+	uk_info(UK_INFO_FREE_PAGES, &free);
+	eprintf("attack free-pages: %lu\n", free);
 	for (unsigned i = 0; i < sizeof svc / sizeof svc[0]; i++) {
 		uint64_t ep = find(svc[i].name), buf = UK_NO_CAP;
 		unsigned n = 0;
 
-		if (svc[i].buffer)
-			buf = buffer(UMAP_BUF + i * 0x100000, 1);
+		if (svc[i].pages)
+			buf = buffer(UMAP_BUF + i * 0x1000000, svc[i].pages);
 		while (ep != UK_NO_CAP && n < 16) {
 			struct uk_msg m = { .label = svc[i].label,
 					    .w = { 5000 + n }, .cap = buf };

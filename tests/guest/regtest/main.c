@@ -26,6 +26,11 @@ int main(uint64_t arg)
 	(void)arg;
 	check_names = reg_strerror;
 	uk_obj_create(ep, UK_CAP_ENDPOINT);
+	/* Death notices: for servers only, on a notification. */
+	uk_obj_create(other, UK_CAP_NTFN);
+	EXPECT(reg_watch(other, 1), REG_E_NOT_ALLOWED);
+	EXPECT(reg_watch(UK_NO_CAP, 1), REG_E_NO_CAP);
+	uk_cap_delete(other);
 	EXPECT(reg_register("echo", ep), REG_E_NOT_ALLOWED);
 	/* Registering takes an unbadged endpoint the registry may mint
 	 * identities on. */
@@ -37,6 +42,11 @@ int main(uint64_t arg)
 	uk_cap_delete(other);
 	EXPECT(reg_register("regtest", ep), REG_OK);
 	EXPECT(reg_register("regtest", ep), REG_E_EXISTS);
+	EXPECT(reg_watch(ep, 1), REG_E_NO_CAP);         /* no notification */
+	uk_obj_create(other, UK_CAP_NTFN);
+	EXPECT(reg_watch(other, 0), REG_E_BAD_REQUEST);
+	EXPECT(reg_watch(other, 1), REG_OK);
+	uk_cap_delete(other);
 	/* Lookups: only the names init allowed (regtest.uses: regtest,
 	 * regtest2), whether registered or not. */
 	EXPECT(reg_lookup("nosuchservice", got), REG_E_NOT_ALLOWED);
