@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.." || exit 1
 
 HELD="forge-badge-fs forge-badge-echo forge-badge-console forge-badge-net
 lookup-blk page-tables fragment regions net-notifiers echo-crash
-session-shares console-raw nt-flag"
+session-shares console-raw nt-flag fs-others fs-fill"
 SERVICES=echo,console,blk,fs,net
 img=$TMP/attack.img
 CONS=$TMP/console
@@ -23,7 +23,7 @@ CONS=$TMP/console
 # OUT. ./vmm gets a network card only where it may make a TAP device.
 attack_boot() {
 	local plat=$1 cmdline=$2
-	new_image "$img" $((8 * 1024 * 1024))
+	[ -n "${KEEP:-}" ] || new_image "$img" $((8 * 1024 * 1024))
 	: >"$CONS"
 	if [ "$plat" = vmm ]; then
 		local net=()
@@ -41,7 +41,10 @@ attack_boot() {
 }
 
 for plat in $(platforms "isolation attacks" vmm qemu-kvm qemu-tcg); do
-	attack_boot $plat "quiet services=$SERVICES run=attack,hello"
+	# Another program's blob on the disk first, for fs-others; after
+	# the attack it must still read back whole.
+	attack_boot $plat "quiet services=$SERVICES run=fstest:1"
+	KEEP=1 attack_boot $plat "quiet services=$SERVICES run=attack,hello"
 	missing_held=""
 	for a in $HELD; do
 		grep -q "^attack $a: held\$" "$OUT" || missing_held="$missing_held $a"
@@ -60,6 +63,13 @@ for plat in $(platforms "isolation attacks" vmm qemu-kvm qemu-tcg); do
 	else
 		bad "$plat: console tag"
 		sed 's/^/#   /' "$CONS" | tail -10
+	fi
+	KEEP=1 attack_boot $plat "quiet services=$SERVICES run=fstest:2"
+	if grep -q '^utest fs-persist: ok$' "$OUT"; then
+		ok "$plat: another program's blob of the same name is untouched"
+	else
+		bad "$plat: fstest's blob after the attack"
+		grep -E 'fstest|fs:' "$OUT" | sed 's/^/#   /' | tail -10
 	fi
 
 	attack_boot $plat "quiet restarts=4 services=$SERVICES run=attack:1"

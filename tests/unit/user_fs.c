@@ -80,9 +80,9 @@ Test(user_fs, hostile_entries_are_dropped)
 	entry(10, "empty", FS_DATA_START, 0);           /* overlaps nothing */
 	cr_assert_eq(fs_mount_check(&m, 1000, &dropped), 0);
 	cr_assert_eq(dropped, 8);
-	cr_assert_eq(fs_find(&m, m.dir[0].name), 0);
-	cr_assert_eq(fs_find(&m, m.dir[9].name), 9);
-	cr_assert_eq(fs_find(&m, m.dir[10].name), 10);
+	cr_assert_eq(fs_find(&m, 0, m.dir[0].name), 0);
+	cr_assert_eq(fs_find(&m, 0, m.dir[9].name), 9);
+	cr_assert_eq(fs_find(&m, 0, m.dir[10].name), 10);
 	for (unsigned i = 1; i < 9; i++)
 		cr_assert_eq(m.dir[i].name[0], 0, "entry %u", i);
 	cr_assert_eq(fs_free_sectors(&m), 1000 - FS_DATA_START - 3);
@@ -106,4 +106,52 @@ Test(user_fs, first_fit)
 	cr_assert_eq(fs_alloc(&m, 10), 20);
 	cr_assert_eq(fs_alloc(&m, 11), 0);
 	cr_assert_eq(fs_free_sectors(&m), 10);
+}
+
+/* Blobs belong to the program that wrote them: two programs each have
+ * a blob of one name; a nobody's (written before owners) is seen by all
+ * and found after the own one. */
+Test(user_fs, each_owner_its_own_namespace)
+{
+	uint64_t demo = fs_owner_tag("demo"), evil = fs_owner_tag("evil");
+	uint64_t sectors;
+	unsigned files, dropped;
+	char f[FS_NAME_MAX];
+
+	cr_assert_neq(demo, 0);
+	cr_assert_neq(demo, evil);
+	cr_assert_eq(fs_owner_tag(""), fs_owner_tag(""), "stable");
+	fs_format(&m, 1000);
+	entry(0, "boots", FS_DATA_START, 512);
+	m.dir[0].owner = demo;
+	entry(1, "boots", FS_DATA_START + 1, 512);
+	m.dir[1].owner = evil;
+	entry(2, "old", FS_DATA_START + 2, 1024);       /* nobody's */
+	cr_assert_eq(fs_mount_check(&m, 1000, &dropped), 0);
+	cr_assert_eq(dropped, 0, "one name, two owners: both kept");
+	field(f, "boots");
+	cr_assert_eq(fs_find(&m, demo, f), 0);
+	cr_assert_eq(fs_find(&m, evil, f), 1);
+	cr_assert_eq(fs_find(&m, fs_owner_tag("hello"), f), -1);
+	field(f, "old");
+	cr_assert_eq(fs_find(&m, evil, f), 2);
+	cr_assert(fs_visible(&m, demo, 0));
+	cr_assert(!fs_visible(&m, demo, 1));
+	cr_assert(fs_visible(&m, demo, 2));
+	fs_owned(&m, demo, &files, &sectors);
+	cr_assert_eq(files, 1);
+	cr_assert_eq(sectors, 1);
+	fs_owned(&m, 0, &files, &sectors);
+	cr_assert_eq(files, 1);
+	cr_assert_eq(sectors, 2);
+}
+
+/* One owner's share of the data: a quarter, never less than two
+ * largest blobs. */
+Test(user_fs, owner_share)
+{
+	fs_format(&m, FS_DATA_START + 40000);
+	cr_assert_eq(fs_owner_sectors(&m), 10000);
+	fs_format(&m, FS_DATA_START + 8000);
+	cr_assert_eq(fs_owner_sectors(&m), 2 * fs_sectors(FS_BLOB_MAX));
 }

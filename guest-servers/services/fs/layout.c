@@ -57,7 +57,8 @@ static int entry_ok(const struct fs_meta *m, unsigned i)
 	for (unsigned j = 0; j < i; j++)
 		if (m->dir[j].name[0] &&
 		    (overlaps(&m->dir[j], e->start, fs_sectors(e->length)) ||
-		     same_name(m->dir[j].name, e->name)))
+		     (same_name(m->dir[j].name, e->name) &&
+		      m->dir[j].owner == e->owner)))
 			return 0;
 	return 1;
 }
@@ -83,12 +84,57 @@ int fs_mount_check(struct fs_meta *m, uint64_t capacity, unsigned *dropped)
 	return 0;
 }
 
-int fs_find(const struct fs_meta *m, const char name[FS_NAME_MAX])
+uint64_t fs_owner_tag(const char *name)
 {
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	while (*name) {
+		h ^= (unsigned char)*name++;
+		h *= 0x100000001b3ull;
+	}
+	return h ? h : 1;
+}
+
+uint64_t fs_owner_sectors(const struct fs_meta *m)
+{
+	uint64_t quarter = (m->super.sectors - FS_DATA_START) / 4;
+	uint64_t blob = 2 * fs_sectors(FS_BLOB_MAX);
+
+	return quarter > blob ? quarter : blob;
+}
+
+void fs_owned(const struct fs_meta *m, uint64_t owner, unsigned *files,
+	      uint64_t *sectors)
+{
+	*files = 0;
+	*sectors = 0;
 	for (unsigned i = 0; i < FS_FILES_MAX; i++)
-		if (m->dir[i].name[0] && same_name(m->dir[i].name, name))
+		if (m->dir[i].name[0] && m->dir[i].owner == owner) {
+			++*files;
+			*sectors += fs_sectors(m->dir[i].length);
+		}
+}
+
+int fs_visible(const struct fs_meta *m, uint64_t owner, unsigned i)
+{
+	return m->dir[i].name[0] &&
+	       (m->dir[i].owner == owner || m->dir[i].owner == 0);
+}
+
+int fs_find(const struct fs_meta *m, uint64_t owner,
+	    const char name[FS_NAME_MAX])
+{
+	int nobodys = -1;
+
+	for (unsigned i = 0; i < FS_FILES_MAX; i++) {
+		if (!m->dir[i].name[0] || !same_name(m->dir[i].name, name))
+			continue;
+		if (m->dir[i].owner == owner)
 			return (int)i;
-	return -1;
+		if (m->dir[i].owner == 0 && nobodys < 0)
+			nobodys = (int)i;
+	}
+	return nobodys;
 }
 
 int fs_free_entry(const struct fs_meta *m)

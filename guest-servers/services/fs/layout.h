@@ -8,6 +8,14 @@
  *
  * Numbers are little-endian. An entry is free when its name starts with
  * NUL. Extents are allocated first fit, in whole sectors.
+ *
+ * Each blob belongs to the program that wrote it: its entry holds a tag
+ * of that program's name (the one init gave it, the registry's WHO), so
+ * that each program has a namespace of its own, and two may each have a
+ * blob of one name. A program holds at most FS_FILES_PER_OWNER entries
+ * and fs_owner_sectors() of the data. Tag 0 is nobody's: entries written
+ * before blobs had owners, which any program may read and whose first
+ * writer (or deleter) takes them.
  */
 #ifndef FS_LAYOUT_H
 #define FS_LAYOUT_H
@@ -37,8 +45,10 @@ struct fs_entry {
 	char name[FS_NAME_MAX]; /* NUL-padded; name[0] == 0: free */
 	uint64_t start;         /* first sector */
 	uint64_t length;        /* bytes */
-	uint64_t _reserved[2];
+	uint64_t owner;         /* fs_owner_tag() of the writer, or 0 */
+	uint64_t _reserved;
 };
+
 
 _Static_assert(sizeof(struct fs_super) == FS_SECTOR, "superblock");
 _Static_assert(sizeof(struct fs_entry) == 64, "directory entry");
@@ -74,8 +84,25 @@ void fs_format(struct fs_meta *m, uint64_t capacity);
  * *dropped counts them. */
 int fs_mount_check(struct fs_meta *m, uint64_t capacity, unsigned *dropped);
 
-/* The index of the entry named name (a valid name field), or -1. */
-int fs_find(const struct fs_meta *m, const char name[FS_NAME_MAX]);
+/* The tag of a program's name (never 0): 64-bit FNV-1a. Names come from
+ * whoever builds the boot image, not from the programs. */
+uint64_t fs_owner_tag(const char *name);
+
+/* The most data sectors one owner may hold: a quarter of the data, and
+ * never less than two largest blobs (one, and its replacement). */
+uint64_t fs_owner_sectors(const struct fs_meta *m);
+
+/* Entries and data sectors owner holds, in *files and *sectors. */
+void fs_owned(const struct fs_meta *m, uint64_t owner, unsigned *files,
+	      uint64_t *sectors);
+
+/* The index of owner's entry named name (a valid name field), else of
+ * a nobody's (tag 0) one of that name, else -1. */
+int fs_find(const struct fs_meta *m, uint64_t owner,
+	    const char name[FS_NAME_MAX]);
+
+/* Whether owner may see entry i: its own, or nobody's. */
+int fs_visible(const struct fs_meta *m, uint64_t owner, unsigned i);
 
 /* A free directory entry's index, or -1. */
 int fs_free_entry(const struct fs_meta *m);

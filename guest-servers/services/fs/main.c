@@ -4,8 +4,10 @@
  * reply. A client's buffer is mapped here while its session is open;
  * every name and byte is copied out of it before it is checked or used.
  * Sessions belong to the client that set them up (sessions.h):
- * FS_SESSIONS_PER_CLIENT each, a dead client's taken back when all are
- * open.
+ * FS_SESSIONS_PER_CLIENT each, a dead client's taken back when the
+ * registry says it died. Blobs belong to the program that wrote them
+ * (layout.h): a session sees, writes and deletes its owner's only (and
+ * nobody's), within the owner's share of the disk.
  */
 #include <proto/fs.h>
 #include "store.h"
@@ -21,6 +23,7 @@ struct session {
 	uint64_t slot;          /* the client's memory capability */
 	uint64_t bytes;
 	uint8_t *buf;           /* mapped here */
+	uint64_t owner;         /* fs_owner_tag of the client's name */
 };
 
 static struct store st;
@@ -59,6 +62,7 @@ static int in_buf(const struct session *s, uint64_t off, uint64_t n)
 static enum fs_err setup(struct uk_msg *m, uint64_t owner)
 {
 	uint64_t type, rights, badge, pages, phys, need = UK_R_READ | UK_R_WRITE;
+	char name[REG_NAME_MAX + 1];
 	uint64_t va;
 	int i;
 
@@ -67,7 +71,9 @@ static enum fs_err setup(struct uk_msg *m, uint64_t owner)
 	    uk_mem_info(rcv, &pages, &phys) != UK_OK || pages == 0 ||
 	    pages > FS_BUFFER_MAX / UK_PAGE_SIZE)
 		return FS_E_BAD_BUFFER;
-	if (owner == 0 || (i = sess_open(&table, owner, &badge, &ops)) < 0)
+	/* Whose blobs: the name init gave the client (a dead one: none). */
+	if (owner == 0 || reg_who(owner, name) != REG_OK ||
+	    (i = sess_open(&table, owner, &badge, &ops)) < 0)
 		return FS_E_FULL;
 	va = UMAP_CLIENTS + (uint64_t)i * FS_BUFFER_MAX;
 	if (uk_mem_map(UK_SELF, rcv, va, need) != UK_OK) {
@@ -81,7 +87,8 @@ static enum fs_err setup(struct uk_msg *m, uint64_t owner)
 	}
 	sessions[i] = (struct session){ .slot = rcv,
 					.bytes = pages * UK_PAGE_SIZE,
-					.buf = (uint8_t *)(uintptr_t)va };
+					.buf = (uint8_t *)(uintptr_t)va,
+					.owner = fs_owner_tag(name) };
 	m->cap = minted;
 	m->w[0] = sessions[i].bytes;
 	rcv = uk_slot_alloc();
@@ -133,7 +140,7 @@ static enum fs_err do_write(struct session *s, const uint64_t *w)
 	if (e != FS_OK)
 		return e;
 	memcpy(st.data, s->buf + w[1], w[2]);
-	return store_write(&st, name, w[2]);
+	return store_write(&st, s->owner, name, w[2]);
 }
 
 static enum fs_err do_read(struct session *s, uint64_t *w)
@@ -146,7 +153,7 @@ static enum fs_err do_read(struct session *s, uint64_t *w)
 		e = FS_E_BAD_REQUEST;
 	if (e != FS_OK)
 		return e;
-	i = fs_find(&st.meta, name);
+	i = fs_find(&st.meta, s->owner, name);
 	if (i < 0)
 		return FS_E_NOT_FOUND;
 	if (st.meta.dir[i].length > w[2]) {
@@ -169,7 +176,7 @@ static enum fs_err do_delete(struct session *s, const uint64_t *w)
 
 	if (e != FS_OK)
 		return e;
-	i = fs_find(&st.meta, name);
+	i = fs_find(&st.meta, s->owner, name);
 	return i < 0 ? FS_E_NOT_FOUND : store_delete(&st, i);
 }
 
@@ -180,7 +187,7 @@ static enum fs_err do_list(struct session *s, uint64_t *w)
 	if (!in_buf(s, w[1], FS_NAME_MAX))
 		return FS_E_BAD_REQUEST;
 	for (unsigned i = 0; i < FS_FILES_MAX; i++) {
-		if (!st.meta.dir[i].name[0] || n++ != w[0])
+		if (!fs_visible(&st.meta, s->owner, i) || n++ != w[0])
 			continue;
 		memcpy(s->buf + w[1], st.meta.dir[i].name, FS_NAME_MAX);
 		w[0] = st.meta.dir[i].length;

@@ -63,14 +63,23 @@ int store_open(struct store *s)
 	return 0;
 }
 
-enum fs_err store_write(struct store *s, const char name[FS_NAME_MAX],
-			uint64_t len)
+enum fs_err store_write(struct store *s, uint64_t owner,
+			const char name[FS_NAME_MAX], uint64_t len)
 {
-	uint64_t n = fs_sectors(len), start = FS_DATA_START;
-	int i = fs_find(&s->meta, name);
+	uint64_t n = fs_sectors(len), start = FS_DATA_START, held;
+	int i = fs_find(&s->meta, owner, name);
 	struct fs_entry old;
+	unsigned files;
 	enum fs_err e;
 
+	/* owner's share: what it holds, less what this write replaces. */
+	fs_owned(&s->meta, owner, &files, &held);
+	if (i >= 0 && s->meta.dir[i].owner == owner)
+		held -= fs_sectors(s->meta.dir[i].length);
+	else if (files >= FS_FILES_PER_OWNER)
+		return FS_E_NO_SPACE;
+	if (held + n > fs_owner_sectors(&s->meta))
+		return FS_E_NO_SPACE;
 	if (i < 0)
 		i = fs_free_entry(&s->meta);
 	if (i < 0 || len > FS_BLOB_MAX || (n && !(start = fs_alloc(&s->meta, n))))
@@ -84,6 +93,8 @@ enum fs_err store_write(struct store *s, const char name[FS_NAME_MAX],
 	memcpy(s->meta.dir[i].name, name, FS_NAME_MAX);
 	s->meta.dir[i].start = start;
 	s->meta.dir[i].length = len;
+	s->meta.dir[i].owner = owner;
+	s->meta.dir[i]._reserved = 0;
 	e = write_meta(s);
 	if (e != FS_OK)
 		s->meta.dir[i] = old;

@@ -25,11 +25,12 @@ struct store {
  * or -1 after logging why. */
 int store_open(struct store *s);
 
-/* Stores the len bytes (<= FS_BLOB_MAX) at s->data as blob name (a
- * checked name field), replacing one of that name. FS_OK, FS_E_NO_SPACE
- * or FS_E_IO (then the directory is unchanged). */
-enum fs_err store_write(struct store *s, const char name[FS_NAME_MAX],
-			uint64_t len);
+/* Stores the len bytes (<= FS_BLOB_MAX) at s->data as owner's blob
+ * name (a checked name field), replacing owner's of that name or taking
+ * a nobody's (layout.h). FS_OK, FS_E_NO_SPACE (the disk's, or owner's
+ * share of entries or sectors) or FS_E_IO (the directory unchanged). */
+enum fs_err store_write(struct store *s, uint64_t owner,
+			const char name[FS_NAME_MAX], uint64_t len);
 
 /* Reads the blob of directory entry i into s->data. FS_OK or FS_E_IO. */
 enum fs_err store_read(struct store *s, int i);

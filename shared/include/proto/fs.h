@@ -11,6 +11,14 @@
  * is a field of FS_NAME_MAX bytes in the buffer: 1..32 printable ASCII
  * bytes (0x21..0x7e, no '/'), NUL-padded to the end of the field.
  *
+ * A blob belongs to the program that wrote it (the name init gave the
+ * client): each program sees, reads, writes and deletes its own blobs
+ * only, so two programs may each have one of a name. A program holds at
+ * most FS_FILES_PER_OWNER blobs and a quarter of the data sectors (at
+ * least two largest blobs): beyond, WRITE answers FS_E_NO_SPACE. Blobs of
+ * disks written before owners are anyone's until a program writes or
+ * deletes them.
+ *
  * The server copies a name or data out of the buffer before it checks
  * or uses it, and checks every offset and length against the buffer
  * without overflow. A WRITE replaces a blob whole: the new contents go
@@ -25,6 +33,8 @@
 #define FS_NAME_MAX             32u
 #define FS_BLOB_MAX             (1024u * 1024u) /* bytes in one blob */
 #define FS_FILES_MAX            64u             /* blobs on one disk */
+#define FS_FILES_PER_OWNER      (FS_FILES_MAX / 4)      /* of them, one
+							   program's */
 #define FS_SESSIONS_MAX         8u
 #define FS_SESSIONS_PER_CLIENT  4u      /* of them, one client's */
 #define FS_BUFFER_MAX           (16u * 1024u * 1024u)   /* SETUP: larger

@@ -290,6 +290,62 @@ static void nt_flag(void)
 	verdict("nt-flag", 1, "");
 }
 
+/* One fs request on session s: op with the name at offset 0 of my
+ * buffer b (mapped at va), data at 64, n bytes. */
+static int fs_req(uint64_t s, uint64_t op, const char *name, uint64_t n)
+{
+	struct uk_msg m = { .label = op, .w = { 0, 64, n },
+			    .cap = UK_NO_CAP };
+	char *field = (char *)(uintptr_t)(UMAP_BUF + 0x800000);
+
+	memset(field, 0, FS_NAME_MAX);
+	memcpy(field, name, strlen(name));
+	return rpc_call(s, &m, UK_NO_CAP, FS_E_MAX);
+}
+
+/* Another program's blob (attack.sh had fstest write hello.txt on this
+ * disk first): I may not read it or delete it, and my writing one of
+ * that name must not touch it. Then fill the directory: my share ends
+ * before the disk's does. */
+static void fs_others(void)
+{
+	uint64_t ep = find("fs"), s = uk_slot_alloc(), info;
+	uint64_t buf = buffer(UMAP_BUF + 0x800000, 1);
+	struct uk_msg m = { .label = FS_OP_SETUP, .cap = buf };
+	int rd, del, wr, e = FS_OK;
+	unsigned n = 0;
+	char what[96], name[16];
+
+	if (ep == UK_NO_CAP || buf == UK_NO_CAP ||
+	    rpc_open(ep, &m, s, FS_E_MAX) != 0) {
+		verdict("fs-others", 1, "");
+		verdict("fs-fill", 1, "");
+		return;
+	}
+	rd = fs_req(s, FS_OP_READ, "hello.txt", 4000);
+	del = fs_req(s, FS_OP_DELETE, "hello.txt", 0);
+	wr = fs_req(s, FS_OP_WRITE, "hello.txt", 5);
+	snprintf(what, sizeof what, "READ %d, DELETE %d of fstest's blob",
+		 rd, del);
+	verdict("fs-others", rd == FS_E_NOT_FOUND && del == FS_E_NOT_FOUND &&
+		wr == FS_OK, what);
+	while (n < FS_FILES_MAX && e == FS_OK) {
+		snprintf(name, sizeof name, "junk%u", n);
+		if ((e = fs_req(s, FS_OP_WRITE, name, 1)) == FS_OK)
+			n++;
+	}
+	m = (struct uk_msg){ .label = FS_OP_INFO, .cap = UK_NO_CAP };
+	rpc_call(ep, &m, UK_NO_CAP, FS_E_MAX);
+	info = m.w[2];
+	snprintf(what, sizeof what, "wrote %u blobs; %lu entries left to "
+		 "others", n + 1, info);
+	verdict("fs-fill", n + 1 <= FS_FILES_PER_OWNER && info > 0, what);
+	for (unsigned i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "junk%u", i);
+		fs_req(s, FS_OP_DELETE, name, 0);
+	}
+}
+
 /* Every session of one service I can take: how many. */
 static unsigned take_all(const char *service, uint64_t label, uint64_t nerr,
 			 uint64_t buf)
@@ -391,6 +447,7 @@ int main(uint64_t arg)
 	console_tag();
 	console_raw();
 	nt_flag();
+	fs_others();
 	echo_crash();
 	shares();
 	eprintf("attack: %d broken\n", broken);

@@ -106,7 +106,8 @@ static void full_disk(void)
 			break;
 	}
 	EXPECT(put("one-more", 1, 0), FS_E_NO_SPACE);
-	CHECK(made == FS_FILES_MAX - 2, "%u entries (+ small, empty)", made);
+	CHECK(made == FS_FILES_PER_OWNER - 2, "%u entries: my share (+ small, "
+	      "empty)", made);
 	for (i = 0; i < made; i++) {
 		snprintf(n, sizeof n, "f%u", i);
 		name(n);
