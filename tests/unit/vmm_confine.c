@@ -25,12 +25,11 @@
 static char line[256];          /* the child's stderr */
 static bool kvm_stats;          /* confine_prepare's --kvm-stats */
 
-/* fn in a child confined as role: its wait status; its stderr in line. */
-static int confined(enum confine_role role, void (*fn)(void))
+/* fn in a child confined as role: its pid; its stderr's pipe in *out. */
+static pid_t spawn(enum confine_role role, void (*fn)(void), int *out)
 {
 	struct errmsg err;
-	int p[2], status;
-	ssize_t n;
+	int p[2];
 	pid_t pid;
 
 	cr_assert_eq(pipe(p), 0);
@@ -45,14 +44,33 @@ static int confined(enum confine_role role, void (*fn)(void))
 		_exit(0);
 	}
 	close(p[1]);
+	*out = p[0];
+	return pid;
+}
+
+/* The rest of child pid's stderr (on fd) into line; its wait status. */
+static int reap(pid_t pid, int fd)
+{
 	size_t len = 0;
+	ssize_t n;
+	int status;
+
 	while (len < sizeof line - 1 &&
-	       (n = read(p[0], line + len, sizeof line - 1 - len)) > 0)
+	       (n = read(fd, line + len, sizeof line - 1 - len)) > 0)
 		len += (size_t)n;
 	line[len] = '\0';
-	close(p[0]);
+	close(fd);
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
 	return status;
+}
+
+/* fn in a child confined as role: its wait status; its stderr in line. */
+static int confined(enum confine_role role, void (*fn)(void))
+{
+	int fd;
+	pid_t pid = spawn(role, fn, &fd);
+
+	return reap(pid, fd);
 }
 
 static bool killed(int status)
@@ -311,39 +329,24 @@ Test(confine, statistics_fds_only_with_kvm_stats)
 	close(fd);
 }
 
+/* Says it is confined (one byte), then waits to be killed. */
 static void wait_for_kill(void)
 {
+	(void)!write(STDERR_FILENO, "+", 1);
 	poll(NULL, 0, -1);
 }
 
 /* A SIGSYS sent from outside is no trap: no call is named. */
 Test(confine, a_sent_sigsys_names_no_call)
 {
-	struct errmsg err;
-	int p[2], status;
-	ssize_t n;
-	pid_t pid;
+	char c;
+	int fd;
+	pid_t pid = spawn(CONFINE_VCPU, wait_for_kill, &fd);
 
-	cr_assert_eq(pipe(p), 0);
-	pid = fork();
-	if (pid == 0) {
-		dup2(p[1], STDERR_FILENO);
-		if (confine_prepare(false, &err) < 0 ||
-		    confine_thread(CONFINE_VCPU, &err) < 0)
-			_exit(99);
-		write(p[1], "", 1);
-		wait_for_kill();
-		_exit(0);
-	}
-	close(p[1]);
-	cr_assert_eq(read(p[0], line, 1), 1, "confined");
+	cr_assert_eq(read(fd, &c, 1), 1, "confined");
 	kill(pid, SIGSYS);
-	n = read(p[0], line, sizeof line - 1);
-	line[n > 0 ? n : 0] = '\0';
+	cr_assert(killed(reap(pid, fd)));
 	cr_assert_str_eq(line, "vmm: stopped by SIGSYS\n");
-	cr_assert_eq(waitpid(pid, &status, 0), pid);
-	cr_assert(killed(status));
-	close(p[0]);
 }
 
 Test(confine, syscall_names)
