@@ -13,6 +13,9 @@ have_header criterion/criterion.h || need+=(libcriterion-dev)
 command -v qemu-system-x86_64 >/dev/null 2>&1 || need+=(qemu-system-x86)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v script >/dev/null 2>&1 || need+=(bsdutils)
+# ext2 images for the file service's tests (mke2fs -d, e2fsck).
+[ -x /usr/sbin/mke2fs ] || command -v mke2fs >/dev/null 2>&1 ||
+	need+=(e2fsprogs)
 # Without a usable /dev/kvm, tests/system/nested.sh runs ./vmm on Linux's
 # KVM inside a QEMU TCG machine: it needs a kernel and a static busybox.
 # Optional: without them that test reports itself skipped.

@@ -1,0 +1,108 @@
+/*
+ * ext2 (revision 0 and 1; 1, 2 and 4 KiB blocks), read side: mount
+ * checks, inodes, file data through direct and indirect blocks (holes
+ * read as zeroes), directories and paths. Pure: every byte comes through
+ * the device's read callback, so the code is host-tested on images that
+ * Debian's mke2fs makes. The file service will serve it (the sandbox,
+ * issue 10); it does not yet.
+ *
+ * The image is not trusted: every block and inode number, length and
+ * directory record is checked before it is used, and a bad one is an
+ * error (-EXT2_EIO here: the file system is corrupt), never a read outside
+ * the image or a loop without end.
+ *
+ * Features. Incompatible ones other than FILETYPE refuse the mount, and
+ * the reason names them; unknown read-only-compatible ones mount it read
+ * only (there is no writing yet anyway). Compatible ones change nothing
+ * for a reader (DIR_INDEX directories read as linear ones).
+ */
+#ifndef FS_EXT2_H
+#define FS_EXT2_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Errors, as Linux numbers them (the personality passes them on). */
+#define EXT2_ENOENT     2
+#define EXT2_EIO        5
+#define EXT2_ENOTDIR    20
+#define EXT2_EINVAL     22
+#define EXT2_ENAMETOOLONG 36
+#define EXT2_ENOTSUP    95
+
+#define EXT2_ROOT_INO   2u
+#define EXT2_NAME_MAX   255u
+#define EXT2_N_BLOCKS   15u
+
+/* Reads n bytes at byte offset off of the device into buf: 0 or -1. */
+typedef int ext2_read_fn(void *ctx, uint64_t off, void *buf, size_t n);
+
+struct ext2 {
+	ext2_read_fn *read;
+	void *ctx;
+	uint32_t block_size;
+	uint32_t blocks, inodes;
+	uint32_t first_data_block;
+	uint32_t blocks_per_group, inodes_per_group, groups;
+	uint32_t inode_size;
+	uint32_t incompat, ro_compat;
+	int read_only;          /* unknown read-only-compatible features */
+	uint64_t gdt_off;       /* the group descriptors' byte offset */
+};
+
+struct ext2_inode {
+	uint32_t ino;
+	uint16_t mode;
+	uint16_t links;
+	uint64_t size;
+	uint32_t block[EXT2_N_BLOCKS];
+	uint32_t mtime;
+};
+
+struct ext2_dirent {
+	uint32_t ino;
+	uint8_t type;           /* EXT2_FT_*, with FILETYPE; else 0 */
+	uint8_t len;
+	char name[EXT2_NAME_MAX + 1];
+};
+
+#define EXT2_S_IFMT     0170000u
+#define EXT2_S_IFDIR    0040000u
+#define EXT2_S_IFREG    0100000u
+#define EXT2_S_IFLNK    0120000u
+
+/*
+ * Reads and checks the superblock and group descriptors' place of a
+ * device of dev_size bytes. 0; -EXT2_EINVAL when it holds no ext2 (why: "no
+ * ext2 file system"); -EXT2_ENOTSUP with the unsupported features named in
+ * why ("features not supported: extents 64bit"); -EXT2_EIO when it cannot be
+ * read or is inconsistent (why says what).
+ */
+int ext2_mount(struct ext2 *fs, ext2_read_fn *read, void *ctx,
+	       uint64_t dev_size, char *why, size_t why_len);
+
+/* Inode ino (1..inodes). 0, -EXT2_EINVAL (a bad number) or -EXT2_EIO. */
+int ext2_inode(const struct ext2 *fs, uint32_t ino, struct ext2_inode *out);
+
+/* Up to n bytes of in's data from off (stops at the file's size; holes
+ * are zeroes): the count, or -EXT2_EIO. */
+int64_t ext2_read(const struct ext2 *fs, const struct ext2_inode *in,
+		  uint64_t off, void *buf, size_t n);
+
+/* The directory entry at *pos of directory dir into *out, *pos moved on
+ * (skipping empty records): 1, 0 at the end, -EXT2_ENOTDIR or -EXT2_EIO. */
+int ext2_readdir(const struct ext2 *fs, const struct ext2_inode *dir,
+		 uint64_t *pos, struct ext2_dirent *out);
+
+/* The inode number of name (len bytes) in directory dir: 0 and *ino,
+ * -EXT2_ENOENT, -EXT2_ENOTDIR or -EXT2_EIO. */
+int ext2_lookup(const struct ext2 *fs, const struct ext2_inode *dir,
+		const char *name, size_t len, uint32_t *ino);
+
+/* Resolves path (absolute or not, from the root; "." and ".." as usual,
+ * ".." at the root staying there, symbolic links not followed) into
+ * *out. 0, -EXT2_ENOENT, -EXT2_ENOTDIR, -EXT2_ENAMETOOLONG or -EXT2_EIO. */
+int ext2_walk(const struct ext2 *fs, const char *path,
+	      struct ext2_inode *out);
+
+#endif

@@ -1,0 +1,234 @@
+/* ext2's read side (guest-servers/services/fs/ext2.c) on images that
+ * Debian's mke2fs makes from a directory (-d), at each block size; and on
+ * images broken on purpose. Skipped where mke2fs is missing. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../guest-servers/services/fs/ext2.h"
+
+static char dir[] = "/tmp/vmm-ext2-XXXXXX";
+static char img[64];
+static uint8_t *data;           /* the image, in memory */
+static size_t size;
+static struct ext2 fs;
+static char why[128];
+
+static int rd(void *ctx, uint64_t off, void *buf, size_t n)
+{
+	(void)ctx;
+	if (off > size || n > size - off)
+		return -1;
+	memcpy(buf, data + off, n);
+	return 0;
+}
+
+static void sh(const char *fmt, const char *arg)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof cmd, fmt, arg, arg, arg);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+}
+
+/* A tree in dir/t; the image of it, block size bs, in memory. */
+static void make_image(unsigned bs)
+{
+	char cmd[512];
+	FILE *f;
+
+	if (system("command -v mke2fs >/dev/null 2>&1 || "
+		   "test -x /usr/sbin/mke2fs") != 0)
+		cr_skip_test("no mke2fs (apt-get install e2fsprogs)");
+	cr_assert_not_null(mkdtemp(dir));
+	sh("mkdir -p %s/t/sub/deeper && echo hello > %s/t/hello.txt && "
+	   "ln -s hello.txt %s/t/link", dir);
+	/* Four bytes at 80 MiB, the rest a hole: past the double indirect
+	 * blocks of 1 KiB (64 MiB), so the triple ones hold them. */
+	sh("printf FAR! | dd of=%s/t/far bs=1M seek=80 conv=notrunc "
+	   "status=none%.0s%.0s", dir);
+	snprintf(cmd, sizeof cmd, "%s/t/sub/deeper/big", dir);
+	f = fopen(cmd, "wb");
+	cr_assert_not_null(f);
+	/* 3 MiB: past the double indirect blocks at every size; a hole. */
+	for (unsigned i = 0; i < 3u << 20; i += 4) {
+		uint32_t v = i * 2654435761u;
+
+		if (i >= (1u << 20) && i < (2u << 20)) {
+			fseek(f, 2 << 20, SEEK_SET);
+			i = (2u << 20) - 4;
+			continue;
+		}
+		fwrite(&v, 4, 1, f);
+	}
+	fclose(f);
+	for (unsigned i = 0; i < 300; i++) {     /* a directory of blocks */
+		snprintf(cmd, sizeof cmd, "touch %s/t/sub/file-with-a-long-"
+			 "name-%03u", dir, i);
+		cr_assert_eq(system(cmd), 0);
+	}
+	snprintf(img, sizeof img, "%s/i.img", dir);
+	snprintf(cmd, sizeof cmd, "PATH=$PATH:/usr/sbin mke2fs -q -t ext2 "
+		 "-b %u -d %s/t %s 16M >/dev/null 2>&1", bs, dir, img);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+	f = fopen(img, "rb");
+	cr_assert_not_null(f);
+	fseek(f, 0, SEEK_END);
+	size = (size_t)ftell(f);
+	rewind(f);
+	data = malloc(size);
+	cr_assert_eq(fread(data, 1, size, f), size);
+	fclose(f);
+}
+
+static void cleanup(void)
+{
+	char cmd[128];
+
+	free(data);
+	data = NULL;
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	(void)!system(cmd);
+	strcpy(dir, "/tmp/vmm-ext2-XXXXXX");
+}
+
+TestSuite(ext2, .fini = cleanup);
+
+/* Every byte of big is what was written, the hole zeroes. */
+static void check_big(void)
+{
+	static uint8_t buf[3 << 20];
+	struct ext2_inode in;
+
+	cr_assert_eq(ext2_walk(&fs, "/sub/deeper/big", &in), 0);
+	cr_assert_eq(in.size, 3u << 20);
+	cr_assert_eq(ext2_read(&fs, &in, 0, buf, sizeof buf), 3 << 20);
+	for (unsigned i = 0; i < 3u << 20; i += 4) {
+		uint32_t v, want = i * 2654435761u;
+
+		if (i >= (1u << 20) && i < (2u << 20))
+			want = 0;
+		memcpy(&v, buf + i, 4);
+		cr_assert_eq(v, want, "byte %u", i);
+	}
+	cr_assert_eq(ext2_read(&fs, &in, (3u << 20) - 2, buf, 100), 2,
+		     "stops at the end");
+	cr_assert_eq(ext2_read(&fs, &in, 5u << 20, buf, 100), 0);
+}
+
+static void check_tree(void)
+{
+	struct ext2_inode in, sub;
+	struct ext2_dirent d;
+	uint64_t pos = 0;
+	char buf[16];
+	unsigned n = 0;
+	int r;
+
+	cr_assert_eq(ext2_walk(&fs, "/hello.txt", &in), 0);
+	cr_assert_eq(ext2_read(&fs, &in, 0, buf, sizeof buf), 6);
+	cr_assert(memcmp(buf, "hello\n", 6) == 0);
+	cr_assert_eq(ext2_walk(&fs, "sub/../../../hello.txt", &in), 0,
+		     ".. stops at the root");
+	cr_assert_eq(ext2_walk(&fs, "/link", &in), 0);
+	cr_assert_eq(in.mode & EXT2_S_IFMT, EXT2_S_IFLNK);
+	cr_assert_eq(ext2_walk(&fs, "/link/x", &in), -EXT2_ENOTDIR);
+	cr_assert_eq(ext2_walk(&fs, "/hello.txt/x", &in), -EXT2_ENOTDIR);
+	cr_assert_eq(ext2_walk(&fs, "/nope", &in), -EXT2_ENOENT);
+	cr_assert_eq(ext2_walk(&fs, "/sub", &sub), 0);
+	while ((r = ext2_readdir(&fs, &sub, &pos, &d)) > 0)
+		n += strncmp(d.name, "file-with-a-long-name-", 22) == 0;
+	cr_assert_eq(r, 0);
+	cr_assert_eq(n, 300, "every entry, across blocks");
+	cr_assert_eq(ext2_lookup(&fs, &sub, "file-with-a-long-name-299", 25,
+				 &in.ino), 0);
+	cr_assert_eq(ext2_walk(&fs, "/far", &in), 0);
+	cr_assert_eq(in.size, (80u << 20) + 4);
+	cr_assert_eq(ext2_read(&fs, &in, 80u << 20, buf, 8), 4);
+	cr_assert(memcmp(buf, "FAR!", 4) == 0);
+	memset(buf, 1, sizeof buf);
+	cr_assert_eq(ext2_read(&fs, &in, 40u << 20, buf, 8), 8);
+	cr_assert(memcmp(buf, "\0\0\0\0\0\0\0\0", 8) == 0, "a hole");
+	check_big();
+}
+
+Test(ext2, blocks_of_1k)
+{
+	make_image(1024);
+	cr_assert_eq(ext2_mount(&fs, rd, NULL, size, why, sizeof why), 0,
+		     "%s", why);
+	cr_assert_eq(fs.block_size, 1024);
+	check_tree();
+}
+
+Test(ext2, blocks_of_2k)
+{
+	make_image(2048);
+	cr_assert_eq(ext2_mount(&fs, rd, NULL, size, why, sizeof why), 0,
+		     "%s", why);
+	check_tree();
+}
+
+Test(ext2, blocks_of_4k)
+{
+	make_image(4096);
+	cr_assert_eq(ext2_mount(&fs, rd, NULL, size, why, sizeof why), 0,
+		     "%s", why);
+	cr_assert_eq(fs.block_size, 4096);
+	check_tree();
+}
+
+Test(ext2, not_ext2_and_features_named)
+{
+	make_image(1024);
+	cr_assert_eq(ext2_mount(&fs, rd, NULL, 1000, why, sizeof why),
+		     -EXT2_EINVAL, "too small");
+	data[1024 + 56] ^= 0xff;                /* the magic */
+	cr_assert_eq(ext2_mount(&fs, rd, NULL, size, why, sizeof why),
+		     -EXT2_EINVAL);
+	cr_assert_str_eq(why, "no ext2 file system");
+	data[1024 + 56] ^= 0xff;
+	data[1024 + 96] |= 0x40;                /* extents */
+	data[1024 + 97] |= 0x02;                /* flex_bg */
+	cr_assert_eq(ext2_mount(&fs, rd, NULL, size, why, sizeof why),
+		     -EXT2_ENOTSUP);
+	cr_assert_str_eq(why, "features not supported: extent flex_bg");
+	data[1024 + 96] &= (uint8_t)~0x40;
+	data[1024 + 97] &= (uint8_t)~0x02;
+	data[1024 + 100] |= 0x10;               /* ro: an unknown one */
+	cr_assert_eq(ext2_mount(&fs, rd, NULL, size, why, sizeof why), 0);
+	cr_assert(fs.read_only);
+}
+
+/* Broken metadata: errors, never a read outside the image. */
+Test(ext2, corrupt_images)
+{
+	struct ext2_inode in;
+	uint32_t *b;
+
+	make_image(1024);
+	cr_assert_eq(ext2_mount(&fs, rd, NULL, size, why, sizeof why), 0);
+	cr_assert_eq(ext2_inode(&fs, 0, &in), -EXT2_EINVAL);
+	cr_assert_eq(ext2_inode(&fs, fs.inodes + 1, &in), -EXT2_EINVAL);
+	/* A block number past the end, in an inode read into memory. */
+	cr_assert_eq(ext2_walk(&fs, "/hello.txt", &in), 0);
+	in.block[0] = 0xfffffff0u;
+	cr_assert_eq(ext2_read(&fs, &in, 0, why, 4), -EXT2_EIO);
+	in.block[0] = 0;
+	cr_assert_eq(ext2_read(&fs, &in, 0, why, 4), 4, "a hole");
+	/* A directory whose records point past their block. */
+	cr_assert_eq(ext2_walk(&fs, "/", &in), 0);
+	b = (uint32_t *)(data + (uint64_t)in.block[0] * fs.block_size);
+	((uint16_t *)b)[2] = 0xfff0;            /* the first rec_len */
+	cr_assert_eq(ext2_walk(&fs, "/hello.txt", &in), -EXT2_EIO);
+	((uint16_t *)b)[2] = 0;                 /* would never move on */
+	cr_assert_eq(ext2_walk(&fs, "/hello.txt", &in), -EXT2_EIO);
+	/* The superblock: block count past the device. */
+	cr_assert_eq(ext2_mount(&fs, rd, NULL, size / 2, why, sizeof why),
+		     -EXT2_EIO);
+}
