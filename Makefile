@@ -113,7 +113,7 @@ help:
 	@echo "make bench-blk  block throughput in the guest, vmm against QEMU"
 	@echo "make bench-net  ping and UDP echo round trips, host to guest"
 	@echo "make bench-nested  vmm and QEMU on a nested KVM (no /dev/kvm here)"
-	@echo "make fuzz       fuzz the devices and ELF loader, FUZZ_SECONDS=60 each"
+	@echo "make fuzz       fuzz the devices, the ELF loader and ext2, FUZZ_SECONDS=60 each"
 
 vmm: $(VMM_OBJS)
 	$(HOSTCC) -o $@ $^ $(HOST_LIBS)
@@ -312,13 +312,24 @@ $(B)/fuzz/elf: $(FUZZ_ELF_SRCS) $(wildcard monitor/*.h tests/fuzz/*.h) \
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) -o $@ $(FUZZ_ELF_SRCS) -lelf
 
-fuzz: $(B)/fuzz/virtio $(B)/fuzz/elf kernel.elf
+# A hostile ext2 image against the file service's reader.
+$(B)/fuzz/ext2: tests/fuzz/ext2.c guest-servers/services/fs/ext2.c \
+		guest-servers/services/fs/ext2.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -Iguest-servers/services/fs -o $@ tests/fuzz/ext2.c \
+		guest-servers/services/fs/ext2.c
+
+fuzz: $(B)/fuzz/virtio $(B)/fuzz/elf $(B)/fuzz/ext2 kernel.elf
 	@mkdir -p $(B)/fuzz/corpus $(B)/fuzz/corpus-elf
 	$(B)/fuzz/virtio -max_total_time=$(FUZZ_SECONDS) \
 		-artifact_prefix=$(B)/fuzz/ $(B)/fuzz/corpus
 	$(B)/fuzz/elf --seed kernel.elf $(B)/fuzz/corpus-elf/kernel
 	$(B)/fuzz/elf -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 		-artifact_prefix=$(B)/fuzz/elf- $(B)/fuzz/corpus-elf
+	@mkdir -p $(B)/fuzz/corpus-ext2
+	tests/fuzz/ext2-seeds.sh $(B)/fuzz/corpus-ext2
+	$(B)/fuzz/ext2 -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+		-artifact_prefix=$(B)/fuzz/ext2- $(B)/fuzz/corpus-ext2
 
 clean:
 	rm -rf $(B) vmm kernel.elf bench/out

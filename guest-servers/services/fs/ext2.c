@@ -276,6 +276,11 @@ int ext2_readdir(const struct ext2 *fs, const struct ext2_inode *dir,
 					  nlen) != nlen)
 			return -EXT2_EIO;
 		out->name[out->ino ? nlen : 0] = '\0';
+		/* A name holds neither NUL nor '/': a path could not name
+		 * it, or would name something else. */
+		for (unsigned i = 0; out->ino && i < nlen; i++)
+			if (out->name[i] == '\0' || out->name[i] == '/')
+				return -EXT2_EIO;
 		*pos += rec;
 		if (out->ino && nlen) {
 			if (out->ino > fs->inodes)
