@@ -237,6 +237,11 @@ Test(ext2, corrupt_images)
 	 * could not name it (found by the fuzzer, as a NUL). */
 	((uint8_t *)b)[24 + 8] = '/';
 	cr_assert_eq(ext2_walk(&fs, "/hello.txt", &in), -EXT2_EIO);
+	/* A directory larger than its file system: refused, not read
+	 * block after block (its pointers may all point back). */
+	cr_assert_eq(ext2_walk(&fs, "/", &in), 0);
+	in.size = (uint64_t)fs.blocks * fs.block_size + 1;
+	cr_assert_eq(ext2_lookup(&fs, &in, "x", 1, &in.ino), -EXT2_EIO);
 	/* The superblock: block count past the device. */
 	cr_assert_eq(ext2_mount(&fs, rd, NULL, size / 2, why, sizeof why),
 		     -EXT2_EIO);

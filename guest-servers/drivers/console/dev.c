@@ -90,7 +90,7 @@ int dev_write(struct cons_dev *d, const void *buf, size_t n)
 {
 	struct virtq_buf b = { .phys = d->dma_phys + TX_OFF, .len = (uint32_t)n };
 	uint32_t len;
-	uint64_t bits;
+	uint64_t bits, others = 0;
 	int head, got;
 
 	if (d->broken || n == 0 || n > UK_PAGE_SIZE)
@@ -109,8 +109,13 @@ int dev_write(struct cons_dev *d, const void *buf, size_t n)
 			broken(d, "interrupt notification gone");
 			return -1;
 		}
+		others |= bits & ~(uint64_t)1;
 		virtio_irq_ack(&d->dev);
 	}
+	/* Bits that are not the interrupt's (a death notice) are the
+	 * server loop's: back on the notification for it. */
+	if (others)
+		uk_signal(d->ntfn, others);
 	if (got != head) {
 		broken(d, "bad used entry in the transmit queue");
 		return -1;

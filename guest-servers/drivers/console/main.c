@@ -61,8 +61,9 @@ static int flush_line(struct session *s)
 }
 
 /* Adds n bytes to session s's line, writing out each line it ends. A
- * control byte (a carriage return, an escape sequence's start) could
- * move the cursor back over the tag: it goes out as '?'. */
+ * control byte (a carriage return, an escape sequence's start, C0 or
+ * C1, raw or UTF-8) could move the cursor back over the tag: only
+ * printable ASCII and tabs go out, anything else as '?'. */
 static enum cons_err put_bytes(struct session *s, const uint8_t *b, size_t n)
 {
 	int r = 0;
@@ -74,7 +75,7 @@ static enum cons_err put_bytes(struct session *s, const uint8_t *b, size_t n)
 			r = flush_line(s);
 		if (c == '\n')
 			continue;
-		if ((c < 0x20 && c != '\t') || c == 0x7f)
+		if ((c < 0x20 && c != '\t') || c >= 0x7f)
 			c = '?';
 		s->line[s->len++] = (char)c;
 	}

@@ -255,6 +255,10 @@ int ext2_readdir(const struct ext2 *fs, const struct ext2_inode *dir,
 {
 	if (!is_dir(dir))
 		return -EXT2_ENOTDIR;
+	/* A directory has no holes and fits its file system: one that
+	 * claims more would be read block after block for nothing. */
+	if (dir->size > (uint64_t)fs->blocks * fs->block_size)
+		return -EXT2_EIO;
 	while (*pos < dir->size) {
 		uint8_t h[8];
 		uint64_t left = fs->block_size - *pos % fs->block_size;

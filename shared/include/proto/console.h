@@ -10,8 +10,9 @@
  * gave the client (the registry's WHO; the name in OPEN's words must be
  * well formed and is otherwise unused), so that the lines of several
  * writers do not mix and none passes for another's (a line is cut at
- * CONS_LINE_MAX; a control byte other than a tab goes out as '?', so
- * that none moves the cursor back over the tag). WRITE needs a session:
+ * CONS_LINE_MAX; a byte other than printable ASCII or a tab goes out
+ * as '?', so that no control sequence, C0 or C1, moves the cursor back
+ * over the tag). WRITE needs a session:
  * on the registry's copy of the endpoint it is refused with
  * CONS_E_NO_SESSION. A client holds CONS_SESSIONS_PER_CLIENT sessions; when
  * all CONS_SESSIONS_MAX are taken, OPEN ends those of clients that have

@@ -233,13 +233,14 @@ static void echo_crash(void)
 }
 
 /* A console session named after someone else: the tag must come from
- * who I am, not from what I say, and a carriage return must not take
- * the cursor back over it (attack.sh reads the console). */
+ * who I am, not from what I say, and no control byte (C0 or C1) may
+ * take the cursor back over it (attack.sh reads the console). */
 static void console_tag(void)
 {
 	uint64_t cons = find("console"), s = uk_slot_alloc();
 	struct uk_msg m = { .label = CONS_OP_OPEN, .cap = UK_NO_CAP };
-	static const char text[] = "\r[init] spoofed line\n";
+	/* A carriage return, then a C1 CSI (UTF-8) to move left 9. */
+	static const char text[] = "\r\xc2\x9b" "9D[init] spoofed line\n";
 
 	if (cons == UK_NO_CAP)
 		return;
