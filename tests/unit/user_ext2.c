@@ -160,31 +160,19 @@ static void check_tree(void)
 	check_big();
 }
 
-Test(ext2, blocks_of_1k)
+/* The tree, in an image of blocks of bs bytes. */
+static void tree_at(unsigned bs)
 {
-	make_image(1024);
+	make_image(bs);
 	cr_assert_eq(ext2_mount(&fs, rd, NULL, size, why, sizeof why), 0,
 		     "%s", why);
-	cr_assert_eq(fs.block_size, 1024);
+	cr_assert_eq(fs.block_size, bs);
 	check_tree();
 }
 
-Test(ext2, blocks_of_2k)
-{
-	make_image(2048);
-	cr_assert_eq(ext2_mount(&fs, rd, NULL, size, why, sizeof why), 0,
-		     "%s", why);
-	check_tree();
-}
-
-Test(ext2, blocks_of_4k)
-{
-	make_image(4096);
-	cr_assert_eq(ext2_mount(&fs, rd, NULL, size, why, sizeof why), 0,
-		     "%s", why);
-	cr_assert_eq(fs.block_size, 4096);
-	check_tree();
-}
+Test(ext2, blocks_of_1k) { tree_at(1024); }
+Test(ext2, blocks_of_2k) { tree_at(2048); }
+Test(ext2, blocks_of_4k) { tree_at(4096); }
 
 Test(ext2, not_ext2_and_features_named)
 {
