@@ -234,3 +234,132 @@ Test(ext2, corrupt_images)
 	cr_assert_eq(ext2_mount(&fs, rd, NULL, size / 2, why, sizeof why),
 		     -EXT2_EIO);
 }
+
+static int wrt(void *ctx, uint64_t off, const void *buf, size_t n)
+{
+	(void)ctx;
+	if (off > size || n > size - off)
+		return -1;
+	memcpy(data + off, buf, n);
+	return 0;
+}
+
+/* The image in memory back to its file; e2fsck -fn's exit status. */
+static int fsck(void)
+{
+	char cmd[256];
+	FILE *f = fopen(img, "wb");
+
+	cr_assert_not_null(f);
+	cr_assert_eq(fwrite(data, 1, size, f), size);
+	fclose(f);
+	snprintf(cmd, sizeof cmd, "PATH=$PATH:/usr/sbin e2fsck -fn %s "
+		 ">%s/fsck.out 2>&1", img, dir);
+	return system(cmd);
+}
+
+/* What debugfs (e2fsprogs, not our reader) finds at path: its bytes in
+ * out (at most max); the count, or -1. */
+static long debugfs_cat(const char *path, uint8_t *out, size_t max)
+{
+	char cmd[256], file[96];
+	FILE *f;
+	long n;
+
+	snprintf(file, sizeof file, "%s/dumped", dir);
+	unlink(file);
+	snprintf(cmd, sizeof cmd, "PATH=$PATH:/usr/sbin debugfs -R 'dump %s "
+		 "%s' %s >/dev/null 2>&1", path, file, img);
+	if (system(cmd) != 0 || !(f = fopen(file, "rb")))
+		return -1;
+	n = (long)fread(out, 1, max, f);
+	fclose(f);
+	return n;
+}
+
+static void show_fsck(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof cmd, "head -20 %s/fsck.out >&2", dir);
+	(void)!system(cmd);
+}
+
+/* Files and directories made, written (through the indirect blocks)
+ * and unlinked: e2fsck -fn finds nothing, debugfs reads what we wrote. */
+static void write_at(unsigned bs)
+{
+	static uint8_t buf[300 << 10], back[sizeof buf];
+	struct ext2_inode root, f, d, x;
+	char name[32];
+	long n;
+
+	make_image(bs);
+	cr_assert_eq(ext2_mount(&fs, rd, NULL, size, why, sizeof why), 0);
+	cr_assert_eq(ext2_walk(&fs, "/", &root), 0);
+	cr_assert_eq(ext2_create(&fs, &root, "new.txt", 7, EXT2_S_IFREG | 0644,
+				 &f), -EXT2_EROFS, "no writer");
+	fs.write = wrt;
+	cr_assert_eq(ext2_create(&fs, &root, "new.txt", 7, EXT2_S_IFREG | 0644,
+				 &f), 0);
+	cr_assert_eq(ext2_create(&fs, &root, "new.txt", 7, EXT2_S_IFREG | 0644,
+				 &x), -EXT2_EEXIST);
+	cr_assert_eq(ext2_create(&fs, &root, "a/b", 3, EXT2_S_IFREG | 0644,
+				 &x), -EXT2_EINVAL);
+	for (unsigned i = 0; i < sizeof buf; i++)
+		buf[i] = (uint8_t)(i * 7 + i / 1000);
+	/* Two writes, the second past a gap: a hole between. */
+	cr_assert_eq(ext2_pwrite(&fs, &f, 0, buf, 100000), 100000);
+	cr_assert_eq(ext2_pwrite(&fs, &f, 200000, buf + 200000,
+				 sizeof buf - 200000),
+		     (int64_t)(sizeof buf - 200000));
+	cr_assert_eq(ext2_create(&fs, &root, "d", 1, EXT2_S_IFDIR | 0755, &d),
+		     0);
+	for (unsigned i = 0; i < 150; i++) {
+		snprintf(name, sizeof name, "entry-number-%03u", i);
+		cr_assert_eq(ext2_create(&fs, &d, name, strlen(name),
+					 EXT2_S_IFREG | 0600, &x), 0, "%s", name);
+		if (i % 3 == 0)
+			cr_assert_eq(ext2_pwrite(&fs, &x, 0, name, 16), 16);
+	}
+	for (unsigned i = 0; i < 150; i += 2) {
+		snprintf(name, sizeof name, "entry-number-%03u", i);
+		cr_assert_eq(ext2_unlink(&fs, &d, name, strlen(name)), 0);
+	}
+	cr_assert_eq(ext2_unlink(&fs, &root, "hello.txt", 9), 0);
+	cr_assert_eq(ext2_unlink(&fs, &root, "hello.txt", 9), -EXT2_ENOENT);
+	cr_assert_eq(ext2_unlink(&fs, &root, "d", 1), -EXT2_EISDIR);
+	cr_assert_eq(ext2_walk(&fs, "/sub/deeper", &x), 0);
+	cr_assert_eq(ext2_unlink(&fs, &x, "big", 3), 0, "through indirect");
+	/* /sub marked hashed (dir_index's flag, as the kernel's ext2 sets
+	 * it on large directories; mke2fs -d does not): adding to it makes
+	 * it a plain directory again, or e2fsck would find a bad index. */
+	cr_assert_eq(ext2_walk(&fs, "/sub", &x), 0);
+	{
+		uint32_t g = (x.ino - 1) / fs.inodes_per_group, table;
+
+		memcpy(&table, data + fs.gdt_off + g * 32 + 8, 4);
+		data[(uint64_t)table * fs.block_size +
+		     ((x.ino - 1) % fs.inodes_per_group) * fs.inode_size +
+		     33] |= 0x10;       /* flags bit 12: INDEX_FL */
+	}
+	cr_assert_eq(ext2_create(&fs, &x, "added", 5, EXT2_S_IFREG | 0644,
+				 &f), 0);
+	cr_assert_eq(ext2_unlink(&fs, &x, "file-with-a-long-name-007", 25), 0);
+	if (fsck() != 0) {
+		show_fsck();
+		cr_assert_fail("e2fsck -fn after the writes");
+	}
+	memset(buf + 100000, 0, 100000);        /* the hole reads zeroes */
+	n = debugfs_cat("/new.txt", back, sizeof back);
+	cr_assert_eq(n, (long)sizeof buf);
+	cr_assert(memcmp(back, buf, sizeof buf) == 0, "debugfs reads it");
+	n = debugfs_cat("/d/entry-number-003", back, sizeof back);
+	cr_assert_eq(n, 16);
+	cr_assert(memcmp(back, "entry-number-003", 16) == 0);
+	cr_assert_eq(debugfs_cat("/d/entry-number-002", back, 16), -1);
+	cr_assert_eq(ext2_walk(&fs, "/d/entry-number-149", &x), 0);
+}
+
+Test(ext2, writes_that_e2fsck_finds_clean_1k) { write_at(1024); }
+Test(ext2, writes_that_e2fsck_finds_clean_4k) { write_at(4096); }

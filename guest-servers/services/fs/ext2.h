@@ -1,9 +1,11 @@
 /*
- * ext2 (revision 0 and 1; 1, 2 and 4 KiB blocks), read side: mount
- * checks, inodes, file data through direct and indirect blocks (holes
- * read as zeroes), directories and paths. Pure: every byte comes through
- * the device's read callback, so the code is host-tested on images that
- * Debian's mke2fs makes. The file service will serve it (the sandbox,
+ * ext2 (revision 0 and 1; 1, 2 and 4 KiB blocks): mount checks, inodes,
+ * file data through direct and indirect blocks (holes read as zeroes),
+ * directories and paths (ext2.c); and writing (ext2w.c): file data,
+ * new files and directories, unlinking. Pure: every byte goes through
+ * the device's callbacks, so the code is host-tested on images that
+ * Debian's mke2fs makes, and e2fsck -fn checks what it wrote. Not yet:
+ * rmdir, rename, truncate, hard links. The file service will serve it (the sandbox,
  * issue 10); it does not yet.
  *
  * The image is not trusted: every block and inode number, length and
@@ -13,7 +15,7 @@
  *
  * Features. Incompatible ones other than FILETYPE refuse the mount, and
  * the reason names them; unknown read-only-compatible ones mount it read
- * only (there is no writing yet anyway). Compatible ones change nothing
+ * only. Compatible ones change nothing
  * for a reader (DIR_INDEX directories read as linear ones).
  */
 #ifndef FS_EXT2_H
@@ -25,8 +27,13 @@
 /* Errors, as Linux numbers them (the personality passes them on). */
 #define EXT2_ENOENT     2
 #define EXT2_EIO        5
+#define EXT2_EEXIST     17
 #define EXT2_ENOTDIR    20
+#define EXT2_EISDIR     21
 #define EXT2_EINVAL     22
+#define EXT2_EFBIG      27
+#define EXT2_ENOSPC     28
+#define EXT2_EROFS      30
 #define EXT2_ENAMETOOLONG 36
 #define EXT2_ENOTSUP    95
 
@@ -36,9 +43,15 @@
 
 /* Reads n bytes at byte offset off of the device into buf: 0 or -1. */
 typedef int ext2_read_fn(void *ctx, uint64_t off, void *buf, size_t n);
+/* Writes n bytes of buf at byte offset off: 0 or -1. */
+typedef int ext2_write_fn(void *ctx, uint64_t off, const void *buf,
+			  size_t n);
 
 struct ext2 {
 	ext2_read_fn *read;
+	ext2_write_fn *write;   /* NULL (ext2_mount's): read only */
+	uint32_t now;           /* seconds since 1970, for the writes' times
+				   (0: 2001-09-09, a time e2fsck takes) */
 	void *ctx;
 	uint32_t block_size;
 	uint32_t blocks, inodes;
@@ -104,5 +117,31 @@ int ext2_lookup(const struct ext2 *fs, const struct ext2_inode *dir,
  * *out. 0, -EXT2_ENOENT, -EXT2_ENOTDIR, -EXT2_ENAMETOOLONG or -EXT2_EIO. */
 int ext2_walk(const struct ext2 *fs, const char *path,
 	      struct ext2_inode *out);
+
+/*
+ * The write side (ext2w.c), once fs->write is set: each call leaves the
+ * file system consistent (e2fsck -fn clean) when its writes are on the
+ * device. -EXT2_EROFS without a writer or on a read-only mount.
+ */
+
+/* Writes n bytes of buf at off into in (allocating blocks and indirect
+ * blocks, growing the size; the inode is written back): the count (short
+ * only on an error), or -EXT2_ENOSPC, -EXT2_EFBIG, -EXT2_EIO. */
+int64_t ext2_pwrite(const struct ext2 *fs, struct ext2_inode *in,
+		    uint64_t off, const void *buf, size_t n);
+
+/* A new file (mode EXT2_S_IFREG | permissions) or directory (with "."
+ * and "..") named name (len bytes, no NUL or '/') in dir, into *out.
+ * 0, -EXT2_EEXIST, -EXT2_ENOSPC, -EXT2_ENOTDIR, -EXT2_EINVAL,
+ * -EXT2_ENAMETOOLONG or -EXT2_EIO. */
+int ext2_create(const struct ext2 *fs, struct ext2_inode *dir,
+		const char *name, size_t len, uint16_t mode,
+		struct ext2_inode *out);
+
+/* Removes name from dir; at its last link the file's blocks and inode
+ * are freed. 0, -EXT2_ENOENT, -EXT2_EISDIR (directories stay: no rmdir
+ * yet) or -EXT2_EIO. */
+int ext2_unlink(const struct ext2 *fs, struct ext2_inode *dir,
+		const char *name, size_t len);
 
 #endif
