@@ -2,10 +2,10 @@
  * ext2 (revision 0 and 1; 1, 2 and 4 KiB blocks): mount checks, inodes,
  * file data through direct and indirect blocks (holes read as zeroes),
  * directories and paths (ext2.c); and writing (ext2w.c): file data,
- * new files and directories, unlinking. Pure: every byte goes through
- * the device's callbacks, so the code is host-tested on images that
- * Debian's mke2fs makes, and e2fsck -fn checks what it wrote. Not yet:
- * rmdir, rename, truncate, hard links. The file service will serve it (the sandbox,
+ * new files and directories, unlinking, rmdir, truncate. Pure: every
+ * byte goes through the device's callbacks, so the code is host-tested
+ * on images that Debian's mke2fs makes, and e2fsck -fn checks what it
+ * wrote. Not yet: rename, hard links. The file service will serve it (the sandbox,
  * issue 10); it does not yet.
  *
  * The image is not trusted: every block and inode number, length and
@@ -35,6 +35,7 @@
 #define EXT2_ENOSPC     28
 #define EXT2_EROFS      30
 #define EXT2_ENAMETOOLONG 36
+#define EXT2_ENOTEMPTY  39
 #define EXT2_ENOTSUP    95
 
 #define EXT2_ROOT_INO   2u
@@ -131,7 +132,8 @@ int64_t ext2_pwrite(const struct ext2 *fs, struct ext2_inode *in,
 		    uint64_t off, const void *buf, size_t n);
 
 /* A new file (mode EXT2_S_IFREG | permissions) or directory (with "."
- * and "..") named name (len bytes, no NUL or '/') in dir, into *out.
+ * and "..") named name (len bytes, no NUL or '/') in dir, into *out
+ * (not dir itself: -EXT2_EINVAL).
  * 0, -EXT2_EEXIST, -EXT2_ENOSPC, -EXT2_ENOTDIR, -EXT2_EINVAL,
  * -EXT2_ENAMETOOLONG or -EXT2_EIO. */
 int ext2_create(const struct ext2 *fs, struct ext2_inode *dir,
@@ -143,5 +145,16 @@ int ext2_create(const struct ext2 *fs, struct ext2_inode *dir,
  * yet) or -EXT2_EIO. */
 int ext2_unlink(const struct ext2 *fs, struct ext2_inode *dir,
 		const char *name, size_t len);
+
+/* Removes the empty directory name from dir and frees it. 0, -ENOENT,
+ * -ENOTDIR, -ENOTEMPTY, -EINVAL ("." or "..") or -EIO. */
+int ext2_rmdir(const struct ext2 *fs, struct ext2_inode *dir,
+	       const char *name, size_t len);
+
+/* Sets regular file in's size: blocks past it freed (the indirect ones
+ * left empty too), the last block's tail zeroed; growing leaves a hole.
+ * 0, -EXT2_EINVAL (not a regular file) or -EXT2_EIO. */
+int ext2_truncate(const struct ext2 *fs, struct ext2_inode *in,
+		  uint64_t size);
 
 #endif

@@ -466,6 +466,8 @@ int ext2_create(const struct ext2 *fs, struct ext2_inode *dir,
 		return -EXT2_EROFS;
 	if ((dir->mode & EXT2_S_IFMT) != EXT2_S_IFDIR)
 		return -EXT2_ENOTDIR;
+	if (out == dir)
+		return -EXT2_EINVAL;    /* dir is still needed below */
 	if (len == 0 || len > EXT2_NAME_MAX)
 		return -EXT2_ENAMETOOLONG;
 	for (size_t i = 0; i < len; i++)
@@ -512,81 +514,224 @@ int ext2_create(const struct ext2 *fs, struct ext2_inode *dir,
 	return add_entry(fs, dir, name, len, ino, isdir ? FT_DIR : FT_REG);
 }
 
+/* Finds name in dir: the record's position in *pos, the one before it
+ * in the same block (or ~0) in *prev, its header in h. 0, -ENOENT or
+ * -EIO. */
+static int find_entry(const struct ext2 *fs, const struct ext2_inode *dir,
+		      const char *name, size_t len, uint64_t *pos,
+		      uint64_t *prev, uint8_t h[8])
+{
+	*pos = 0;
+	*prev = ~0ull;
+	while (*pos < dir->size) {
+		char nm[EXT2_NAME_MAX];
+		uint32_t rec;
+
+		if (*pos % fs->block_size == 0)
+			*prev = ~0ull;
+		if (ext2_read(fs, dir, *pos, h, 8) != 8)
+			return -EXT2_EIO;
+		rec = (uint32_t)(h[4] | h[5] << 8);
+		if (rec < 8 || (rec & 3) || 8u + h[6] > rec ||
+		    rec > fs->block_size - *pos % fs->block_size)
+			return -EXT2_EIO;
+		if (le32(h) && h[6] == len &&
+		    ext2_read(fs, dir, *pos + 8, nm, len) == (int64_t)len &&
+		    __builtin_memcmp(nm, name, len) == 0)
+			return 0;
+		*prev = *pos;
+		*pos += rec;
+	}
+	return -EXT2_ENOENT;
+}
+
+/* Removes the record at pos (h its header): into the one before it in
+ * its block, or emptied when it is the block's first. */
+static int drop_entry(const struct ext2 *fs, struct ext2_inode *dir,
+		      uint64_t pos, uint64_t prev, uint8_t h[8])
+{
+	uint8_t p[8];
+
+	if (prev == ~0ull) {
+		put32(h, 0);
+		return ext2_pwrite(fs, dir, pos, h, 4) == 4 ? 0 : -EXT2_EIO;
+	}
+	if (ext2_read(fs, dir, prev, p, 8) != 8)
+		return -EXT2_EIO;
+	put16(p + 4, (uint16_t)((p[4] | p[5] << 8) + (h[4] | h[5] << 8)));
+	return ext2_pwrite(fs, dir, prev + 4, p + 4, 2) == 2 ? 0 : -EXT2_EIO;
+}
+
+/* Frees in's blocks and in (its last link is gone; dir: a directory). */
+static int release(const struct ext2 *fs, struct ext2_inode *in, int dir)
+{
+	uint64_t off = inode_off(fs, in->ino);
+	uint32_t g = (in->ino - 1) / fs->inodes_per_group;
+	uint8_t t[4];
+
+	for (unsigned i = 0; i < 12; i++)
+		if (in->block[i] && free_block(fs, in->block[i]))
+			return -EXT2_EIO;
+	for (unsigned l = 1; l <= 3; l++)
+		if (free_tree(fs, in->block[11 + l], l))
+			return -EXT2_EIO;
+	for (unsigned i = 0; i < EXT2_N_BLOCKS; i++)
+		in->block[i] = 0;
+	in->size = 0;
+	in->links = 0;
+	/* A deletion time (a small one would read as an orphan list's
+	 * link). */
+	put32(t, fs->now ? fs->now : 1000000000u);
+	if (off == 0 || put_inode(fs, in, 0) || wr(fs, off + I_DTIME, t, 4) ||
+	    drop_bit(fs, g, GD_INODE_BITMAP,
+		     (in->ino - 1) % fs->inodes_per_group) ||
+	    count(fs, g, GD_FREE_INODES, SB_FREE_INODES, 1) ||
+	    (dir && add16(fs, gd_off(fs, g, GD_USED_DIRS), -1)))
+		return -EXT2_EIO;
+	return 0;
+}
+
 int ext2_unlink(const struct ext2 *fs, struct ext2_inode *dir,
 		const char *name, size_t len)
 {
-	uint8_t h[8], p[8];
-	uint64_t pos = 0, prev = ~0ull;
+	uint8_t h[8];
+	uint64_t pos, prev;
 	struct ext2_inode in;
+	int r;
 
 	if (!fs->write || fs->read_only)
 		return -EXT2_EROFS;
 	if ((dir->mode & EXT2_S_IFMT) != EXT2_S_IFDIR)
 		return -EXT2_ENOTDIR;
-	while (pos < dir->size) {
-		char nm[EXT2_NAME_MAX];
-		uint32_t rec;
-
-		if (pos % fs->block_size == 0)
-			prev = ~0ull;
-		if (ext2_read(fs, dir, pos, h, 8) != 8)
-			return -EXT2_EIO;
-		rec = (uint32_t)(h[4] | h[5] << 8);
-		if (rec < 8 || (rec & 3) || 8u + h[6] > rec ||
-		    rec > fs->block_size - pos % fs->block_size)
-			return -EXT2_EIO;
-		if (le32(h) && h[6] == len &&
-		    ext2_read(fs, dir, pos + 8, nm, len) == (int64_t)len &&
-		    __builtin_memcmp(nm, name, len) == 0)
-			break;
-		prev = pos;
-		pos += rec;
-	}
-	if (pos >= dir->size)
-		return -EXT2_ENOENT;
+	r = find_entry(fs, dir, name, len, &pos, &prev, h);
+	if (r)
+		return r;
 	if (ext2_inode(fs, le32(h), &in))
 		return -EXT2_EIO;
 	if ((in.mode & EXT2_S_IFMT) == EXT2_S_IFDIR)
-		return -EXT2_EISDIR;    /* rmdir is not here yet */
-	/* The record goes: into the one before it, or emptied. */
-	if (prev != ~0ull) {
-		uint32_t rec = (uint32_t)(h[4] | h[5] << 8);
-
-		if (ext2_read(fs, dir, prev, p, 8) != 8)
-			return -EXT2_EIO;
-		put16(p + 4, (uint16_t)((p[4] | p[5] << 8) + rec));
-		if (ext2_pwrite(fs, dir, prev + 4, p + 4, 2) != 2)
-			return -EXT2_EIO;
-	} else {
-		put32(h, 0);
-		if (ext2_pwrite(fs, dir, pos, h, 4) != 4)
-			return -EXT2_EIO;
-	}
+		return -EXT2_EISDIR;
+	if (drop_entry(fs, dir, pos, prev, h))
+		return -EXT2_EIO;
 	if (--in.links > 0)
 		return put_inode(fs, &in, sectors_of(fs, &in));
-	/* The last link: the data, then the inode. */
-	for (unsigned i = 0; i < 12; i++)
-		if (in.block[i] && free_block(fs, in.block[i]))
-			return -EXT2_EIO;
-	for (unsigned l = 1; l <= 3; l++)
-		if (free_tree(fs, in.block[11 + l], l))
-			return -EXT2_EIO;
-	{
-		uint64_t off = inode_off(fs, in.ino);
-		uint32_t g = (in.ino - 1) / fs->inodes_per_group;
-		uint8_t t[4];
+	return release(fs, &in, 0);
+}
 
-		for (unsigned i = 0; i < EXT2_N_BLOCKS; i++)
-			in.block[i] = 0;
-		in.size = 0;
-		/* A deletion time (a small one would read as an orphan
-		 * list's link). */
-		put32(t, fs->now ? fs->now : 1000000000u);
-		if (put_inode(fs, &in, 0) || wr(fs, off + I_DTIME, t, 4) ||
-		    drop_bit(fs, g, GD_INODE_BITMAP,
-			     (in.ino - 1) % fs->inodes_per_group) ||
-		    count(fs, g, GD_FREE_INODES, SB_FREE_INODES, 1))
+int ext2_rmdir(const struct ext2 *fs, struct ext2_inode *dir,
+	       const char *name, size_t len)
+{
+	struct ext2_dirent d;
+	struct ext2_inode in;
+	uint64_t pos, prev, at = 0;
+	uint8_t h[8];
+	int r;
+
+	if (!fs->write || fs->read_only)
+		return -EXT2_EROFS;
+	if ((dir->mode & EXT2_S_IFMT) != EXT2_S_IFDIR)
+		return -EXT2_ENOTDIR;
+	if ((len == 1 && name[0] == '.') ||
+	    (len == 2 && name[0] == '.' && name[1] == '.'))
+		return -EXT2_EINVAL;
+	r = find_entry(fs, dir, name, len, &pos, &prev, h);
+	if (r)
+		return r;
+	if (ext2_inode(fs, le32(h), &in))
+		return -EXT2_EIO;
+	if ((in.mode & EXT2_S_IFMT) != EXT2_S_IFDIR)
+		return -EXT2_ENOTDIR;
+	while ((r = ext2_readdir(fs, &in, &at, &d)) > 0)
+		if (!(d.len == 1 && d.name[0] == '.') &&
+		    !(d.len == 2 && d.name[0] == '.' && d.name[1] == '.'))
+			return -EXT2_ENOTEMPTY;
+	if (r < 0 || drop_entry(fs, dir, pos, prev, h))
+		return -EXT2_EIO;
+	dir->links--;           /* its ".." */
+	if (put_inode(fs, dir, sectors_of(fs, dir)))
+		return -EXT2_EIO;
+	return release(fs, &in, 1);
+}
+
+/* Frees the data blocks from index keep on in the tree of blk at level
+ * (0: blk is a data block) whose first index is base, per^level indices
+ * wide; *gone when blk itself went (then its pointer must be cleared). */
+static int trim(const struct ext2 *fs, uint32_t blk, unsigned level,
+		uint64_t base, uint64_t keep, uint32_t *sectors, int *gone)
+{
+	uint64_t per = fs->block_size / 4, span = 1;
+
+	*gone = 0;
+	if (blk == 0)
+		return 0;
+	for (unsigned l = 1; l < level; l++)
+		span *= per;
+	for (uint64_t i = 0; level > 0 && i < per; i++) {
+		uint64_t off = block_off(fs, blk) + 4 * i;
+		uint8_t v[4];
+		int child_gone;
+
+		if (base + (i + 1) * span <= keep)
+			continue;       /* all kept */
+		if (rd(fs, off, v, 4) ||
+		    trim(fs, le32(v), level - 1, base + i * span, keep,
+			 sectors, &child_gone))
 			return -EXT2_EIO;
+		if (child_gone) {
+			put32(v, 0);
+			if (wr(fs, off, v, 4))
+				return -EXT2_EIO;
+		}
 	}
-	return 0;
+	if (base < keep)
+		return 0;               /* something under it stays */
+	*gone = 1;
+	*sectors -= fs->block_size / 512;
+	return free_block(fs, blk);
+}
+
+int ext2_truncate(const struct ext2 *fs, struct ext2_inode *in,
+		  uint64_t size)
+{
+	uint64_t per = fs->block_size / 4, keep, base = 12, span = per;
+	uint32_t sectors = sectors_of(fs, in), blk;
+	int gone;
+
+	if (!fs->write || fs->read_only)
+		return -EXT2_EROFS;
+	if ((in->mode & EXT2_S_IFMT) != EXT2_S_IFREG)
+		return -EXT2_EINVAL;
+	keep = (size + fs->block_size - 1) / fs->block_size;
+	for (unsigned i = 0; i < 12; i++) {
+		if (i < keep || !in->block[i])
+			continue;
+		if (free_block(fs, in->block[i]))
+			return -EXT2_EIO;
+		in->block[i] = 0;
+		sectors -= fs->block_size / 512;
+	}
+	for (unsigned l = 1; l <= 3; l++, base += span, span *= per) {
+		if (trim(fs, in->block[11 + l], l, base, keep, &sectors,
+			 &gone))
+			return -EXT2_EIO;
+		if (gone)
+			in->block[11 + l] = 0;
+	}
+	/* What a later growth would show of the last block: zeroes. */
+	if (size < in->size && size % fs->block_size &&
+	    map_alloc(fs, in, size / fs->block_size, 0, &sectors, &blk) == 0 &&
+	    blk) {
+		static const uint8_t zero[256];
+		uint64_t from = size % fs->block_size;
+
+		while (from < fs->block_size) {
+			uint64_t k = fs->block_size - from < sizeof zero ?
+				     fs->block_size - from : sizeof zero;
+
+			if (wr(fs, block_off(fs, blk) + from, zero, (size_t)k))
+				return -EXT2_EIO;
+			from += k;
+		}
+	}
+	in->size = size;
+	return put_inode(fs, in, sectors);
 }
