@@ -364,19 +364,39 @@ static void write_at(unsigned bs)
 	cr_assert_eq(ext2_truncate(&fs, &f, 50000), 0);
 	cr_assert_eq(ext2_truncate(&fs, &f, 80000), 0);
 	cr_assert_eq(ext2_truncate(&fs, &root, 0), -EXT2_EINVAL);
+	/* Rename: over a file, which goes; a directory into another, its
+	 * ".." and link counts following; never under itself. */
+	cr_assert_eq(ext2_create(&fs, &root, "victim", 6, EXT2_S_IFREG | 0644,
+				 &x), 0);
+	cr_assert_eq(ext2_pwrite(&fs, &x, 0, "v", 1), 1);
+	cr_assert_eq(ext2_rename(&fs, &root, "new.txt", 7, &root, "victim", 6),
+		     0);
+	cr_assert_eq(ext2_walk(&fs, "/new.txt", &x), -EXT2_ENOENT);
+	cr_assert_eq(ext2_create(&fs, &root, "m", 1, EXT2_S_IFDIR | 0755, &d),
+		     0);
+	cr_assert_eq(ext2_create(&fs, &d, "n", 1, EXT2_S_IFDIR | 0755, &f), 0);
+	cr_assert_eq(ext2_rename(&fs, &root, "d", 1, &f, "d2", 2), 0);
+	cr_assert_eq(ext2_walk(&fs, "/m/n/d2/entry-number-003", &x), 0);
+	cr_assert_eq(ext2_walk(&fs, "/m/n/d2/..", &x), 0);
+	cr_assert_eq(x.ino, f.ino, "\"..\" is the new parent");
+	cr_assert_eq(ext2_walk(&fs, "/m/n/d2", &x), 0);
+	cr_assert_eq(ext2_rename(&fs, &root, "m", 1, &x, "m", 1),
+		     -EXT2_EINVAL, "under itself");
+	cr_assert_eq(ext2_rename(&fs, &root, "m", 1, &root, "victim", 6),
+		     -EXT2_ENOTDIR, "a directory over a file");
 	if (fsck() != 0) {
 		show_fsck();
 		cr_assert_fail("e2fsck -fn after the writes");
 	}
 	memset(buf + 50000, 0, 30000);          /* cut, then a hole */
-	n = debugfs_cat("/new.txt", back, sizeof back);
+	n = debugfs_cat("/victim", back, sizeof back);
 	cr_assert_eq(n, 80000);
 	cr_assert(memcmp(back, buf, 80000) == 0, "debugfs reads it");
-	n = debugfs_cat("/d/entry-number-003", back, sizeof back);
+	n = debugfs_cat("/m/n/d2/entry-number-003", back, sizeof back);
 	cr_assert_eq(n, 16);
 	cr_assert(memcmp(back, "entry-number-003", 16) == 0);
-	cr_assert_eq(debugfs_cat("/d/entry-number-002", back, 16), -1);
-	cr_assert_eq(ext2_walk(&fs, "/d/entry-number-149", &x), 0);
+	cr_assert_eq(debugfs_cat("/m/n/d2/entry-number-002", back, 16), -1);
+	cr_assert_eq(ext2_walk(&fs, "/m/n/d2/entry-number-149", &x), 0);
 }
 
 Test(ext2, writes_that_e2fsck_finds_clean_1k) { write_at(1024); }

@@ -2,10 +2,10 @@
  * ext2 (revision 0 and 1; 1, 2 and 4 KiB blocks): mount checks, inodes,
  * file data through direct and indirect blocks (holes read as zeroes),
  * directories and paths (ext2.c); and writing (ext2w.c): file data,
- * new files and directories, unlinking, rmdir, truncate. Pure: every
+ * new files and directories, unlink, rmdir, rename, truncate. Pure: every
  * byte goes through the device's callbacks, so the code is host-tested
  * on images that Debian's mke2fs makes, and e2fsck -fn checks what it
- * wrote. Not yet: rename, hard links. The file service will serve it (the sandbox,
+ * wrote. Not yet: hard links. The file service will serve it (the sandbox,
  * issue 10); it does not yet.
  *
  * The image is not trusted: every block and inode number, length and
@@ -150,6 +150,17 @@ int ext2_unlink(const struct ext2 *fs, struct ext2_inode *dir,
  * -ENOTDIR, -ENOTEMPTY, -EINVAL ("." or "..") or -EIO. */
 int ext2_rmdir(const struct ext2 *fs, struct ext2_inode *dir,
 	       const char *name, size_t len);
+
+/* Renames oname in odir to nname in ndir (pass one struct for one
+ * directory). What nname named goes first, as Linux's rename does: a
+ * file unlinked, an empty directory removed (a directory over a file:
+ * -EXT2_ENOTDIR; a file over a directory: -EXT2_EISDIR). A directory
+ * moved gets its ".." and the link counts right; moving one under
+ * itself is -EXT2_EINVAL. Not atomic across a crash (ext2 has no
+ * journal). 0, or the errors of create, unlink and rmdir. */
+int ext2_rename(const struct ext2 *fs, struct ext2_inode *odir,
+		const char *oname, size_t olen, struct ext2_inode *ndir,
+		const char *nname, size_t nlen);
 
 /* Sets regular file in's size: blocks past it freed (the indirect ones
  * left empty too), the last block's tail zeroed; growing leaves a hole.

@@ -735,3 +735,89 @@ int ext2_truncate(const struct ext2 *fs, struct ext2_inode *in,
 	in->size = size;
 	return put_inode(fs, in, sectors);
 }
+
+/* Whether directory ino is dir or above it (dir's ".." chain). */
+static int above(const struct ext2 *fs, const struct ext2_inode *dir,
+		 uint32_t ino)
+{
+	struct ext2_inode at = *dir;
+
+	for (unsigned n = 0; n < 4096; n++) {
+		uint32_t up;
+
+		if (at.ino == ino)
+			return 1;
+		if (at.ino == EXT2_ROOT_INO)
+			return 0;
+		if (ext2_lookup(fs, &at, "..", 2, &up) || ext2_inode(fs, up, &at))
+			return -EXT2_EIO;
+	}
+	return -EXT2_EIO;       /* a loop of ".." */
+}
+
+int ext2_rename(const struct ext2 *fs, struct ext2_inode *odir,
+		const char *oname, size_t olen, struct ext2_inode *ndir,
+		const char *nname, size_t nlen)
+{
+	struct ext2_inode in, old;
+	uint64_t pos, prev;
+	uint8_t h[8], type;
+	uint32_t ino;
+	int r, isdir;
+
+	if (!fs->write || fs->read_only)
+		return -EXT2_EROFS;
+	if ((odir->mode & EXT2_S_IFMT) != EXT2_S_IFDIR ||
+	    (ndir->mode & EXT2_S_IFMT) != EXT2_S_IFDIR)
+		return -EXT2_ENOTDIR;
+	if (odir != ndir && odir->ino == ndir->ino)
+		return -EXT2_EINVAL;    /* one directory: pass it once */
+	if ((olen == 1 && oname[0] == '.') || (nlen == 1 && nname[0] == '.') ||
+	    (olen == 2 && oname[0] == '.' && oname[1] == '.') ||
+	    (nlen == 2 && nname[0] == '.' && nname[1] == '.'))
+		return -EXT2_EINVAL;
+	r = find_entry(fs, odir, oname, olen, &pos, &prev, h);
+	if (r)
+		return r;
+	if (ext2_inode(fs, le32(h), &in))
+		return -EXT2_EIO;
+	type = h[7];
+	isdir = (in.mode & EXT2_S_IFMT) == EXT2_S_IFDIR;
+	/* A directory moves nowhere under itself. */
+	if (isdir && odir != ndir && (r = above(fs, ndir, in.ino)) != 0)
+		return r < 0 ? r : -EXT2_EINVAL;
+	/* What the new name names now goes, as Linux's rename does. */
+	if (ext2_lookup(fs, ndir, nname, nlen, &ino) == 0) {
+		if (ino == in.ino)
+			return 0;
+		if (ext2_inode(fs, ino, &old))
+			return -EXT2_EIO;
+		if ((old.mode & EXT2_S_IFMT) == EXT2_S_IFDIR)
+			r = isdir ? ext2_rmdir(fs, ndir, nname, nlen) :
+				    -EXT2_EISDIR;
+		else
+			r = isdir ? -EXT2_ENOTDIR :
+				    ext2_unlink(fs, ndir, nname, nlen);
+		if (r)
+			return r;
+	}
+	r = add_entry(fs, ndir, nname, nlen, in.ino, type);
+	if (r)
+		return r;
+	/* The old record again: adding may have moved records about. */
+	if (find_entry(fs, odir, oname, olen, &pos, &prev, h) ||
+	    drop_entry(fs, odir, pos, prev, h))
+		return -EXT2_EIO;
+	if (!isdir || odir == ndir)
+		return 0;
+	/* Its ".." (the second record, at 12) names the new parent. */
+	put32(h, ndir->ino);
+	if (ext2_pwrite(fs, &in, 12, h, 4) != 4)
+		return -EXT2_EIO;
+	odir->links--;
+	ndir->links++;
+	if (put_inode(fs, odir, sectors_of(fs, odir)) ||
+	    put_inode(fs, ndir, sectors_of(fs, ndir)))
+		return -EXT2_EIO;
+	return 0;
+}
