@@ -178,25 +178,14 @@ int ext2_inode(const struct ext2 *fs, uint32_t ino, struct ext2_inode *out)
 static int map_block(const struct ext2 *fs, const struct ext2_inode *in,
 		     uint64_t b, uint32_t *out)
 {
-	uint64_t per = fs->block_size / 4, span = 1;
+	uint64_t per = fs->block_size / 4, span;
+	int slot = ext2_slot(fs, &b, &span);
+	unsigned level = slot < 12 ? 0 : (unsigned)slot - 11;
 	uint32_t blk;
-	unsigned level;
 
-	if (b < 12) {
-		blk = in->block[b];
-		level = 0;
-	} else {
-		b -= 12;
-		for (level = 1; level <= 3; level++) {
-			span *= per;
-			if (b < span)
-				break;
-			b -= span;
-		}
-		if (level > 3)
-			return -EXT2_EIO;       /* past a triple indirect */
-		blk = in->block[11 + level];
-	}
+	if (slot < 0)
+		return -EXT2_EIO;       /* past a triple indirect */
+	blk = in->block[slot];
 	/* Down the indirect blocks: span entries under each at this level. */
 	while (level-- > 0 && blk) {
 		uint8_t e[4];
@@ -214,6 +203,23 @@ static int map_block(const struct ext2 *fs, const struct ext2_inode *in,
 		return -EXT2_EIO;
 	*out = blk;
 	return 0;
+}
+
+int ext2_slot(const struct ext2 *fs, uint64_t *b, uint64_t *span)
+{
+	uint64_t per = fs->block_size / 4;
+
+	*span = 1;
+	if (*b < 12)
+		return (int)*b;
+	*b -= 12;
+	for (unsigned level = 1; level <= 3; level++) {
+		*span *= per;
+		if (*b < *span)
+			return (int)(11 + level);
+		*b -= *span;
+	}
+	return -1;
 }
 
 int64_t ext2_read(const struct ext2 *fs, const struct ext2_inode *in,

@@ -119,6 +119,12 @@ int ext2_lookup(const struct ext2 *fs, const struct ext2_inode *dir,
 int ext2_walk(const struct ext2 *fs, const char *path,
 	      struct ext2_inode *out);
 
+/* Which of an inode's 15 block pointers holds file block *b: 0..11 (the
+ * block itself), 12..14 (the top of a single, double or triple indirect
+ * tree, whose *span data blocks cover the index left in *b), or -1 past
+ * them all. Shared by ext2.c and ext2w.c. */
+int ext2_slot(const struct ext2 *fs, uint64_t *b, uint64_t *span);
+
 /*
  * The write side (ext2w.c), once fs->write is set: each call leaves the
  * file system consistent (e2fsck -fn clean) when its writes are on the

@@ -246,26 +246,14 @@ static uint32_t sectors_of(const struct ext2 *fs, const struct ext2_inode *in)
 static int map_alloc(const struct ext2 *fs, struct ext2_inode *in,
 		     uint64_t b, int alloc, uint32_t *sectors, uint32_t *out)
 {
-	uint64_t per = fs->block_size / 4, span = 1;
+	uint64_t per = fs->block_size / 4, span, slot_off = 0;
+	int at = ext2_slot(fs, &b, &span);
+	unsigned level = at < 12 ? 0 : (unsigned)at - 11;
 	uint32_t *slot, blk, parent = 0;
-	uint64_t slot_off = 0;
-	unsigned level;
 
-	if (b < 12) {
-		level = 0;
-		slot = &in->block[b];
-	} else {
-		b -= 12;
-		for (level = 1; level <= 3; level++) {
-			span *= per;
-			if (b < span)
-				break;
-			b -= span;
-		}
-		if (level > 3)
-			return -EXT2_EFBIG;
-		slot = &in->block[11 + level];
-	}
+	if (at < 0)
+		return -EXT2_EFBIG;
+	slot = &in->block[at];
 	blk = *slot;
 	for (;;) {
 		if (blk == 0 && alloc) {
