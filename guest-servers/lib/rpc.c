@@ -1,4 +1,5 @@
 #include "rpc.h"
+#include "sessions.h"
 #include "uk.h"
 
 int rpc_call(uint64_t ep, struct uk_msg *m, uint64_t rcv_slot, uint64_t nerr)
@@ -38,8 +39,8 @@ const char *rpc_strerror(int r, const char *const *names, size_t n)
 }
 
 void rpc_serve_loop(uint64_t ep, const uint64_t *rcv, const uint64_t *minted,
-		    void (*serve)(struct uk_msg *m),
-		    void (*notified)(uint64_t bits))
+		    void (*serve)(struct uk_msg *m), struct sess_table *t,
+		    const struct sess_ops *ops)
 {
 	struct uk_msg m;
 
@@ -48,8 +49,9 @@ void rpc_serve_loop(uint64_t ep, const uint64_t *rcv, const uint64_t *minted,
 		uint64_t sent;
 
 		if (m.label == UK_LABEL_NOTIFY && m.badge == 0) {
-			if (notified)   /* my bound notification: no caller */
-				notified(m.w[0]);
+			/* My bound notification (no caller): a death? */
+			if (t && (m.w[0] & SESS_DEATH_BIT))
+				sess_reap(t, ops);
 			if (uk_recv_rcv(ep, &m, *rcv) != UK_OK)
 				m = (struct uk_msg){ .cap = UK_NO_CAP };
 			continue;

@@ -16,6 +16,9 @@
 #include <stdint.h>
 #include <ukern/abi.h>
 
+struct sess_table;
+struct sess_ops;
+
 /* Calls ep with *m (m->cap: a capability to send, or UK_NO_CAP) and
  * accepts a capability into rcv_slot (UK_NO_CAP: none); the reply
  * replaces *m. The result as above, for a protocol whose codes are
@@ -39,12 +42,14 @@ const char *rpc_strerror(int r, const char *const *names, size_t n);
  * sent the capability in slot *minted deletes the server's copy
  * afterwards; a failed receive is served as operation 0 (every
  * protocol's "none": answered with an error). A signal on the thread's
- * bound notification (no caller) goes to notified(bits), if any, with
- * no reply. */
+ * bound notification (no caller) gets no reply; when it carries
+ * SESS_DEATH_BIT (reg_watch_deaths), the sessions in t (if any) of
+ * clients that died are ended (sess_reap with ops). */
 __attribute__((noreturn)) void rpc_serve_loop(uint64_t ep,
 					       const uint64_t *rcv,
 					       const uint64_t *minted,
 					       void (*serve)(struct uk_msg *m),
-					       void (*notified)(uint64_t bits));
+					       struct sess_table *t,
+					       const struct sess_ops *ops);
 
 #endif

@@ -31,14 +31,6 @@ static uint64_t minted;         /* a session endpoint on its way out */
 
 static void end(unsigned i, void *ctx);
 static const struct sess_ops ops = { .alive = reg_client_alive, .end = end };
-static uint64_t deaths = UK_NO_CAP;     /* my death notices */
-
-/* A signal on my bound notification: a client died. */
-static void notified(uint64_t bits)
-{
-	if (bits & SESS_DEATH_BIT)
-		sess_reap(&table, &ops);
-}
 
 /* The open session badge names, or NULL. */
 static struct blk_session *find(uint64_t badge)
@@ -209,6 +201,8 @@ static void serve(struct uk_msg *m)
 
 int main(uint64_t arg)
 {
+	uint64_t deaths = UK_NO_CAP;    /* my death notices */
+
 	(void)arg;
 	sess_init(&table, BLK_SESSIONS_MAX, BLK_SESSIONS_PER_CLIENT);
 	if (disk_init(&disk) < 0)
@@ -221,5 +215,5 @@ int main(uint64_t arg)
 	printf("blk: virtio-blk, %lu sectors (%lu MiB)%s\n", disk.capacity,
 	       disk.capacity >> 11, disk.read_only ? ", read-only" : "");
 	reg_watch_deaths("blk", &deaths, SESS_DEATH_BIT);
-	rpc_serve_loop(ep, &rcv, &minted, serve, notified);
+	rpc_serve_loop(ep, &rcv, &minted, serve, &table, &ops);
 }

@@ -35,14 +35,6 @@ static uint64_t minted;         /* a session endpoint on its way out */
 
 static void end(unsigned i, void *ctx);
 static const struct sess_ops ops = { .alive = reg_client_alive, .end = end };
-static uint64_t deaths = UK_NO_CAP;     /* my death notices */
-
-/* A signal on my bound notification: a client died. */
-static void notified(uint64_t bits)
-{
-	if (bits & SESS_DEATH_BIT)
-		sess_reap(&table, &ops);
-}
 
 /* The open session a badge names, or NULL. */
 static struct session *find(uint64_t badge)
@@ -239,6 +231,8 @@ static void serve(struct uk_msg *m)
 
 int main(uint64_t arg)
 {
+	uint64_t deaths = UK_NO_CAP;    /* my death notices */
+
 	(void)arg;
 	sess_init(&table, FS_SESSIONS_MAX, FS_SESSIONS_PER_CLIENT);
 	if (store_open(&st) < 0)
@@ -249,5 +243,5 @@ int main(uint64_t arg)
 	if (ep == UK_NO_CAP)
 		return 1;
 	reg_watch_deaths("fs", &deaths, SESS_DEATH_BIT);
-	rpc_serve_loop(ep, &rcv, &minted, serve, notified);
+	rpc_serve_loop(ep, &rcv, &minted, serve, &table, &ops);
 }
