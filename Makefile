@@ -86,6 +86,8 @@ BOOTFS      := $(B)/bootfs.img
 BOOTFS_TEST := $(B)/test/bootfs.img
 KERNEL_TEST := $(B)/kernel-test.elf
 MKBOOTFS    := $(B)/tools/mkbootfs
+# The sandbox's module as a file (QEMU's -initrd), for the tests.
+MKAPP       := $(B)/tools/mkapp
 
 UNIT_VMM    := $(B)/tests/unit-vmm
 FAKEKVM     := $(B)/tests/fakekvm.so
@@ -186,11 +188,22 @@ $(B)/user/%.elf: $$(addprefix $(B)/user/,$$(subst .c,.o,$$(wildcard $$*/*.c))) \
 	$(GUESTLD) $(USER_LDFLAGS) -o $@ $(filter %.o,$^) \
 		$(call check_lib,$*) $(LIBUK)
 
-# hello with its ABI note (crt.c) saying version 9999.
+# The Linux personality is linked where the kernel sends Linux calls.
+$(B)/user/guest-servers/sandbox/app.elf: USER_LDFLAGS = -nostdlib -static \
+	-no-pie -z max-page-size=4096 -z noexecstack --build-id=none \
+	--strip-debug -T guest-servers/sandbox/app/app.ld
+$(B)/user/guest-servers/sandbox/app.elf: guest-servers/sandbox/app/app.ld \
+	$(B)/user/guest-servers/sandbox/app/entry.o
+
+# hello with its ABI note (note.c) saying version 9999.
 $(B)/user/tests/abiold.elf: $(B)/user/guest-servers/apps/hello.elf
 	@mkdir -p $(dir $@)
 	printf '\006\0\0\0\004\0\0\0\001\0\0\0ukern\0\0\0\017\047\0\0' >$@.note
 	objcopy --update-section .note.ukern=$@.note $< $@
+
+$(MKAPP): tools/mkapp.c $(addprefix $(B)/monitor/,app.o bundle.o log.o mem.o)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -Imonitor -o $@ $^
 
 $(MKBOOTFS): tools/mkbootfs.c
 	@mkdir -p $(dir $@)
@@ -247,8 +260,30 @@ $(UNIT_USER): $(wildcard tests/unit/user_*.c) $(USER_PURE) \
 # machine of its own), the fake /dev/kvm, the Linux IPC floor, the
 # wall-time and RSS meter.
 TOOL_CFLAGS := -std=gnu11 -O2 -g $(WARN)
-TEST_TOOLS  := $(B)/tests/netprobe $(FAKEKVM)
+# The sandbox's test programs: static Linux programs, built as a user
+# builds one (tests/system/sandbox.sh runs them); probe also built as a
+# static PIE (glibc's: Debian's musl-gcc makes none), with glibc, and
+# linked dynamically (to be refused).
+SANDBOX_PROGS := $(patsubst tests/sandbox/%.c,$(B)/sandbox/%,\
+                   $(wildcard tests/sandbox/*.c)) \
+                 $(B)/sandbox/probe-pie $(B)/sandbox/probe-glibc \
+                 $(B)/sandbox/probe-dynamic
+TEST_TOOLS  := $(B)/tests/netprobe $(FAKEKVM) $(MKAPP) $(SANDBOX_PROGS)
 BENCH_TOOLS := $(B)/bench/netrtt $(B)/bench/pingpong $(B)/bench/runstat
+
+SANDBOX_CFLAGS := -O2 $(WARN) -Wno-missing-prototypes
+$(B)/sandbox/%: tests/sandbox/%.c
+	@mkdir -p $(dir $@)
+	musl-gcc -static $(SANDBOX_CFLAGS) -o $@ $<
+$(B)/sandbox/probe-pie: tests/sandbox/probe.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) -static-pie $(SANDBOX_CFLAGS) -o $@ $<
+$(B)/sandbox/probe-glibc: tests/sandbox/probe.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) -static $(SANDBOX_CFLAGS) -o $@ $<
+$(B)/sandbox/probe-dynamic: tests/sandbox/probe.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(SANDBOX_CFLAGS) -o $@ $<
 
 $(B)/tests/netprobe: tests/system/netprobe.c
 	@mkdir -p $(dir $@)

@@ -53,6 +53,26 @@ static inline void outl(uint16_t port, uint32_t v)
 	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
 }
 
+#define MSR_EFER        0xc0000080u
+#define MSR_STAR        0xc0000081u
+#define MSR_LSTAR       0xc0000082u
+#define MSR_FMASK       0xc0000084u
+#define MSR_FS_BASE     0xc0000100u
+
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v),
+			 "d"((uint32_t)(v >> 32)));
+}
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return (uint64_t)hi << 32 | lo;
+}
+
 static inline uint8_t inb(uint16_t port)
 {
 	uint8_t v;

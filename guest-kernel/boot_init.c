@@ -10,6 +10,7 @@
 #include "proc.h"
 #include "uentry.h"
 #include "vm.h"
+#include "ukern/app.h"
 #include "ukern/bootfs.h"
 #include <elf.h>
 
@@ -143,7 +144,29 @@ static void give_devices(struct proc *p, const struct cmdline *cl)
 	}
 }
 
-_Noreturn void boot_init(const char *cmdline, const struct cmdline *cl)
+/* The sandbox's program (ukern/app.h), first PVH module: its pages, for
+ * init to read. A module that is not page-aligned, too big or outside
+ * low RAM is left out, with one line. */
+static void give_app(struct proc *p, uint64_t phys, uint64_t size)
+{
+	struct region *r;
+
+	if (!size)
+		return;
+	if ((phys & 0xfff) || size > UK_APP_SIZE_MAX ||
+	    phys >= PLAT_RAM_MAX || size > PLAT_RAM_MAX - phys) {
+		kerror("boot: module at 0x%lx (%lu bytes) not usable as the "
+		       "program, ignored\n", phys, size);
+		return;
+	}
+	r = obj_region_alloc_fixed(p, phys, (uint32_t)((size + 0xfff) >> 12));
+	if (!r || cap_install(p, UK_SLOT_INIT_APP, UK_CAP_MEMORY, UK_R_READ, 0,
+			      r))
+		kpanic("init: cannot give the program");
+}
+
+_Noreturn void boot_init(const char *cmdline, const struct cmdline *cl,
+			 uint64_t app_phys, uint64_t app_size)
 {
 	size_t size, total = (size_t)(bootfs_end - bootfs_start);
 	const struct bootfs_entry *e = bootfs_find("init", &size);
@@ -178,6 +201,7 @@ _Noreturn void boot_init(const char *cmdline, const struct cmdline *cl)
 			fault))
 		kpanic("init: cannot install boot capabilities");
 	give_devices(p, cl);
+	give_app(p, app_phys, app_size);
 	uentry_start(p, entry, UK_STACK_TOP, UK_BOOTINFO_VA,
 		     cmdline_get(cl, "entry"));
 }

@@ -20,8 +20,12 @@
 #include "arch.h"
 
 #define PHYS(x)         ((x) - KERNEL_VMA)
-#define CR0_PE_MP_ET_NE_WP_PG 0x80010033
-#define CR4_PAE         0x20
+/* PE MP ET NE WP PG, and AM: a program that sets rflags.AC gets #AC
+ * for a misaligned access, as on Linux (SIGBUS). */
+#define CR0_PE_MP_ET_NE_WP_PG 0x80050033
+/* PAE; OSFXSR and OSXMMEXCPT, so that a Linux program's SSE code runs
+ * (the kernel and our servers use none: -mgeneral-regs-only). */
+#define CR4_PAE         0x620
 #define MSR_EFER        0xc0000080
 #define EFER_LME        0x100
 #define EFER_NXE        0x800           /* user pages may be no-execute */

@@ -14,8 +14,16 @@
 
 extern uint8_t tss[];
 
+/* The FS base in the CPU: written only when the next thread's differs
+ * (most threads never set one). */
+static uint64_t fs_loaded;
+
 _Noreturn void switch_to(struct thread *t)
 {
+	if (t->fs_base != fs_loaded) {
+		wrmsr(MSR_FS_BASE, t->fs_base);
+		fs_loaded = t->fs_base;
+	}
 	vm_switch(t->proc->pml4);
 	syscall_kstack = t->kstack_top;
 	__builtin_memcpy(tss + 4, &syscall_kstack, 8);        /* rsp0 */
@@ -34,13 +42,14 @@ _Noreturn void kernel_exit(void)
 	switch_to(t);
 }
 
-/* A user-mode exception: stop the process, tell its supervisor. */
+/* A user-mode exception: stop the process, tell its supervisor (which
+ * reports it, even when the log is quiet). */
 static void user_fault(struct thread *t, struct trap_frame *r)
 {
 	uint64_t cr2 = r->vector == 14 ? read_cr2() : 0;
 	uint64_t w[4] = { r->vector, r->error, r->rip, cr2 };
 
-	kerror("fault: %s (pid %lu): %s at rip 0x%lx addr 0x%lx error 0x%lx\n",
+	kprintf("fault: %s (pid %lu): %s at rip 0x%lx addr 0x%lx error 0x%lx\n",
 	       t->proc->name, (unsigned long)t->proc->pid,
 	       trap_name(r->vector), r->rip, cr2, r->error);
 	proc_stop(t, UK_LABEL_FAULT, w);
@@ -85,9 +94,21 @@ void trap_int3(struct trap_frame *r)
 	trap_dispatch(r);
 }
 
+/* A `syscall` other than the entry page's is a Linux system call: back
+ * to user mode at UK_LINUX_ENTRY_VA with the registers `syscall` would
+ * leave there (abi.h). The frame holds rcx and r11 as they were. */
+static _Noreturn void reflect(struct trap_frame *r)
+{
+	r->r11 = r->rflags;
+	r->rcx = r->rip;
+	r->rip = UK_LINUX_ENTRY_VA;
+	exit_to_user(r);
+}
+
 _Noreturn void user_syscall(struct trap_frame *r)
 {
-	(void)r;
+	if (r->rip != UK_ENTRY_VA + 2)
+		reflect(r);
 	fastpath(sched_cur);
 	syscall_dispatch(sched_cur);
 	kernel_exit();

@@ -169,5 +169,10 @@ void kmain(uint32_t si_phys)
 	if (test)
 		kexit(selftest_run(test, &env));
 	/* User space: init decides when the system is up (bootonly). */
-	boot_init(raw_cmdline, &cl);
+	if (si->nr_modules) {
+		const struct pvh_module *m = phys_to_virt(si->modlist_paddr);
+
+		boot_init(raw_cmdline, &cl, m[0].paddr, m[0].size);
+	}
+	boot_init(raw_cmdline, &cl, 0, 0);
 }

@@ -48,6 +48,7 @@ struct thread {
 	struct thread *server;  /* T_REPLY: whose reply it waits for */
 	struct thread *caller;  /* the caller it owes a reply, or NULL */
 	struct ntfn *bound;     /* ends a recv when signalled, or NULL */
+	uint64_t fs_base;       /* UK_SYS_FS_BASE */
 };
 
 struct endpoint {
@@ -86,7 +87,7 @@ struct cap {
 
 #define PROC_NAME_MAX   8
 #define PROC_THREADS    4
-#define PROC_MAPPINGS   32
+#define PROC_MAPPINGS   96
 
 /* A region mapped into a process at va (the whole region). */
 struct mapping {

@@ -11,6 +11,7 @@
  * rax then. */
 typedef enum uk_err sys_fn(struct thread *t, struct trap_frame *r);
 
+sys_fn sys_fs_base;
 sys_fn sys_cap_copy;
 sys_fn sys_cap_mint;
 sys_fn sys_cap_delete;

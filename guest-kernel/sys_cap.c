@@ -170,13 +170,19 @@ enum uk_err sys_proc_create(struct thread *t, struct trap_frame *r)
 		return err;
 	if (!(f = cap_lookup(t->proc, r->rsi, UK_CAP_ENDPOINT, UK_R_SEND, &err)))
 		return err;
-	if (r->rdx >= 8 || !sysarg_name7_ok(r->r8))
+	if (r->rdx >= 8 || !sysarg_name7_ok(r->r8) || r->r9 > 0xffffffffu)
 		return UK_E_ARG;
 	for (int i = 0; i < PROC_NAME_MAX - 1; i++)
 		name[i] = (char)(r->r8 >> (8 * i));
 	p = proc_create(name, (uint8_t)r->rdx, f->obj, f->badge);
 	if (!p)
 		return UK_E_NOMEM;
+	if (r->r9) {
+		/* Its page tables grow with its pages (one per 2 MiB). */
+		p->pages.max = (uint32_t)r->r9;
+		p->tables.max += (uint32_t)(r->r9 / 256);
+		p->objs.max += (uint32_t)(r->r9 / 1024);
+	}
 	r->rsi = p->pid;
 	return cap_install(t->proc, r->rdi, UK_CAP_PROCESS, UK_R_ALL, p->pid, p);
 }

@@ -53,6 +53,14 @@ enum uk_err sys_info(struct thread *t, struct trap_frame *r)
 	return UK_OK;
 }
 
+enum uk_err sys_fs_base(struct thread *t, struct trap_frame *r)
+{
+	if (!sysarg_fs_base_ok(r->rsi))
+		return UK_E_ARG;
+	t->fs_base = r->rsi;            /* loaded on the way out */
+	return UK_OK;
+}
+
 enum uk_err sys_machine_exit(struct thread *t, struct trap_frame *r)
 {
 	enum uk_err err;

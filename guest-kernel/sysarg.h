@@ -52,4 +52,10 @@ static inline int sysarg_status_ok(uint64_t status)
 	return status <= 0xff;
 }
 
+/* An FS base: a lower-half address (canonical), or 0. */
+static inline int sysarg_fs_base_ok(uint64_t base)
+{
+	return base < UK_USER_MAX;
+}
+
 #endif

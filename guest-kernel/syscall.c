@@ -176,4 +176,5 @@ sys_fn *const syscall_table[UK_SYS_MAX] = {
 	[UK_SYS_MACHINE_EXIT] = sys_machine_exit,
 	[UK_SYS_IRQ_BIND] = sys_irq_bind,
 	[UK_SYS_NTFN_BIND] = sys_ntfn_bind,
+	[UK_SYS_FS_BASE] = sys_fs_base,
 };

@@ -8,10 +8,6 @@
 #include "sched.h"
 #include "syscall.h"
 
-#define MSR_EFER        0xc0000080u
-#define MSR_STAR        0xc0000081u
-#define MSR_LSTAR       0xc0000082u
-#define MSR_FMASK       0xc0000084u
 #define EFER_SCE        0x1u
 #define FMASK_BITS      0x44700u        /* AC, NT, DF, IF, TF */
 
@@ -23,20 +19,6 @@ static uint64_t init_entry, init_stack, init_arg;
 static const uint8_t stub_syscall[] = { 0x0f, 0x05, 0xc3 };     /* syscall; ret */
 static const uint8_t stub_trap[] = { 0xcc, 0xc3 };              /* int3; ret */
 static const uint8_t probe[] = { 0x0f, 0x05, 0x0f, 0x0b };      /* syscall; ud2 */
-
-static void wrmsr(uint32_t msr, uint64_t v)
-{
-	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v),
-			 "d"((uint32_t)(v >> 32)));
-}
-
-static uint64_t rdmsr(uint32_t msr)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return (uint64_t)hi << 32 | lo;
-}
 
 static void fill(const uint8_t *code, size_t n)
 {
@@ -52,6 +34,9 @@ int uentry_init(void)
 	return proc_entry_page ? 0 : -1;
 }
 
+/* How a Linux program's `syscall` reaches UK_LINUX_ENTRY_VA (abi.h). */
+static const char *linux_route = "none (syscall is #UD)";
+
 static _Noreturn void finish(int mode, const char *why)
 {
 	struct thread *t = init_proc->threads[0];
@@ -61,6 +46,14 @@ static _Noreturn void finish(int mode, const char *why)
 	if (mode == UK_ENTRY_SYSCALL) {
 		fill(stub_syscall, sizeof stub_syscall);
 		wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+		linux_route = "reflected by the kernel";
+	} else if (linux_route[0] == 'd') {
+		fill(stub_trap, sizeof stub_trap);
+		/* KVM PVM: the CPU jumps to LSTAR and stays in user mode, so
+		 * LSTAR is the Linux entry itself and rflags stay as they
+		 * were (FMASK 0): no kernel instruction runs. */
+		wrmsr(MSR_LSTAR, UK_LINUX_ENTRY_VA);
+		wrmsr(MSR_FMASK, 0);
 	} else {
 		fill(stub_trap, sizeof stub_trap);
 		/* LSTAR still holds the probe's bare sysretq: with SCE clear
@@ -68,8 +61,8 @@ static _Noreturn void finish(int mode, const char *why)
 		if (sce_set)
 			wrmsr(MSR_EFER, rdmsr(MSR_EFER) & ~(uint64_t)EFER_SCE);
 	}
-	kprintf("entry: %s (%s)\n", mode == UK_ENTRY_SYSCALL ?
-		"syscall/iretq" : "int3 trap/iretq", why);
+	kprintf("entry: %s (%s); Linux calls: %s\n", mode == UK_ENTRY_SYSCALL ?
+		"syscall/iretq" : "int3 trap/iretq", why, linux_route);
 	if (t == sched_cur)
 		sched_cur = NULL;
 	else if (t->state == T_READY)
@@ -109,6 +102,9 @@ _Noreturn void uentry_probe_done(struct trap_frame *r)
 	if (r->vector == 6 && (r->cs & 3) == 3 && r->rip == UK_ENTRY_VA + 2 &&
 	    syscall_probe_hit)
 		finish(UK_ENTRY_SYSCALL, "self-test: syscall and sysret work");
+	if (r->vector == 14 && (r->cs & 3) == 3 &&
+	    r->rip == (uint64_t)syscall_probe_entry)
+		linux_route = "direct, in user mode";
 	kprintf("entry: syscall self-test: %s %s at 0x%lx\n",
 		trap_name(r->vector), r->cs & 3 ? "in user mode" : "in kernel mode",
 		r->rip);

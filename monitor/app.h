@@ -11,9 +11,6 @@
  * a file that is no ELF (a script, say), another architecture or word
  * size, a dynamically linked program (PT_INTERP: "build it with
  * -static"), a shared library, a core file or object file.
- *
- * Not wired to the command line yet: the sandbox is being built (see
- * the README's "Not done yet").
  */
 #ifndef VMM_APP_H
 #define VMM_APP_H

@@ -14,8 +14,10 @@ _Static_assert(BOOT_START_INFO + sizeof(struct pvh_start_info) <=
 _Static_assert(BOOT_MEMMAP + BOOT_MEMMAP_MAX *
 	       sizeof(struct pvh_memmap_entry) <= BOOT_GDT,
 	       "memory map overlaps the GDT");
-_Static_assert(BOOT_GDT + BOOT_GDT_ENTRIES * 8 <= BOOT_CMDLINE,
-	       "GDT overlaps the command line");
+_Static_assert(BOOT_GDT + BOOT_GDT_ENTRIES * 8 <= BOOT_MODLIST,
+	       "GDT overlaps the module list");
+_Static_assert(BOOT_MODLIST + sizeof(struct pvh_module) <= BOOT_CMDLINE,
+	       "module list overlaps the command line");
 _Static_assert(BOOT_CMDLINE + BOOT_CMDLINE_SIZE <= BOOT_AREA_END,
 	       "command line leaves the boot area");
 _Static_assert(BOOT_AREA_END <= BOOT_LOW_RAM_END, "boot area not in RAM");
@@ -104,4 +106,14 @@ int bootinfo_build(struct mem *m, const char *cmdline, gpa_t *start_info,
 	memcpy(area + (BOOT_CMDLINE - BOOT_AREA_START), cmdline, len + 1);
 	*start_info = BOOT_START_INFO;
 	return 0;
+}
+
+void bootinfo_add_module(struct mem *m, gpa_t paddr, uint64_t size)
+{
+	struct pvh_start_info *si = mem_ptr(m, BOOT_START_INFO, sizeof *si);
+	struct pvh_module *mod = mem_ptr(m, BOOT_MODLIST, sizeof *mod);
+
+	*mod = (struct pvh_module){ .paddr = paddr, .size = size };
+	si->nr_modules = 1;
+	si->modlist_paddr = BOOT_MODLIST;
 }

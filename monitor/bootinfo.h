@@ -21,6 +21,7 @@
 #define BOOT_MEMMAP_MAX         8
 #define BOOT_GDT                0x1100ull       /* BOOT_GDT_ENTRIES x 8 */
 #define BOOT_GDT_ENTRIES        4
+#define BOOT_MODLIST            0x1120ull       /* one struct pvh_module */
 #define BOOT_CMDLINE            0x2000ull       /* up to 4 KiB with NUL */
 #define BOOT_CMDLINE_SIZE       0x1000ull
 #define BOOT_AREA_END           0x3000ull
@@ -59,6 +60,10 @@ uint64_t bootinfo_gdt_entry(uint32_t base, uint32_t limit, uint8_t access,
  * sets *start_info to the guest address for %ebx, -E2BIG if cmdline
  * does not fit, or -EINVAL if RAM is too small to hold the map.
  */
+/* After bootinfo_build: pass [paddr, paddr + size) as the one module
+ * (the sandbox's program). */
+void bootinfo_add_module(struct mem *m, gpa_t paddr, uint64_t size);
+
 int bootinfo_build(struct mem *m, const char *cmdline, gpa_t *start_info,
 		   struct errmsg *err);
 

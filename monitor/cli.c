@@ -21,10 +21,11 @@ enum {
 	OPT_SERIAL,
 	OPT_VERSION,
 	OPT_NO_SECCOMP,
+	OPT_ENV,
 	OPT_DEVICE,             /* + i: device_type(i)'s option */
 };
 
-#define CLI_CORE_OPTIONS 10
+#define CLI_CORE_OPTIONS 11
 
 static const struct option cli_core_options[CLI_CORE_OPTIONS] = {
 	{ "mem",     required_argument, NULL, OPT_MEM },
@@ -37,6 +38,7 @@ static const struct option cli_core_options[CLI_CORE_OPTIONS] = {
 	{ "help",    no_argument,       NULL, 'h' },
 	{ "version", no_argument,       NULL, OPT_VERSION },
 	{ "no-seccomp", no_argument,    NULL, OPT_NO_SECCOMP },
+	{ "env",     required_argument, NULL, OPT_ENV },
 };
 
 /* The monitor's options, then each device type's; a zeroed end. */
@@ -133,23 +135,64 @@ static bool cli_names_option(const char *arg, const char *name)
 	return n > 0 && strncmp(arg + 2, name, n) == 0;
 }
 
+/* Whether arg names an option that takes the next word as its value. */
+static bool cli_takes_value(const char *arg)
+{
+	const struct option *o;
+
+	for (o = cli_options; o->name; o++)
+		if (o->has_arg == required_argument &&
+		    cli_names_option(arg, o->name))
+			return true;
+	return false;
+}
+
 /*
- * The index of the "--" that ends the options, or argc. A "--" that is
- * the value of an option ("--kvm --") does not count, as in getopt.
+ * The index of the "--" or "--app" that ends the options, or argc. One
+ * that is the value of an option ("--kvm --") does not count, as in
+ * getopt.
  */
 static int cli_find_end(int argc, char **argv)
 {
 	int i;
 
 	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--") == 0)
+		if (strcmp(argv[i], "--") == 0 || strcmp(argv[i], "--app") == 0)
 			return i;
-		if (cli_names_option(argv[i], "mem") ||
-		    cli_names_option(argv[i], "timeout") ||
-		    cli_names_option(argv[i], "kvm"))
+		if (cli_takes_value(argv[i]))
 			i++;
 	}
 	return argc;
+}
+
+static int cli_add_env(struct cli *c, char *arg, struct errmsg *err)
+{
+	const char *eq = strchr(arg, '=');
+
+	if (!eq || eq == arg) {
+		errmsg_set(err, "--env '%s': not NAME=VALUE", arg);
+		return -EINVAL;
+	}
+	if (c->nenv == CLI_ENV_MAX) {
+		errmsg_set(err, "--env: at most %d", CLI_ENV_MAX);
+		return -EINVAL;
+	}
+	c->env[c->nenv++] = arg;
+	return 0;
+}
+
+/* The words after --app: PROG and its arguments. */
+static int cli_set_app(struct cli *c, int n, char **words,
+		       struct errmsg *err)
+{
+	if (n < 1 || !words[0][0]) {
+		errmsg_set(err, "--app needs a program (try --help)");
+		return -EINVAL;
+	}
+	c->app = words[0];
+	c->app_argv = words;
+	c->app_argc = n;
+	return 0;
 }
 
 static const char *cli_option_name(int val)
@@ -331,6 +374,10 @@ int cli_parse(struct cli *c, int argc, char **argv, struct errmsg *err)
 		case OPT_SERIAL:
 			r = cli_set_serial(c, optarg, err);
 			break;
+		case OPT_ENV:
+			r = cli_add_env(c, optarg, err);
+			break;
+
 		case 'h':
 			c->action = CLI_HELP;
 			return 0;
@@ -358,10 +405,17 @@ int cli_parse(struct cli *c, int argc, char **argv, struct errmsg *err)
 		errmsg_set(err, "empty KERNEL file name");
 		return -EINVAL;
 	}
-	if (end < argc) {
+	if (end < argc && strcmp(argv[end], "--app") == 0)
+		r = cli_set_app(c, argc - end - 1, argv + end + 1, err);
+	else if (end < argc)
 		r = cli_join_cmdline(c, argc - end - 1, argv + end + 1, err);
-		if (r < 0)
-			return r;
+	else
+		r = 0;
+	if (r < 0)
+		return r;
+	if (!c->app && c->nenv) {
+		errmsg_set(err, "--env is for a program: add --app PROG");
+		return -EINVAL;
 	}
 	if (!c->kvm_path) {
 		env = getenv(CLI_KVM_ENV);
@@ -374,7 +428,12 @@ void cli_usage(FILE *out)
 {
 	fputs(
 "usage: vmm [options] KERNEL [-- kernel command line words...]\n"
+"       vmm [options] KERNEL --app PROG [ARG...]\n"
 "Boot KERNEL, an x86-64 ELF file with a PVH entry note, in a KVM VM.\n"
+"With --app, run PROG, a static x86-64 Linux program, in it: its stdin,\n"
+"stdout and stderr are the monitor's, and its exit status is vmm's\n"
+"(128 + the signal Linux would send when it faults). --app ends the\n"
+"options: every word after PROG is the program's.\n"
 "\n"
 "  --mem SIZE         guest RAM, 4M to 3G, a multiple of 4K; suffixes\n"
 "                     K, M, G; a plain number is bytes (default 128M)\n"
@@ -388,6 +447,11 @@ void cli_usage(FILE *out)
 		fputs(device_type(i)->usage, out);
 	fputs(
 "  --serial FILE      the UART, the kernel's log, to FILE, not stdout\n"
+"                     (with --app: not stderr, where it goes with -v)\n"
+"  --env NAME=VALUE   with --app: set NAME in the program's environment\n"
+"                     (repeatable; the default is PATH, HOME=/,\n"
+"                     TERM=linux, LANG=C)\n"
+
 "  --stats            when the guest stops, for whatever reason, print\n"
 "                     one line on stderr (folded here):\n"
 "                       vmm: stats: exits=N io_exits=N mmio_exits=N\n"

@@ -3,6 +3,7 @@
  * other than getopt's permutation of argv, so that tests can call it:
  *
  *   vmm [options] KERNEL [-- kernel command line words...]
+ *   vmm [options] KERNEL --app PROG [ARG...]
  *
  * The options of the monitor itself are here; each device type brings
  * its own (devices.h), whose values land in device[] unchecked (but
@@ -26,6 +27,7 @@
 #define CLI_TIMEOUT_MAX   1000000.0     /* seconds, about 11.5 days */
 #define CLI_KVM_DEFAULT   "/dev/kvm"
 #define CLI_KVM_ENV       "VMM_KVM"
+#define CLI_ENV_MAX       256           /* --env options */
 
 enum cli_action {
 	CLI_RUN,
@@ -48,6 +50,12 @@ struct cli {
 	 * given. */
 	const char *device[DEVICE_TYPES_MAX];
 	char cmdline[CLI_CMDLINE_MAX + 1];      /* words after --, joined */
+	/* The sandbox: --app PROG ARG... (app_argv[0] is PROG). */
+	const char *app;
+	char **app_argv;
+	int app_argc;
+	char *env[CLI_ENV_MAX];         /* --env NAME=VALUE, in order */
+	int nenv;
 };
 
 /*

@@ -17,7 +17,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "app.h"
 #include "bootinfo.h"
+#include "bundle.h"
 #include "cli.h"
 #include "confine.h"
 #include "devices.h"
@@ -31,6 +33,8 @@
 #include "mem.h"
 #include "stats.h"
 #include "uart.h"
+
+#include <ukern/app.h>
 
 #define EXIT_DIED       1
 #define EXIT_USAGE      2
@@ -77,6 +81,39 @@ static int open_serial(const char *path, int *fd, struct errmsg *err)
 	return 0;
 }
 
+/* The end of the kernel in guest RAM: the sandbox's program goes above. */
+static gpa_t kernel_end(const struct loader_image *img)
+{
+	gpa_t end = 0;
+
+	for (unsigned i = 0; i < img->nseg; i++)
+		if (img->seg[i].paddr + img->seg[i].memsz > end)
+			end = img->seg[i].paddr + img->seg[i].memsz;
+	return end;
+}
+
+/*
+ * --app: check the program and build its module; the boot log is quiet
+ * unless -v, and the UART (the kernel's log, and the program's stderr)
+ * goes to stderr unless --serial says otherwise.
+ */
+static int app_prepare(struct cli *c, struct bundle *b, struct errmsg *err)
+{
+	struct app_info info;
+	int r;
+
+	r = app_check(c->app, &info, err);
+	if (r < 0)
+		return r;
+	r = bundle_make(b, c->app, c->app_argc, c->app_argv, c->nenv, c->env,
+			c->verbose ? UK_APP_VERBOSE : 0, err);
+	if (r < 0)
+		return r;
+	if (!c->verbose)
+		snprintf(c->cmdline, sizeof c->cmdline, "quiet");
+	return 0;
+}
+
 /* Die of sig, as a program killed by it would (the shell sees 128+sig). */
 static void die_of_signal(int sig)
 {
@@ -92,6 +129,8 @@ static void die_of_signal(int sig)
 int main(int argc, char **argv)
 {
 	struct loader_image img = { .fd = -1 };
+	struct bundle app = { 0 };
+	gpa_t app_at = 0;
 	struct errmsg err = { .text = "" };
 	enum kvm_outcome outcome;
 	struct machine machine;
@@ -124,11 +163,15 @@ int main(int argc, char **argv)
 		start_us = stats_now_us();
 	log_setup(cli.verbose, stderr);
 	kvm_init(&vm);
-	uart_init(&uart, STDOUT_FILENO);
+	if (cli.app && !cli.serial)
+		serial_fd = STDERR_FILENO;
+	uart_init(&uart, serial_fd);
 
 	/* Check the kernel file and the KVM device before making anything. */
 	status = EXIT_USAGE;
 	if (loader_open(&img, cli.kernel, cli.mem_size, &err) < 0)
+		goto report;
+	if (cli.app && app_prepare(&cli, &app, &err) < 0)
 		goto report;
 	if (cli.serial && open_serial(cli.serial, &serial_fd, &err) < 0)
 		goto report;
@@ -148,9 +191,18 @@ int main(int argc, char **argv)
 	if (loader_copy(&img, &mem, &err) < 0)
 		goto report;
 	entry = img.entry;
+	if (app.data && bundle_place(&app, &mem, kernel_end(&img), &app_at,
+				     &err) < 0) {
+		status = EXIT_USAGE;
+		goto report;
+	}
 	loader_close(&img);
 	if (bootinfo_build(&mem, cli.cmdline, &start_info, &err) < 0)
 		goto report;
+	if (app.data) {
+		bootinfo_add_module(&mem, app_at, app.size);
+		bundle_free(&app);
+	}
 
 	machine_init(&machine);
 	r = iothread_init(&io);
@@ -187,6 +239,8 @@ int main(int argc, char **argv)
 		}
 	}
 	devices_start(&devs);
+	if (app_at)
+		bundle_stamp(&mem, app_at);
 	if (!cli.no_seccomp && confine_thread(CONFINE_VCPU, &err) < 0)
 		goto report;
 	r = kvm_run_vcpu(&vm, &machine, cli.timeout, &outcome, &err);
@@ -231,8 +285,9 @@ done:
 	kvm_close(&vm);
 	iothread_destroy(&io);
 	devices_close(&devs);
-	if (serial_fd != STDOUT_FILENO)
+	if (serial_fd != STDOUT_FILENO && serial_fd != STDERR_FILENO)
 		close(serial_fd);
+	bundle_free(&app);
 	mem_free(&mem);
 	loader_close(&img);
 	if (stop_signal)

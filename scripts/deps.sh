@@ -16,6 +16,9 @@ command -v script >/dev/null 2>&1 || need+=(bsdutils)
 # ext2 images for the file service's tests (mke2fs -d, e2fsck).
 [ -x /usr/sbin/mke2fs ] || command -v mke2fs >/dev/null 2>&1 ||
 	need+=(e2fsprogs)
+# The sandbox's test programs are ordinary static Linux programs, built
+# the way users build theirs (musl-gcc -static).
+command -v musl-gcc >/dev/null 2>&1 || need+=(musl-tools)
 # Without a usable /dev/kvm, tests/system/nested.sh runs ./vmm on Linux's
 # KVM inside a QEMU TCG machine: it needs a kernel and a static busybox.
 # Optional: without them that test reports itself skipped.

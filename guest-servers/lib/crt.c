@@ -4,17 +4,6 @@
 
 static char progname[UK_START_NAME_MAX];
 
-/* The ABI version I was built for (abi.h), in an ELF note that init
- * checks before it starts me. */
-static const struct {
-	uint32_t namesz, descsz, type;
-	char name[(sizeof UK_NOTE_NAME + 3) & ~3u];
-	uint32_t version;
-} abi_note __attribute__((used, section(".note.ukern"), aligned(4))) = {
-	sizeof UK_NOTE_NAME, sizeof(uint32_t), UK_NOTE_ABI, UK_NOTE_NAME,
-	UK_ABI_VERSION,
-};
-
 /* Copies the name init left at sp (uk.h): NUL-terminated within
  * UK_START_NAME_MAX bytes, else I stay nameless. */
 static void take_name(const char *sp)

@@ -293,6 +293,22 @@ static inline enum uk_err uk_proc_create(uint64_t dst, uint64_t fault_ep,
 				       name7, 0, 0);
 }
 
+/* Like uk_proc_create, with a quota of pages for its regions (0: the
+ * kernel's default). */
+static inline enum uk_err uk_proc_create_quota(uint64_t dst, uint64_t fault_ep,
+					       uint64_t prio, uint64_t name7,
+					       uint64_t pages)
+{
+	return (enum uk_err)uk_syscall(UK_SYS_PROC_CREATE, dst, fault_ep, prio,
+				       name7, pages, 0);
+}
+
+/* Sets this thread's FS base (thread-local storage). */
+static inline enum uk_err uk_fs_base(uint64_t base)
+{
+	return (enum uk_err)uk_syscall(UK_SYS_FS_BASE, 0, base, 0, 0, 0, 0);
+}
+
 static inline enum uk_err uk_proc_start(uint64_t proc, uint64_t entry,
 					uint64_t stack, uint64_t arg)
 {

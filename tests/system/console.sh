@@ -113,7 +113,7 @@ for plat in $(platforms "console tests" vmm qemu-kvm qemu-tcg); do
 	   [ "$(grep -c '^\[isolate\] isolate: a line, then a fault$' "$OUT")" = 9 ] &&
 	   grep -q '^\[hello\] hello: done$' "$OUT" &&
 	   grep -q '^\[cecho\] bye$' "$OUT" &&
-	   [ "$(grep -c '^fault: isolate .*#UD' "$LOG")" = 9 ]; then
+	   [ "$(grep -c '^init: isolate faulted: vector 6 ' "$LOG")" = 9 ]; then
 		ok "$plat: sessions of programs that died are reclaimed"
 	else
 		bad "$plat: sessions of programs that died (status $RC)"

@@ -15,11 +15,11 @@ if have_kvm && [ "${NESTED:-}" != 1 ]; then
 	skip "vmm (nested KVM): /dev/kvm is usable, the other tests use it"
 	exit 0
 fi
-if [ ! -x build/tests/netprobe ]; then
-	bad "vmm (nested KVM): build/tests/netprobe is not built (make test builds it)"
+if [ ! -x build/tests/netprobe ] || [ ! -x build/tools/mkapp ]; then
+	bad "vmm (nested KVM): build/tests/netprobe or build/tools/mkapp is not built (make test builds them)"
 	exit 1
 fi
-tar czf "$TMP/tests.tgz" tests/system scripts
+tar czf "$TMP/tests.tgz" tests/system scripts build/sandbox build/tools/mkapp
 run_nested() {
 	scripts/nested-kvm.sh --timeout 400 --bin bash --bin cksum \
 		--file build/tests/netprobe --file "$TMP/tests.tgz" \

@@ -384,6 +384,57 @@ Test(cli_parse, repeated_parses_start_afresh)
 	cr_assert_str_eq(c.kernel, "b.elf");
 }
 
+Test(cli_parse, app_ends_the_options)
+{
+	char *argv[] = { "vmm", "-v", "--env", "A=1", "k.elf", "--app",
+			 "./prog", "-v", "--", "--app", "x y", NULL };
+	struct errmsg err;
+	struct cli c;
+
+	cr_assert_eq(parse(&c, &err, argv, ARGC(argv)), 0, "%s", err.text);
+	cr_assert(c.verbose);
+	cr_assert_str_eq(c.kernel, "k.elf");
+	cr_assert_str_eq(c.app, "./prog");
+	cr_assert_eq(c.app_argc, 5);
+	cr_assert_str_eq(c.app_argv[0], "./prog");
+	cr_assert_str_eq(c.app_argv[1], "-v", "the program's, not vmm's");
+	cr_assert_str_eq(c.app_argv[2], "--");
+	cr_assert_str_eq(c.app_argv[3], "--app");
+	cr_assert_str_eq(c.app_argv[4], "x y");
+	cr_assert_eq(c.nenv, 1);
+	cr_assert_str_eq(c.env[0], "A=1");
+	cr_assert_str_eq(c.cmdline, "");
+}
+
+Test(cli_parse, app_errors)
+{
+	char *none[] = { "vmm", "k.elf", "--app", NULL };
+	char *empty[] = { "vmm", "k.elf", "--app", "", NULL };
+	char *badenv[] = { "vmm", "--env", "=x", "k.elf", "--app", "p", NULL };
+	char *noeq[] = { "vmm", "--env", "NAME", "k.elf", "--app", "p", NULL };
+	char *noapp[] = { "vmm", "--env", "A=1", "k.elf", NULL };
+	char *nokernel[] = { "vmm", "--app", "p", NULL };
+	/* A value that looks like the end is still a value. */
+	char *asvalue[] = { "vmm", "--serial", "--app", "k.elf", NULL };
+	struct errmsg err;
+	struct cli c;
+
+	cr_assert_eq(parse(&c, &err, none, ARGC(none)), -EINVAL);
+	cr_assert(strstr(err.text, "--app needs a program"), "%s", err.text);
+	cr_assert_eq(parse(&c, &err, empty, ARGC(empty)), -EINVAL);
+	cr_assert_eq(parse(&c, &err, badenv, ARGC(badenv)), -EINVAL);
+	cr_assert(strstr(err.text, "not NAME=VALUE"), "%s", err.text);
+	cr_assert_eq(parse(&c, &err, noeq, ARGC(noeq)), -EINVAL);
+	cr_assert_eq(parse(&c, &err, noapp, ARGC(noapp)), -EINVAL);
+	cr_assert(strstr(err.text, "add --app PROG"), "%s", err.text);
+	cr_assert_eq(parse(&c, &err, nokernel, ARGC(nokernel)), -EINVAL);
+	cr_assert(strstr(err.text, "missing KERNEL"), "%s", err.text);
+	cr_assert_eq(parse(&c, &err, asvalue, ARGC(asvalue)), 0, "%s",
+		     err.text);
+	cr_assert_str_eq(c.serial, "--app");
+	cr_assert_null(c.app);
+}
+
 Test(cli_usage, mentions_every_option)
 {
 	static const char *const want[] = {
@@ -391,7 +442,8 @@ Test(cli_usage, mentions_every_option)
 		"--version", "--stats", "--disk PATH[,ro]",
 		"--net tap=NAME[,mac=MAC]", "--no-console", "--serial FILE",
 		"vmm: stats: exits=N io_exits=N mmio_exits=N", "own_kib=N",
-		"seccomp_us=N", "--no-seccomp",
+		"seccomp_us=N", "--no-seccomp", "--app PROG [ARG...]",
+		"--env NAME=VALUE",
 	};
 	char *buf = NULL;
 	size_t len = 0;

@@ -27,7 +27,12 @@ struct session {
 	size_t plen;
 	char line[CONS_LINE_MAX + 1];           /* the line so far */
 	size_t len;
+	int raw;                /* the sandbox's program: bytes as they are */
 };
+
+static int app_mode;            /* CONS_ARG_APP: only the program's bytes */
+static char raw[CONS_RAW_MAX];  /* its output, not yet written */
+static size_t raw_len;
 
 static struct cons_dev dev;
 static struct sess_table table;
@@ -46,7 +51,8 @@ static struct session *find(uint64_t badge)
 	return i < 0 ? NULL : &sessions[i];
 }
 
-/* Writes s's line (prefix, text, a newline) and empties it. */
+/* Writes s's line (prefix, text, a newline) and empties it: to the
+ * device, or in the sandbox to the kernel's log. */
 static int flush_line(struct session *s)
 {
 	char out[sizeof s->prefix + sizeof s->line + 1];
@@ -57,7 +63,28 @@ static int flush_line(struct session *s)
 	n += s->len;
 	out[n++] = '\n';
 	s->len = 0;
+	if (app_mode) {
+		uk_debug_write(out, n);
+		return 0;
+	}
 	return dev_write(&dev, out, n);
+}
+
+static int flush_raw(void)
+{
+	int r = raw_len ? dev_write(&dev, raw, raw_len) : 0;
+
+	raw_len = 0;
+	return r;
+}
+
+static enum cons_err put_raw(const uint8_t *b, size_t n)
+{
+	if (raw_len + n > sizeof raw && flush_raw() < 0)
+		return CONS_E_IO;
+	memcpy(raw + raw_len, b, n);
+	raw_len += n;
+	return CONS_OK;
 }
 
 /* Adds n bytes to session s's line, writing out each line it ends. A
@@ -68,6 +95,8 @@ static enum cons_err put_bytes(struct session *s, const uint8_t *b, size_t n)
 {
 	int r = 0;
 
+	if (s->raw)
+		return put_raw(b, n);
 	for (size_t i = 0; i < n && r == 0; i++) {
 		uint8_t c = b[i];
 
@@ -86,7 +115,9 @@ static enum cons_err put_bytes(struct session *s, const uint8_t *b, size_t n)
 static void end(unsigned i, void *ctx)
 {
 	(void)ctx;
-	if (sessions[i].len)
+	if (sessions[i].raw)
+		flush_raw();
+	else if (sessions[i].len)
 		flush_line(&sessions[i]);       /* its last words */
 }
 
@@ -110,6 +141,7 @@ static enum cons_err open_session(struct uk_msg *m, const uint64_t *w,
 		return CONS_E_FULL;
 	}
 	sessions[i] = (struct session){ 0 };
+	sessions[i].raw = app_mode && strcmp(name, "app") == 0;
 	sessions[i].plen = (size_t)snprintf(sessions[i].prefix,
 					    sizeof sessions[i].prefix,
 					    "[%s] ", name);
@@ -136,14 +168,20 @@ static void serve(struct uk_msg *m)
 		e = CONS_E_NO_SESSION;  /* untagged, or a session ended */
 	else if (op == CONS_OP_WRITE)
 		e = put_bytes(s, (const uint8_t *)w, n);
+	else if (op == CONS_OP_READ && flush_raw() < 0)
+		e = CONS_E_IO;
 	else if (op == CONS_OP_READ)
 		n = dev_read(&dev, m->w, n);
+	else if (op == CONS_OP_FLUSH && !s)
+		e = CONS_E_NO_SESSION;
+	else if (op == CONS_OP_FLUSH)
+		e = s->raw && flush_raw() < 0 ? CONS_E_IO : CONS_OK;
 	else if (op == CONS_OP_OPEN)
 		e = open_session(m, w, sess_owner(&table, badge));
 	else if (op == CONS_OP_CLOSE && !s)
 		e = CONS_E_NO_SESSION;
 	else if (op == CONS_OP_CLOSE) {
-		if (s->len && flush_line(s) < 0)
+		if ((s->raw ? flush_raw() : s->len ? flush_line(s) : 0) < 0)
 			e = CONS_E_IO;
 		s->len = 0;
 		sess_close(&table, (unsigned)(s - sessions));
@@ -158,7 +196,7 @@ int main(uint64_t arg)
 	int bound;
 	int r;
 
-	(void)arg;
+	app_mode = (arg & CONS_ARG_APP) != 0;
 	printf_log_only();      /* my own lines: never a call to myself */
 	sess_init(&table, CONS_SESSIONS_MAX, CONS_SESSIONS_PER_CLIENT);
 	if (dev_init(&dev) < 0)

@@ -21,7 +21,17 @@
  * When every program it started but the registry and the boot servers
  * has stopped, init ends the machine: status 0 when they all exited with
  * 0, else 1.
+ *
+ * The sandbox: when the boot loader passed a program (UK_SLOT_INIT_APP,
+ * ukern/app.h), the boot servers default to APP_SERVICES, the console
+ * starts in its sandbox mode, and the only other program is "app", the
+ * Linux personality, which runs the program in its own process. Its
+ * exit status is the machine's; a fault ends the machine with 128 + the
+ * signal Linux would send, and one line on stderr (the kernel's log
+ * port, which the monitor gives the program's stderr).
  */
+#include <proto/console.h>
+#include <ukern/app.h>
 #include "archive.h"
 #include "devices.h"
 #include "opts.h"
@@ -34,6 +44,7 @@
 #define CMDLINE_MAX     4096
 #define CHILDREN_MAX    16
 #define RESTARTS_MAX    3
+#define APP_SERVICES    "console"
 
 static int registered(const char *name);
 
@@ -43,6 +54,7 @@ static unsigned nkids;
 static uint64_t registry_ep;
 static uint64_t registered_ntfn;       /* the registry signals it */
 static uint64_t restarts_max = RESTARTS_MAX;
+static int app_mode;            /* a program to run in the sandbox */
 
 __attribute__((noreturn)) static void halt(uint64_t status)
 {
@@ -143,7 +155,7 @@ static struct child *add(const char *name, uint64_t arg)
 static void setup(const char *cmdline)
 {
 	const char *run, *v;
-	uint64_t pages, phys, arg;
+	uint64_t pages, phys, arg, type, rights, badge;
 	char name[BOOTFS_NAME_MAX];
 	size_t len, len2, pos = 0;
 	struct child *reg;
@@ -165,6 +177,8 @@ static void setup(const char *cmdline)
 		halt(1);
 	reg->is_registry = 1;
 
+	app_mode = uk_cap_info(UK_SLOT_INIT_APP, &type, &rights, &badge) ==
+		   UK_OK && type == UK_CAP_MEMORY;
 	v = opt_value(cmdline, "restarts", &len);
 	if (v && opt_num(v, len, &restarts_max) < 0)
 		printf("init: restarts=: not a number\n");
@@ -172,8 +186,9 @@ static void setup(const char *cmdline)
 		const char *key = list ? "run" : "services";
 
 		run = opt_value(cmdline, key, &len);
-		if (!run) {
-			run = list ? INIT_DEFAULT_RUN : INIT_DEFAULT_SERVICES;
+		if (!run || (app_mode && list)) {
+			run = app_mode ? (list ? "app" : APP_SERVICES) :
+			      list ? INIT_DEFAULT_RUN : INIT_DEFAULT_SERVICES;
 			len = strlen(run);
 		}
 		for (pos = 0; (r = opt_run_next(run, len, &pos, name, &arg)); ) {
@@ -183,6 +198,12 @@ static void setup(const char *cmdline)
 				printf("init: %s=: bad item\n", key);
 			else if (c && !list)
 				c->is_service = 1;
+			if (c && app_mode && strcmp(name, "console") == 0)
+				c->arg |= CONS_ARG_APP;
+			if (c && app_mode && list) {
+				c->is_app = 1;
+				c->arg = UK_APP_BUNDLE_VA;
+			}
 			if (c && c->arg == 0 && strcmp(name, "net") == 0 &&
 			    (v = opt_value(cmdline, "ip", &len2)) &&
 			    opt_ipv4(v, len2, &c->arg) < 0)
@@ -250,6 +271,58 @@ static struct child *by_id(uint64_t id)
 	return id >= 1 && id <= nkids ? &kids[id - 1] : NULL;
 }
 
+static const char *trap_name(uint64_t v)
+{
+	static const char *const names[20] = {
+		"divide error", "debug trap", "NMI", "breakpoint", "overflow",
+		"bound range", "invalid opcode", "FPU unavailable",
+		"double fault", "?", "invalid TSS", "segment not present",
+		"stack fault", "general protection fault", "page fault", "?",
+		"x87 error", "alignment check", "machine check", "SIMD error",
+	};
+
+	return v < 20 ? names[v] : "exception";
+}
+
+/* The signal Linux sends for exception vector v, and its name. */
+static int app_signal(uint64_t v, const char **name)
+{
+	switch (v) {
+	case 0: case 16: case 19:       /* #DE, #MF, #XM */
+		*name = "SIGFPE";
+		return 8;
+	case 6:                         /* #UD */
+		*name = "SIGILL";
+		return 4;
+	case 1: case 3:                 /* #DB, #BP */
+		*name = "SIGTRAP";
+		return 5;
+	case 12: case 17:               /* #SS, #AC */
+		*name = "SIGBUS";
+		return 7;
+	}
+	*name = "SIGSEGV";              /* #PF, #GP and the rest */
+	return 11;
+}
+
+/* The program stopped: the machine ends with its status. */
+static _Noreturn void app_stopped(const struct uk_msg *m)
+{
+	const char *sig;
+	int n;
+
+	if (m->label == UK_LABEL_EXIT)
+		halt(m->w[0] & 0xff);
+	n = app_signal(m->w[0], &sig);
+	if (m->w[0] == 14)
+		eprintf("vmm: app: killed by %s: page fault at 0x%lx (rip "
+			"0x%lx)\n", sig, m->w[3], m->w[2]);
+	else
+		eprintf("vmm: app: killed by %s: %s at rip 0x%lx\n", sig,
+			trap_name(m->w[0]), m->w[2]);
+	halt(128 + (uint64_t)n);
+}
+
 /* The kernel stopped child c: m is its fault or exit message. */
 static void stopped(struct child *c, const struct uk_msg *m)
 {
@@ -258,10 +331,12 @@ static void stopped(struct child *c, const struct uk_msg *m)
 
 	devices_reset(c->dev);  /* no DMA into memory about to be freed */
 	spawn_reap(c);
-	if (faulted)
-		printf("init: %s faulted: vector %lu error 0x%lx rip 0x%lx "
-		       "addr 0x%lx\n", c->name, m->w[0], m->w[1], m->w[2],
-		       m->w[3]);
+	/* A fault is reported even when the log is quiet; the sandbox's
+	 * program's, in Linux's terms, by app_stopped. */
+	if (faulted && !c->is_app)
+		eprintf("init: %s faulted: vector %lu error 0x%lx rip 0x%lx "
+			"addr 0x%lx\n", c->name, m->w[0], m->w[1], m->w[2],
+			m->w[3]);
 	else
 		printf("init: %s exited with status %ld\n", c->name,
 		       (int64_t)m->w[0]);
@@ -273,6 +348,8 @@ static void stopped(struct child *c, const struct uk_msg *m)
 	}
 	c->status = faulted ? -1 : (int64_t)m->w[0];
 	c->state = faulted ? CHILD_FAILED : CHILD_EXITED;
+	if (c->is_app)
+		app_stopped(m);
 	if (faulted && c->restarts < restarts_max) {
 		c->restarts++;
 		printf("init: restarting %s (%u of %lu)\n", c->name,

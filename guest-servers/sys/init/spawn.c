@@ -1,4 +1,5 @@
 #include "spawn.h"
+#include <ukern/app.h>
 #include <ukern/bootfs.h>
 #include "elf.h"
 #include "uk.h"
@@ -48,6 +49,22 @@ static enum uk_err map_new(struct child *c, uint64_t va, uint64_t pages,
 	return e;
 }
 
+/* The sandbox's program may use what the system does not need: the free
+ * memory now, less a reserve for the servers' own growth. --mem sets
+ * it. */
+#define APP_RESERVE_PAGES       1024            /* 4 MiB */
+
+static uint64_t app_quota(void)
+{
+	uint64_t free = 0;
+
+	if (uk_info(UK_INFO_FREE_PAGES, &free) != UK_OK ||
+	    free < 2 * APP_RESERVE_PAGES)
+		return 0;
+	free -= APP_RESERVE_PAGES;
+	return free > 0xffffffffu ? 0xffffffffu : free;
+}
+
 /* Gives c the registry at UK_SLOT_REGISTRY (the registry itself: its
  * endpoint to receive on), init at UK_SLOT_SUPERVISOR, and its device. */
 static enum uk_err give_caps(struct child *c, uint64_t registry_ep,
@@ -93,8 +110,9 @@ static enum uk_err build(struct child *c, const struct elf_image *img,
 			SPAWN_FAULT_BADGE | c->id);
 	if (e != UK_OK)
 		return e;
-	e = uk_proc_create(c->proc, tmp, c->is_registry ? SPAWN_PRIO_SERVER :
-			   SPAWN_PRIO, uk_name7(c->name));
+	e = uk_proc_create_quota(c->proc, tmp, c->is_registry ?
+				 SPAWN_PRIO_SERVER : SPAWN_PRIO,
+				 uk_name7(c->name), c->is_app ? app_quota() : 0);
 	uk_cap_delete(tmp);
 	if (e != UK_OK)
 		return e;
@@ -115,6 +133,9 @@ static enum uk_err build(struct child *c, const struct elf_image *img,
 		    UK_R_READ | UK_R_WRITE, c->name,
 		    UK_STACK_PAGES * PAGE - UK_START_NAME_MAX,
 		    strlen(c->name) + 1);
+	if (e == UK_OK && c->is_app)
+		e = uk_mem_map(c->proc, UK_SLOT_INIT_APP, UK_APP_BUNDLE_VA,
+			       UK_R_READ);
 	if (e == UK_OK)
 		e = give_caps(c, registry_ep, tmp);
 	if (e == UK_OK)

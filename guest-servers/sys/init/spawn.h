@@ -36,6 +36,7 @@ struct child {
 	uint64_t id;            /* 1..: its badges, to the registry too */
 	int is_registry;
 	int is_service;         /* a boot server: must register its name */
+	int is_app;             /* the sandbox's program (ukern/app.h) */
 	enum child_state state;
 	unsigned restarts;
 	int64_t status;         /* exit status; -1 after a fault */

@@ -19,6 +19,12 @@
  * died (their partial lines written out), or answers CONS_E_FULL. A
  * WRITE on an ended session is refused with CONS_E_NO_SESSION.
  *
+ * The sandbox (init starts the console with CONS_ARG_APP): the sessions
+ * of the client named "app", the program, are raw: its bytes go out as
+ * they are, untagged, held until FLUSH, CLOSE, READ or a full buffer;
+ * every other line goes to the kernel's log (quiet unless -v), so that
+ * the program's stdout is its own.
+ *
  * Input is one stream shared by every reader, first come first served.
  * READ never blocks: the server is one thread and can answer only its
  * current caller, so it replies count 0 when nothing has arrived and the
@@ -36,6 +42,8 @@
 #define CONS_LINE_MAX           120u    /* a session's line, prefix excluded */
 #define CONS_SESSIONS_MAX       8u
 #define CONS_SESSIONS_PER_CLIENT 2u     /* of them, one client's */
+#define CONS_ARG_APP            1u      /* the server's start argument */
+#define CONS_RAW_MAX            4096u   /* a raw session's buffer */
 
 #define CONS_LABEL(op, n)       ((uint64_t)(op) | (uint64_t)(n) << 16)
 #define CONS_OP(label)          ((label) & 0xffffu)
@@ -50,6 +58,7 @@ enum cons_op {
 	                           endpoint whose lines carry "[name] " */
 	CONS_OP_CLOSE,          /* on a session: writes out a partial
 	                           line, ends the session */
+	CONS_OP_FLUSH,          /* on a session: writes out what it holds */
 	CONS_OP_MAX
 };
 

@@ -36,9 +36,10 @@
  * refuses to start a program without it or with another version. The
  * version changes whenever a program built for the old one could
  * misbehave on the new (version 2: unknown argument bits are refused;
- * 3: minting a badge needs UK_R_MINT).
+ * 3: minting a badge needs UK_R_MINT; 4: a `syscall` outside the entry
+ * page is a Linux call, and UK_SYS_PROC_CREATE reads r9).
  */
-#define UK_ABI_VERSION          3
+#define UK_ABI_VERSION          4
 #define UK_NOTE_NAME            "ukern"
 #define UK_NOTE_ABI             1
 
@@ -52,6 +53,18 @@
  * terminated; init starts with rdi = UK_BOOTINFO_VA. */
 #define UK_BOOTINFO_VA          0x00007ffffe000000ull
 #define UK_PAGE_SIZE            4096ull
+/* A `syscall` instruction that is not the entry page's own is a Linux
+ * system call: the program continues at UK_LINUX_ENTRY_VA, in user
+ * mode, with rcx = the address after the instruction, r11 = its rflags,
+ * every other register as it was (the state `syscall` itself leaves).
+ * The Linux personality maps its entry there; in any other process
+ * the jump faults. Under KVM PVM the CPU does this itself (LSTAR points
+ * there); elsewhere the kernel reflects the call, entering no handler.
+ * Where neither works, `syscall` outside the entry page is #UD. */
+#define UK_LINUX_ENTRY_VA       0x0000000070000000ull
+/* The personality's own window, which a program's memory never enters:
+ * in the lowest 2 GiB, where code built without -fpie can live. */
+#define UK_LINUX_AREA_END       0x0000000080000000ull
 
 /* ---- system calls ------------------------------------------------- */
 enum uk_sys {
@@ -84,7 +97,10 @@ enum uk_sys {
 	UK_SYS_MEM_INFO,        /* rdi region -> rsi pages, rdx phys */
 	UK_SYS_PROC_CREATE,     /* rdi dst slot, rsi fault ep slot, rdx prio
 	                           0..7, r8 name (7 chars packed, top byte
-	                           0, for the log) -> rsi pid */
+	                           0, for the log), r9 the pages its
+	                           regions may hold (0: 16 MiB's worth;
+	                           at most 2^32 - 1; with it one more
+	                           object per 4 MiB) -> rsi pid */
 	UK_SYS_PROC_START,      /* rdi proc, rsi entry (below UK_USER_MAX),
 	                           rdx stack (at most UK_USER_MAX), r8 arg */
 	UK_SYS_PROC_KILL,       /* rdi proc */
@@ -101,6 +117,8 @@ enum uk_sys {
 	                           waits in recv/reply_recv, a signal of the
 	                           notification ends the wait with a
 	                           UK_LABEL_NOTIFY message (w0 = the bits) */
+	UK_SYS_FS_BASE,         /* rsi: this thread's FS base (a user
+	                           address, or 0), for thread-local storage */
 	UK_SYS_MAX
 };
 
@@ -177,6 +195,9 @@ enum uk_cap_type {
  * (UK_CAP_IRQ) in the next slot. */
 #define UK_DEVICES_MAX          8
 #define UK_SLOT_INIT_DEV(i)     (16 + 2 * (i))
+/* The sandbox's program (ukern/app.h), when the boot loader passed one
+ * as the first PVH module: its pages, read-only. */
+#define UK_SLOT_INIT_APP        6
 /* Where init puts a driver's device in the driver's own table. */
 #define UK_SLOT_DEV_MMIO        4
 #define UK_SLOT_DEV_IRQ         5

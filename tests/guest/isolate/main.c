@@ -16,8 +16,10 @@
  * mapped here unless this process allocates, which it does not. */
 #define OTHERS_HEAP     UMAP_HEAP
 
-/* On the syscall entry a system call (it prints a line); on the trap
- * entry, where the kernel clears EFER.SCE, #UD. */
+/* Not the entry page's: a Linux system call (abi.h), reflected to
+ * UK_LINUX_ENTRY_VA, where nothing is mapped in this process (#PF); on
+ * the forced trap entry, where the kernel clears EFER.SCE, #UD. Either
+ * way never our system call: the line is not printed. */
 static int raw_syscall(void)
 {
 	static const char line[] = "isolate: a raw syscall is a system call\n";

@@ -1,0 +1,111 @@
+/*
+ * The Linux personality: a library in the program's own address space
+ * (see the README's "The sandbox"). init maps it at UK_LINUX_ENTRY_VA
+ * with the program's module (ukern/app.h) and starts it; it loads the
+ * program, builds its stack as Linux does, and jumps to it. Each Linux
+ * system call then enters at entry.S, runs lx_syscall() here, and goes
+ * back. Its authority is the process's: the capabilities init gave the
+ * program. Whatever the program does to this library's memory hurts
+ * only the program.
+ */
+#ifndef LX_H
+#define LX_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <ukern/app.h>
+
+/* Linux's errno values (asm-generic/errno-base.h, errno.h). */
+#define LX_EPERM        1
+#define LX_ENOENT       2
+#define LX_ESRCH        3
+#define LX_EINTR        4
+#define LX_EIO          5
+#define LX_EBADF        9
+#define LX_ECHILD       10
+#define LX_EAGAIN       11
+#define LX_ENOMEM       12
+#define LX_EACCES       13
+#define LX_EFAULT       14
+#define LX_EEXIST       17
+#define LX_ENOTDIR      20
+#define LX_EISDIR       21
+#define LX_EINVAL       22
+#define LX_EMFILE       24
+#define LX_ENOTTY       25
+#define LX_ESPIPE       29
+#define LX_EROFS        30
+#define LX_EPIPE        32
+#define LX_ERANGE       34
+#define LX_ENAMETOOLONG 36
+#define LX_ENOSYS       38
+
+/* The registers of one call (entry.S pushes them in this order). */
+struct lx_call {
+	uint64_t nr, a0, a1, a2, a3, a4, a5;    /* rax rdi rsi rdx r10 r8 r9 */
+	uint64_t rip, rflags;                   /* rcx, r11 */
+};
+
+long lx_syscall(struct lx_call *c);
+
+/* The module, read-only at UK_APP_BUNDLE_VA. */
+extern const struct uk_app *lx_app;
+
+/* ---- memory (mem.c) ---------------------------------------------- */
+/* Whether [p, p + n) is the program's memory (writable if write). */
+int lx_user_ok(uint64_t p, uint64_t n, int write);
+/* Length of the NUL-terminated string at p (at most max - 1 bytes), or
+ * -LX_EFAULT, or -LX_ENAMETOOLONG. */
+long lx_user_strlen(uint64_t p, size_t max);
+/* Records [lo, hi) as the program's (its segments, its stack). */
+void lx_mem_add(uint64_t lo, uint64_t hi, int write);
+/* New zeroed memory at va, pages long, with rights UK_R_*: 0, or
+ * -LX_ENOMEM. Recorded as the program's. */
+long lx_mem_back(uint64_t va, uint64_t pages, uint64_t rights);
+/* Like lx_mem_back, but mapped writable until lx_mem_seal() gives it
+ * rights (the program's segments, written before it runs). */
+long lx_mem_load(uint64_t va, uint64_t pages, uint64_t rights);
+void lx_mem_seal(void);
+void lx_brk_init(uint64_t end);
+long lx_brk(uint64_t want);
+long lx_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags,
+	     uint64_t fd, uint64_t off);
+long lx_munmap(uint64_t addr, uint64_t len);
+
+/* ---- files and the console (io.c) -------------------------------- */
+void lx_io_init(void);
+long lx_read(int fd, uint64_t buf, uint64_t n);
+long lx_write(int fd, uint64_t buf, uint64_t n);
+long lx_iov(int fd, uint64_t iov, uint64_t cnt, int write);
+long lx_close(int fd);
+long lx_dup(int fd, int to, int min, int flags);
+long lx_ioctl(int fd, uint64_t req, uint64_t arg);
+long lx_fcntl(int fd, uint64_t cmd, uint64_t arg);
+long lx_fstat(int fd, uint64_t st);
+long lx_poll(uint64_t fds, uint64_t n, int64_t timeout_ms);
+long lx_lseek(int fd, int64_t off, int whence);
+/* Writes out what the console holds for stdout (before exit). */
+void lx_io_flush(void);
+/* Writes s to the program's stderr (the monitor's), as-is. */
+void lx_stderr(const char *s, size_t n);
+/* -v: one line on stderr. */
+void lx_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- time (clock.c) ---------------------------------------------- */
+void lx_clock_init(void);
+long lx_clock_gettime(uint64_t clk, uint64_t ts);
+long lx_clock_getres(uint64_t clk, uint64_t ts);
+long lx_gettimeofday(uint64_t tv);
+long lx_time(uint64_t t);
+long lx_nanosleep(uint64_t req, uint64_t rem);
+long lx_clock_nanosleep(uint64_t clk, uint64_t flags, uint64_t req,
+			uint64_t rem);
+/* Nanoseconds since boot. */
+uint64_t lx_monotonic_ns(void);
+/* Fills n bytes with the personality's random stream. */
+void lx_random(void *buf, size_t n);
+long lx_getrandom(uint64_t buf, uint64_t n, uint64_t flags);
+
+_Noreturn void lx_exit(int status);
+
+#endif
