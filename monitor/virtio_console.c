@@ -51,6 +51,110 @@ static int64_t transmit(struct virtio_dev *d, const struct virtq_chain *ch,
 	return 0;
 }
 
+static bool multiport(const struct vcons *c)
+{
+	return (c->dev.driver_features & VCONS_F_MULTIPORT) != 0;
+}
+
+/* Hand the pending control messages to the driver's control buffers. */
+static void ctrl_flush(struct vcons *c)
+{
+	struct virtio_dev *d = &c->dev;
+	struct virtq *q = &d->q[VCONS_CTRL_RX];
+	const char *why = "";
+	unsigned sent = 0;
+	int r = 0;
+
+	while (sent < c->npending &&
+	       (r = virtq_pop(q, d->mem, &c->ctrl_chain, &why)) > 0) {
+		const struct virtq_seg *s = &c->ctrl_chain.seg[0];
+
+		if (!virtq_chain_is(&c->ctrl_chain, true) ||
+		    s->len < sizeof(struct vcons_ctrl)) {
+			virtio_broken(d, "a control buffer the device cannot "
+				      "write a message into");
+			return;
+		}
+		memcpy(mem_ptr(d->mem, s->addr, sizeof c->pending[0]),
+		       &c->pending[sent++], sizeof c->pending[0]);
+		if (virtq_push(q, d->mem, c->ctrl_chain.head,
+			       sizeof(struct vcons_ctrl)) < 0) {
+			virtio_broken(d, "the used ring is outside RAM");
+			return;
+		}
+	}
+	if (r < 0) {
+		virtio_broken(d, why);
+		return;
+	}
+	memmove(c->pending, c->pending + sent,
+		(c->npending - sent) * sizeof c->pending[0]);
+	c->npending -= sent;
+	if (sent)
+		virtio_interrupt(d);
+}
+
+static void ctrl_send(struct vcons *c, uint16_t event, uint16_t value)
+{
+	if (c->npending < VCONS_CTRL_PENDING)
+		c->pending[c->npending++] = (struct vcons_ctrl){
+			.id = 0, .event = event, .value = value };
+	ctrl_flush(c);
+}
+
+/* Input has ended and the driver has every byte of it: say so once. */
+static void maybe_eof(struct vcons *c)
+{
+	if (multiport(c) && c->port_ready && !c->eof_sent && c->in_done &&
+	    c->in_off == c->in_len) {
+		c->eof_sent = true;
+		ctrl_send(c, VCONS_PORT_OPEN, 0);
+	}
+}
+
+/* One message from the driver (a virtio_chain_fn on the control
+ * transmitq): DEVICE_READY starts over and adds port 0; PORT_READY for
+ * it makes it the console, open on the host side. */
+static int64_t ctrl_receive(struct virtio_dev *d, const struct virtq_chain *ch,
+			    const char **why)
+{
+	struct vcons *c = d->opaque;
+	struct vcons_ctrl m;
+
+	if (!virtq_chain_is(ch, false) || ch->seg[0].len < sizeof m) {
+		*why = "a control message the device cannot read";
+		return -1;
+	}
+	memcpy(&m, mem_ptr(d->mem, ch->seg[0].addr, sizeof m), sizeof m);
+	if (m.event == VCONS_DEVICE_READY && m.value == 1) {
+		c->npending = 0;
+		c->port_ready = c->eof_sent = false;
+		ctrl_send(c, VCONS_DEVICE_ADD, 1);
+	} else if (m.event == VCONS_PORT_READY && m.id == 0 && m.value == 1 &&
+		   !c->port_ready) {
+		c->port_ready = true;
+		ctrl_send(c, VCONS_CONSOLE_PORT, 1);
+		ctrl_send(c, VCONS_PORT_OPEN, 1);
+		maybe_eof(c);
+	}
+	/* Anything else (the guest opening its side, a port it does not
+	 * have) changes nothing here. */
+	return 0;
+}
+
+/* The config space with MULTIPORT: max_nr_ports (offset 4) is 1. */
+static uint64_t config_read(struct virtio_dev *d, uint64_t off, unsigned size)
+{
+	uint8_t cfg[12] = { [4] = 1 };
+	uint64_t v = 0;
+
+	(void)d;
+	if (off >= sizeof cfg || size > sizeof cfg - off)
+		return 0;
+	memcpy(&v, cfg + off, size);
+	return v;
+}
+
 /* receiveq: hand the held input to the guest's buffers, in order. */
 static void deliver(struct vcons *c)
 {
@@ -93,6 +197,7 @@ static void deliver(struct vcons *c)
 		c->in_off = c->in_len = 0;
 	if (any)
 		virtio_interrupt(d);
+	maybe_eof(c);
 }
 
 static void notify(struct virtio_dev *d, unsigned q)
@@ -101,7 +206,11 @@ static void notify(struct virtio_dev *d, unsigned q)
 
 	if (q == VCONS_TX)
 		virtio_serve(d, VCONS_TX, &c->chain, transmit);
-	else
+	else if (q == VCONS_CTRL_TX && multiport(c))
+		virtio_serve(d, VCONS_CTRL_TX, &c->chain, ctrl_receive);
+	else if (q == VCONS_CTRL_RX && multiport(c))
+		ctrl_flush(c);
+	else if (q == VCONS_RX)
 		deliver(c);
 }
 
@@ -125,11 +234,10 @@ bool vcons_input(struct virtio_dev *d)
 	       !(d->status & VIRTIO_STATUS_NEEDS_RESET);
 }
 
-/* No feature is offered, so no config field is valid: no config_read,
- * the transport reads zeros. */
 static const struct virtio_ops vcons_ops = {
 	.device_id = VCONS_ID_CONSOLE,
-	.nqueues = 2,
+	.nqueues = 4,
+	.config_read = config_read,
 	.notify = notify,
 };
 
@@ -139,7 +247,7 @@ void vcons_init(struct vcons *c, const struct mem *m, int in_fd, int out_fd)
 	c->in_fd = in_fd;
 	c->in_done = in_fd < 0;
 	c->out_fd = out_fd;
-	virtio_init(&c->dev, &vcons_ops, c, m, 0);
+	virtio_init(&c->dev, &vcons_ops, c, m, VCONS_F_MULTIPORT);
 }
 
 /* The console on stdin and stdout, unless --no-console: the last window

@@ -14,7 +14,7 @@
 #include "mem.h"
 #include "virtq.h"
 
-#define VIRTIO_QUEUES_MAX       2
+#define VIRTIO_QUEUES_MAX       4       /* the console's, with MULTIPORT */
 #define VIRTIO_F_VERSION_1      (1ull << 32)
 #define VIRTIO_STATUS_DRIVER_OK 4
 #define VIRTIO_STATUS_NEEDS_RESET 64

@@ -51,7 +51,9 @@ struct ring {
 	uint16_t num, next_desc, avail_idx;
 };
 
-static struct ring rings[NDEV][2];
+static struct ring rings[NDEV][4];
+/* Queues each device has: the console's control queues too. */
+static const unsigned nqueues[NDEV] = { 2, 2, 4 };
 static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 1, 2, 3 };
 static struct mem m;
 static struct bus mmio;
@@ -198,7 +200,7 @@ static void bring_up(struct in *in, unsigned dev)
 	wr(dev, 0x24, 1);
 	wr(dev, 0x20, 1 | (uint32_t)take(in, 1) << 8);
 	wr(dev, 0x70, 1 | 2 | 8);
-	for (unsigned q = 0; q < 2; q++) {
+	for (unsigned q = 0; q < nqueues[dev]; q++) {
 		uint64_t base = take(in, 2) % RAM & ~0xfull;
 
 		struct ring *r = &rings[dev][q];
@@ -276,7 +278,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			bus_read(&mmio, WINDOW(dev) + off, sz, &v);
 			break;
 		case 3:                         /* a request */
-			post(&in, dev, (unsigned)off & 1);
+			post(&in, dev, (unsigned)off % nqueues[dev]);
 			serve();
 			break;
 		case 2:                         /* guest RAM */

@@ -163,6 +163,19 @@ for plat in $(platforms "sandbox" vmm qemu-kvm qemu-tcg); do
 
 	app $plat -- $PROBE tty
 	want "$plat: isatty on pipes and files" 0 out 'isatty 0=0 1=0 2=0'
+	if [ $plat = vmm ] && command -v script >/dev/null 2>&1; then
+		# A terminal on all three (script's pty), 100 columns.
+		script -qec "stty cols 100 rows 30; ./vmm --timeout 60 \
+			$PRODUCT --app $PROBE tty" /dev/null </dev/null \
+			>"$TMP/tty" 2>&1
+		if tr -d '\r' <"$TMP/tty" | grep -qx 'isatty 0=1 1=1 2=1' &&
+		   tr -d '\r' <"$TMP/tty" | grep -qx 'winsize 100x30'; then
+			ok "$plat: isatty and the window size on a terminal"
+		else
+			bad "$plat: isatty on a terminal"
+			sed 's/^/#   /' "$TMP/tty" | tail -5
+		fi
+	fi
 
 	app $plat -- $PROBE uname
 	want "$plat: uname" 0 out 'Linux x86_64 .*'
@@ -211,6 +224,23 @@ for plat in $(platforms "sandbox" vmm qemu-kvm qemu-tcg); do
 	want "$plat: -v names an unsupported call once, and the boot log" 0 \
 		err 'vmm: app: system call 1000 is not supported \(ENOSYS\)' \
 		err 'ukern .*'
+
+	# 1 MiB through wc, against the same wc run natively: the end of
+	# stdin reaches the program. QEMU's virtconsole never says that its
+	# host side closed (only virtserialport ports do), so there stdin
+	# does not end.
+	if [ $plat = vmm ]; then
+		head -c 786432 /dev/urandom | base64 >"$TMP/big"
+		want_wc=$(build/sandbox/wc <"$TMP/big")
+		STDIN=$TMP/big app $plat -- build/sandbox/wc
+		want "$plat: 1 MiB of stdin through wc, to its end" 0 \
+			out "$want_wc" noerr
+		STDIN=/dev/null app $plat -- build/sandbox/wc
+		want "$plat: stdin from /dev/null ends at once" 0 \
+			out '0 0 0 cbf29ce484222325'
+	else
+		skip "$plat: stdin's end (QEMU's virtconsole does not report it)"
+	fi
 
 	LIMIT=5 app $plat --timeout 3 -- $PROBE spin
 	want "$plat: a program that spins ends at --timeout" 124

@@ -54,9 +54,9 @@ static int irq_fd(void)
 
 static int queue_fd(unsigned q)
 {
-	struct iothread_ioeventfd ev[2];
+	struct iothread_ioeventfd ev[4];
 
-	cr_assert_eq(iothread_ioeventfds(&t, ev, 2), 2);
+	cr_assert_eq(iothread_ioeventfds(&t, ev, 4), 4);
 	cr_assert_eq(ev[q].datamatch, q);
 	return ev[q].fd;
 }
@@ -96,16 +96,17 @@ Test(console, header_and_config)
 	cr_assert_eq(drv_rd(&g, R_VERSION), 2);
 	cr_assert_eq(drv_rd(&g, R_DEVICE_ID), 3);
 	drv_wr(&g, R_DEV_FEAT_SEL, 0);
-	cr_assert_eq(drv_rd(&g, R_DEV_FEAT), 0, "no MULTIPORT, SIZE, EMERG_WRITE");
+	cr_assert_eq(drv_rd(&g, R_DEV_FEAT), 2, "MULTIPORT; no SIZE, EMERG_WRITE");
 	drv_wr(&g, R_DEV_FEAT_SEL, 1);
 	cr_assert_eq(drv_rd(&g, R_DEV_FEAT), 1, "VERSION_1");
-	for (unsigned off = 0; off < 12; off += 4)
-		cr_assert_eq(drv_rd(&g, R_CONFIG + off), 0);
+	cr_assert_eq(drv_rd(&g, R_CONFIG), 0, "no size");
+	cr_assert_eq(drv_rd(&g, R_CONFIG + 4), 1, "max_nr_ports");
+	cr_assert_eq(drv_rd(&g, R_CONFIG + 8), 0);
 	cr_assert_eq(drv_negotiate(&g, 1, 1) & S_FEATURES_OK, 0,
 		     "a feature not offered (SIZE)");
 	cr_assert_eq(drv_bringup(&g, 2, 16) & 0x4f, 0xf);
-	drv_wr(&g, R_QUEUE_SEL, 2);
-	cr_assert_eq(drv_rd(&g, R_QUEUE_NUM_MAX), 0, "only two queues");
+	drv_wr(&g, R_QUEUE_SEL, 4);
+	cr_assert_eq(drv_rd(&g, R_QUEUE_NUM_MAX), 0, "four queues");
 }
 
 Test(console, output_on_the_thread)
@@ -197,6 +198,101 @@ Test(console, end_of_input)
 	cr_assert_eq(iothread_poll(&t, 50), 0, "a hung-up pipe does not spin");
 	cr_assert_eq(drv_used_idx(&g, VCONS_RX), 0);
 	cr_assert_not(drv_broken(&g));
+}
+
+/* MULTIPORT: port 0 is added, made the console and opened; when input
+ * ends, PORT_OPEN(0, 0) follows the last byte, once. */
+#define CTRLB(i)        (BUF(0) + 0x3000ull + 0x10ull * (i))
+
+static void ctrl_post(unsigned i)
+{
+	drv_desc(&g, VCONS_CTRL_RX, i, CTRLB(i), 8, D_WRITE, 0);
+	drv_post(&g, VCONS_CTRL_RX, (uint16_t)i);
+}
+
+static void ctrl_tell(unsigned i, uint16_t event, uint16_t value)
+{
+	struct vcons_ctrl msg = { 0, event, value };
+
+	memcpy(gptr(&m, CTRLB(8 + i)), &msg, sizeof msg);
+	drv_desc(&g, VCONS_CTRL_TX, i, CTRLB(8 + i), 8, 0, 0);
+	drv_post(&g, VCONS_CTRL_TX, (uint16_t)i);
+	drv_wr(&g, R_QUEUE_NOTIFY, VCONS_CTRL_TX);
+	poll_all();
+}
+
+/* Control message number i the device sent. */
+static struct vcons_ctrl ctrl_got(unsigned i)
+{
+	struct vcons_ctrl msg;
+	uint32_t id;
+
+	cr_assert_gt(drv_used_idx(&g, VCONS_CTRL_RX), i);
+	cr_assert_eq(drv_used(&g, VCONS_CTRL_RX, i, &id), 8);
+	memcpy(&msg, gptr(&m, CTRLB(id)), sizeof msg);
+	return msg;
+}
+
+Test(console, multiport_says_when_input_ends)
+{
+	uint32_t s = drv_negotiate(&g, 2, 1), id;
+
+	cr_assert(s & S_FEATURES_OK);
+	for (unsigned q = 0; q < 4; q++)
+		drv_queue(&g, q, 16);
+	drv_wr(&g, R_STATUS, s | S_DRIVER_OK);
+	for (unsigned i = 0; i < 8; i++)
+		ctrl_post(i);
+	post_rx(0, 16);
+	drv_wr(&g, R_QUEUE_NOTIFY, VCONS_RX);
+	ctrl_tell(0, VCONS_DEVICE_READY, 1);
+	cr_assert_eq(drv_used_idx(&g, VCONS_CTRL_TX), 1);
+	cr_assert_eq(drv_used(&g, VCONS_CTRL_TX, 0, &id), 0);
+	cr_assert_eq(id, 0, "the message's own buffer comes back");
+	cr_assert_eq(ctrl_got(0).event, VCONS_DEVICE_ADD);
+	ctrl_tell(1, VCONS_PORT_READY, 1);
+	cr_assert_eq(drv_used(&g, VCONS_CTRL_TX, 1, &id), 0);
+	cr_assert_eq(id, 1);
+	cr_assert_eq(ctrl_got(1).event, VCONS_CONSOLE_PORT);
+	cr_assert_eq(ctrl_got(2).event, VCONS_PORT_OPEN);
+	cr_assert_eq(ctrl_got(2).value, 1);
+	feed("last");
+	close(in_pipe[1]);
+	in_pipe[1] = -1;
+	poll_all();
+	cr_assert_eq(drv_used_idx(&g, VCONS_RX), 1, "the input first");
+	cr_assert_arr_eq(gptr(&m, RXB(0)), "last", 4);
+	cr_assert_eq(drv_used_idx(&g, VCONS_CTRL_RX), 4);
+	cr_assert_eq(ctrl_got(3).event, VCONS_PORT_OPEN);
+	cr_assert_eq(ctrl_got(3).value, 0, "the host side closed");
+	poll_all();
+	cr_assert_eq(drv_used_idx(&g, VCONS_CTRL_RX), 4, "said once");
+	cr_assert_not(drv_broken(&g));
+}
+
+Test(console, multiport_end_waits_for_the_input)
+{
+	uint32_t s = drv_negotiate(&g, 2, 1);
+
+	for (unsigned q = 0; q < 4; q++)
+		drv_queue(&g, q, 16);
+	drv_wr(&g, R_STATUS, s | S_DRIVER_OK);
+	for (unsigned i = 0; i < 8; i++)
+		ctrl_post(i);
+	ctrl_tell(0, VCONS_DEVICE_READY, 1);
+	ctrl_tell(1, VCONS_PORT_READY, 1);
+	feed("held");
+	close(in_pipe[1]);
+	in_pipe[1] = -1;
+	poll_all();
+	cr_assert_eq(drv_used_idx(&g, VCONS_CTRL_RX), 3,
+		     "no end while input waits for a buffer");
+	post_rx(0, 16);
+	drv_wr(&g, R_QUEUE_NOTIFY, VCONS_RX);
+	poll_all();
+	cr_assert_eq(drv_used_idx(&g, VCONS_RX), 1);
+	cr_assert_eq(drv_used_idx(&g, VCONS_CTRL_RX), 4);
+	cr_assert_eq(ctrl_got(3).value, 0);
 }
 
 Test(console, output_to_a_closed_pipe)

@@ -63,20 +63,21 @@
 
 #define TEST_RAM        (1u << 20)
 
-/* Guest memory of device slot k: queue q's rings and a buffer area. */
-#define SLOT(k)         (0x10000ull * ((k) + 1))
+/* Guest memory of device slot k: queue q's rings (four queues) and a
+ * buffer area. */
+#define SLOT(k)         (0x20000ull * ((k) + 1))
 #define QDESC(k, q)     (SLOT(k) + 0x4000ull * (q))
 #define QAVAIL(k, q)    (QDESC(k, q) + 0x1000)
 #define QUSED(k, q)     (QDESC(k, q) + 0x2000)
-#define BUF(k)          (SLOT(k) + 0x8000ull)
+#define BUF(k)          (SLOT(k) + 0x10000ull)
 
 struct gdrv {
 	struct bus *bus;
 	struct mem *m;
 	uint64_t base;          /* the window */
 	unsigned slot;          /* which part of guest RAM it uses */
-	unsigned qnum[2];
-	uint16_t avail_idx[2];
+	unsigned qnum[4];
+	uint16_t avail_idx[4];
 	struct iothread *inline_t;      /* run after each write, or NULL */
 };
 

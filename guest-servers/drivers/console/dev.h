@@ -1,9 +1,11 @@
 /*
  * The virtio-console device (virtio 1.x, 5.3) behind the console
- * server: port 0 only (no MULTIPORT), receiveq 0 and transmitq 1.
- * Received bytes go into a ring here; the device gets a buffer back
- * only when the ring has room for it, so a full ring stalls the device
- * instead of losing input.
+ * server: port 0, receiveq 0 and transmitq 1. Received bytes go into a
+ * ring here; the device gets a buffer back only when the ring has room
+ * for it, so a full ring stalls the device instead of losing input.
+ * When the device offers MULTIPORT, its control queues (2, 3) are set
+ * up for one message only: PORT_OPEN(0, 0), the host side closed,
+ * which is how the end of the host's input arrives (dev_eof).
  */
 #ifndef CONSOLE_DEV_H
 #define CONSOLE_DEV_H
@@ -15,6 +17,7 @@
 #define DEV_RX_BUFS     16
 #define DEV_RX_BYTES    64              /* each receive buffer */
 #define DEV_IN_BYTES    4096            /* the input ring */
+#define DEV_CTRL_BUFS   8               /* control receive buffers */
 
 struct cons_dev {
 	struct virtio_dev dev;
@@ -26,6 +29,10 @@ struct cons_dev {
 	uint8_t in[DEV_IN_BYTES];       /* received, not yet read */
 	size_t in_head, in_len;
 	int rx_head[DEV_RX_BUFS];       /* chain of rx buffer i, -1: none */
+	struct virtq crx, ctx;          /* MULTIPORT's control queues */
+	int crx_head[DEV_CTRL_BUFS];
+	int multiport;
+	int host_closed;                /* PORT_OPEN(0, 0) arrived */
 };
 
 /* Brings up the device given to the server (UK_SLOT_DEV_MMIO, _IRQ).
@@ -42,5 +49,8 @@ int dev_write(struct cons_dev *d, const void *buf, size_t n);
 
 /* Moves up to n bytes of input to buf; returns how many. */
 size_t dev_read(struct cons_dev *d, void *buf, size_t n);
+
+/* Whether the host's input has ended and every byte of it was read. */
+int dev_eof(struct cons_dev *d);
 
 #endif

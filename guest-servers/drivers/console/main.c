@@ -170,8 +170,11 @@ static void serve(struct uk_msg *m)
 		e = put_bytes(s, (const uint8_t *)w, n);
 	else if (op == CONS_OP_READ && flush_raw() < 0)
 		e = CONS_E_IO;
-	else if (op == CONS_OP_READ)
+	else if (op == CONS_OP_READ) {
 		n = dev_read(&dev, m->w, n);
+		if (n == 0 && dev_eof(&dev))
+			e = CONS_E_EOF;
+	}
 	else if (op == CONS_OP_FLUSH && !s)
 		e = CONS_E_NO_SESSION;
 	else if (op == CONS_OP_FLUSH)

@@ -3,7 +3,8 @@
  * console server's raw session for the program (its bytes as they are,
  * to the monitor's stdout), stdin from it, stderr through the kernel's
  * log port, which the monitor sends to its stderr (and, with the boot
- * log quiet, carries nothing else). Files are not served yet.
+ * log quiet, carries nothing else). The end of the monitor's stdin is
+ * the end of the program's (read returns 0). Files are not served yet.
  */
 #include <proto/console.h>
 #include <stdarg.h>
@@ -112,6 +113,7 @@ static long out(const uint8_t *b, size_t n)
 static long in(uint8_t *b, size_t n, int nonblock)
 {
 	size_t got = 0;
+	int eof = 0;
 
 	if (session == UK_NO_CAP)
 		return 0;
@@ -122,8 +124,13 @@ static long in(uint8_t *b, size_t n, int nonblock)
 			      CONS_BYTES_MAX, k;
 
 		m.label = CONS_LABEL(CONS_OP_READ, want);
-		if (uk_call(session, &m) != UK_OK ||
-		    CONS_OP(m.label) != CONS_OK)
+		if (uk_call(session, &m) != UK_OK)
+			return got ? (long)got : -LX_EIO;
+		if (CONS_OP(m.label) == CONS_E_EOF) {
+			eof = 1;                /* read() returns what it has */
+			break;
+		}
+		if (CONS_OP(m.label) != CONS_OK)
 			return got ? (long)got : -LX_EIO;
 		k = CONS_COUNT(m.label);
 		if (k == 0) {
@@ -138,7 +145,7 @@ static long in(uint8_t *b, size_t n, int nonblock)
 		if (k < want)
 			break;
 	}
-	if (!got && nonblock)
+	if (!got && nonblock && !eof)
 		return -LX_EAGAIN;
 	return (long)got;
 }

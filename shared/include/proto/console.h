@@ -28,7 +28,9 @@
  * Input is one stream shared by every reader, first come first served.
  * READ never blocks: the server is one thread and can answer only its
  * current caller, so it replies count 0 when nothing has arrived and the
- * client retries (after uk_yield, or later). The server takes in what
+ * client retries (after uk_yield, or later); CONS_E_EOF once the host's
+ * input has ended (a device with MULTIPORT says so) and all of it was
+ * read. The server takes in what
  * the device received when its interrupt arrives (a bound notification
  * ends its receive) and on every request.
  */
@@ -71,6 +73,8 @@ enum cons_err {
 	CONS_E_NO_SESSION,      /* CLOSE outside a session, WRITE on an
 	                           ended one */
 	CONS_E_IO,              /* the device is broken */
+	CONS_E_EOF,             /* READ: the host's input has ended, and
+	                           every byte of it was read */
 	CONS_E_MAX
 };
 
