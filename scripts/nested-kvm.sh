@@ -78,7 +78,8 @@ cat >"$root/init" <<'EOF'
 /bin/busybox --install -s /bin
 mkdir -p /usr/bin; [ -e /usr/bin/env ] || ln -s /bin/busybox /usr/bin/env
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
-mount -t tmpfs tmp /tmp; mkdir -p /dev/net
+mount -t tmpfs tmp /tmp; mkdir -p /dev/net /dev/pts
+mount -t devpts -o ptmxmode=0666 devpts /dev/pts; [ -e /dev/ptmx ] || ln -s pts/ptmx /dev/ptmx
 for m in irqbypass kvm ccp kvm-amd tun; do
 	[ -e /mods/$m.ko ] && insmod /mods/$m.ko 2>/dev/null
 done
