@@ -97,7 +97,7 @@ UNIT_USER   := $(B)/tests/unit-user
 USER_PURE   := $(addprefix guest-servers/,lib/alloc.c sys/init/elf.c \
                  lib/regname.c lib/virtq.c lib/sessions.c sys/init/archive.c \
                  sys/init/opts.c sys/registry/table.c \
-                 drivers/blk/session.c services/fs/layout.c \
+                 drivers/blk/session.c \
                  services/fs/ext2.c services/fs/ext2w.c \
                  drivers/net/eth.c drivers/net/arp.c drivers/net/ip.c \
                  drivers/net/udp.c drivers/net/socket.c)

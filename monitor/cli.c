@@ -22,10 +22,11 @@ enum {
 	OPT_VERSION,
 	OPT_NO_SECCOMP,
 	OPT_ENV,
+	OPT_DIR,
 	OPT_DEVICE,             /* + i: device_type(i)'s option */
 };
 
-#define CLI_CORE_OPTIONS 11
+#define CLI_CORE_OPTIONS 12
 
 static const struct option cli_core_options[CLI_CORE_OPTIONS] = {
 	{ "mem",     required_argument, NULL, OPT_MEM },
@@ -39,6 +40,7 @@ static const struct option cli_core_options[CLI_CORE_OPTIONS] = {
 	{ "version", no_argument,       NULL, OPT_VERSION },
 	{ "no-seccomp", no_argument,    NULL, OPT_NO_SECCOMP },
 	{ "env",     required_argument, NULL, OPT_ENV },
+	{ "dir",     required_argument, NULL, OPT_DIR },
 };
 
 /* The monitor's options, then each device type's; a zeroed end. */
@@ -377,6 +379,13 @@ int cli_parse(struct cli *c, int argc, char **argv, struct errmsg *err)
 		case OPT_ENV:
 			r = cli_add_env(c, optarg, err);
 			break;
+		case OPT_DIR:
+			if (!*optarg) {
+				errmsg_set(err, "--dir: empty directory name");
+				r = -EINVAL;
+			}
+			c->dir = optarg;
+			break;
 
 		case 'h':
 			c->action = CLI_HELP;
@@ -413,8 +422,15 @@ int cli_parse(struct cli *c, int argc, char **argv, struct errmsg *err)
 		r = 0;
 	if (r < 0)
 		return r;
-	if (!c->app && c->nenv) {
-		errmsg_set(err, "--env is for a program: add --app PROG");
+	if (!c->app && (c->nenv || c->dir)) {
+		errmsg_set(err, "--%s is for a program: add --app PROG",
+			   c->nenv ? "env" : "dir");
+		return -EINVAL;
+	}
+	if (c->dir && device_find("disk") >= 0 &&
+	    c->device[device_find("disk")]) {
+		errmsg_set(err, "--dir and --disk both give the program its "
+			   "/: choose one");
 		return -EINVAL;
 	}
 	if (!c->kvm_path) {
@@ -451,6 +467,9 @@ void cli_usage(FILE *out)
 "  --env NAME=VALUE   with --app: set NAME in the program's environment\n"
 "                     (repeatable; the default is PATH, HOME=/,\n"
 "                     TERM=linux, LANG=C)\n"
+"  --dir HOSTDIR      with --app: the program's / is a read-only copy of\n"
+"                     HOSTDIR, taken at start (with mke2fs); with --disk\n"
+"                     IMG instead, / is the ext2 file system in IMG\n"
 
 "  --stats            when the guest stops, for whatever reason, print\n"
 "                     one line on stderr (folded here):\n"

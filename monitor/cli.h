@@ -56,6 +56,7 @@ struct cli {
 	int app_argc;
 	char *env[CLI_ENV_MAX];         /* --env NAME=VALUE, in order */
 	int nenv;
+	const char *dir;                /* --dir HOSTDIR: a read-only / */
 };
 
 /*

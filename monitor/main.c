@@ -20,6 +20,7 @@
 #include "app.h"
 #include "bootinfo.h"
 #include "bundle.h"
+#include "dirimg.h"
 #include "cli.h"
 #include "confine.h"
 #include "devices.h"
@@ -114,6 +115,20 @@ static int app_prepare(struct cli *c, struct bundle *b, struct errmsg *err)
 	return 0;
 }
 
+/* --dir: its image, as the disk's option value (read-only). */
+static int attach_dir(struct cli *c, char *img, size_t cap,
+		      struct errmsg *err)
+{
+	static char value[300];
+	int d = device_find("disk");
+
+	if (d < 0 || dirimg_make(c->dir, img, cap, err) < 0)
+		return -1;
+	snprintf(value, sizeof value, "%s,ro", img);
+	c->device[d] = value;
+	return 0;
+}
+
 /* Die of sig, as a program killed by it would (the shell sees 128+sig). */
 static void die_of_signal(int sig)
 {
@@ -130,6 +145,7 @@ int main(int argc, char **argv)
 {
 	struct loader_image img = { .fd = -1 };
 	struct bundle app = { 0 };
+	static char dir_img[256];
 	gpa_t app_at = 0;
 	struct errmsg err = { .text = "" };
 	enum kvm_outcome outcome;
@@ -173,9 +189,14 @@ int main(int argc, char **argv)
 		goto report;
 	if (cli.app && app_prepare(&cli, &app, &err) < 0)
 		goto report;
+	if (cli.dir && attach_dir(&cli, dir_img, sizeof dir_img, &err) < 0)
+		goto report;
 	if (cli.serial && open_serial(cli.serial, &serial_fd, &err) < 0)
 		goto report;
-	if (devices_open(&devs, &cli, &mem, &err) < 0)
+	r = devices_open(&devs, &cli, &mem, &err);
+	if (dir_img[0])
+		unlink(dir_img);        /* the device holds it open */
+	if (r < 0)
 		goto report;
 	uart_init(&uart, serial_fd);
 	if (kvm_open(&vm, cli.kvm_path, &err) < 0)
@@ -288,6 +309,8 @@ done:
 	if (serial_fd != STDOUT_FILENO && serial_fd != STDERR_FILENO)
 		close(serial_fd);
 	bundle_free(&app);
+	if (dir_img[0])
+		unlink(dir_img);        /* a failure before the disk opened */
 	mem_free(&mem);
 	loader_close(&img);
 	if (stop_signal)

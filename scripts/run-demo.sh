@@ -2,8 +2,8 @@
 # make run: boot the demo system. ./vmm kernel.elf when /dev/kvm is
 # usable, else the same kernel.elf under QEMU TCG (a line says so).
 #
-# The demo: registry, echo, console, blk and fs (on build/demo.img, kept
-# across runs), hello and demo (guest-servers/apps/demo: a boot counter and a
+# The demo: registry, echo, console, blk and fs (on build/demo.img, an
+# ext2 image kept across runs), hello and demo (guest-servers/apps/demo: a boot counter and a
 # greeting kept by fs, then UDP through net). The net part runs when this
 # script can do it without touching the host's network: as root with
 # /dev/net/tun, unshare and ip, the monitor runs in a network namespace
@@ -56,7 +56,18 @@ if [ $# -gt 0 ]; then           # a plain boot with the caller's words
 	exit $rc
 fi
 
-[ -e "$IMG" ] || truncate -s 16M "$IMG" || exit 1
+# fs serves ext2 and refuses any other disk: a missing image, or one
+# that is not ext2 (an older format), is made anew. mke2fs 1.47 leaves
+# a new file short, hence the truncate first.
+if ! /usr/sbin/dumpe2fs -h "$IMG" >/dev/null 2>&1; then
+	[ -x /usr/sbin/mke2fs ] || {
+		echo "make run: $IMG must be ext2, and there is no /usr/sbin/mke2fs (e2fsprogs) to make it" >&2
+		exit 1
+	}
+	echo "make run: $IMG is missing or not ext2; making a new 16 MiB ext2 image" >&2
+	rm -f "$IMG"
+	truncate -s 16M "$IMG" && /usr/sbin/mke2fs -q -t ext2 -F "$IMG" || exit 1
+fi
 SERVICES=echo,console,blk,fs
 RUN="run=hello,demo"
 

@@ -128,10 +128,16 @@ if grep -q '^virtio-mmio: 512@0xfeb00000 irq 5$' out &&
 else
 	bad "blk and console: each on a register page of its own"
 fi
-dd if=/dev/zero of=f.img bs=1M count=4 2>/dev/null
+# fs serves ext2: images made here by busybox's mke2fs (no e2fsprogs
+# in this machine).
+new_ext2() {
+	dd if=/dev/zero of="$1" bs=1M count="$2" 2>/dev/null &&
+		mke2fs -F "$1" >/dev/null 2>&1
+}
+new_ext2 f.img 4
 vmm --disk f.img kernel-test.elf -- quiet services=blk,fs run=fstest:1
 vmm --disk f.img kernel-test.elf -- services=blk,fs run=fstest:2
-expect "fs: a blob written on one boot is read on the next" 0 \
+expect "fs: files written on one boot are read on the next" 0 \
 	'^utest fs-persist: ok$'
 dd if=/dev/zero of=h.img bs=1M count=1 2>/dev/null
 vmm -v --disk h.img kernel-test.elf -- quiet run=vhostile
@@ -223,7 +229,7 @@ net_wait
 expect "net: mac= sets the address" 0 '^net: virtio-net 52:54:00:12:34:56, '
 
 # --- the demo: fs and net found by name -----------------------------------
-dd if=/dev/zero of=demo.img bs=1M count=8 2>/dev/null
+new_ext2 demo.img 8
 vmm --disk demo.img kernel.elf -- services=echo,blk,fs run=demo
 tap_boot 'demo: net: waiting' --disk demo.img --net tap=ukt0 kernel.elf -- \
 	services=echo,blk,fs,net run=demo ip=10.0.2.15/24

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -71,6 +72,14 @@ static int pressure(void)
 	return mib > 0 ? 0 : 1;
 }
 
+static const char *longpath(void)
+{
+	static char p[8192];
+
+	memset(p, 'a', sizeof p - 1);
+	return p;
+}
+
 /* Bad pointers, lengths and descriptors: errors, never a crash. */
 static int hostile(void)
 {
@@ -96,6 +105,11 @@ static int hostile(void)
 	SHOW("mmap-fixed-personality", (long)mmap((void *)0x70000000ull, 4096,
 		PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
 		-1, 0));
+	SHOW("open-outside", open("/../../../etc/passwd", O_RDONLY));
+	SHOW("open-badptr", syscall(SYS_open, (void *)8, O_RDONLY));
+	SHOW("open-longpath", open(longpath(), O_RDONLY));
+	SHOW("stat-badbuf", syscall(SYS_stat, "/", (void *)8));
+	SHOW("getdents-badfd", syscall(SYS_getdents64, 99, buf, 8));
 	SHOW("enosys", syscall(1000));
 	SHOW("fork", syscall(SYS_fork));
 	printf("survived\n");
@@ -152,6 +166,15 @@ int main(int argc, char **argv)
 		return pressure();
 	if (!strcmp(what, "hostile"))
 		return hostile();
+	if (!strcmp(what, "rofs")) {
+		errno = 0;
+		mkdir("/x", 0755);
+		printf("mkdir: %s\n", strerror(errno));
+		errno = 0;
+		open("/a.txt", O_WRONLY);
+		printf("open-write: %s\n", strerror(errno));
+		return 0;
+	}
 	if (!strcmp(what, "uname")) {
 		uname(&u);
 		printf("%s %s %s\n", u.sysname, u.machine, u.release);

@@ -100,6 +100,23 @@ boot_disk() {
 # new_image PATH BYTES: a fresh sparse image.
 new_image() { rm -f "$1"; truncate -s "$2" "$1"; }
 
+# E2: where Debian's e2fsprogs are; HAVE_E2FSPROGS set when they are
+# (the nested machine has only busybox's mke2fs).
+E2=/usr/sbin
+HAVE_E2FSPROGS=
+[ -x $E2/mke2fs ] && [ -x $E2/debugfs ] && [ -x $E2/e2fsck ] && HAVE_E2FSPROGS=1
+
+# new_ext2 PATH BYTES: a fresh ext2 file system, by e2fsprogs' mke2fs or
+# busybox's. mke2fs 1.47 leaves a new file short, hence the image first.
+new_ext2() {
+	new_image "$1" "$2" || return
+	if [ -n "$HAVE_E2FSPROGS" ]; then
+		$E2/mke2fs -q -t ext2 -F "$1"
+	else
+		busybox mke2fs -F "$1" >/dev/null
+	fi
+}
+
 # expect NAME STATUS PATTERN...: the last boot exited STATUS and its
 # stdout matches every extended regular expression PATTERN.
 expect() {

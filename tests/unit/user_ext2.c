@@ -142,8 +142,17 @@ static void check_tree(void)
 	cr_assert_eq(in.mode & EXT2_S_IFMT, EXT2_S_IFLNK);
 	cr_assert_eq(ext2_walk(&fs, "/link/x", &in), -EXT2_ENOTDIR);
 	cr_assert_eq(ext2_walk(&fs, "/hello.txt/x", &in), -EXT2_ENOTDIR);
+	cr_assert_eq(ext2_walk(&fs, "/hello.txt/", &in), -EXT2_ENOTDIR);
+	cr_assert_eq(ext2_walk(&fs, "/sub/", &in), 0);
 	cr_assert_eq(ext2_walk(&fs, "/nope", &in), -EXT2_ENOENT);
 	cr_assert_eq(ext2_walk(&fs, "/sub", &sub), 0);
+	/* From a client's root, ".." goes no higher: /sub is its "/". */
+	cr_assert_eq(ext2_walk_at(&fs, sub.ino, "../../hello.txt", &in),
+		     -EXT2_ENOENT, "nothing above the root can be named");
+	cr_assert_eq(ext2_walk_at(&fs, sub.ino, "../..", &in), 0);
+	cr_assert_eq(in.ino, sub.ino);
+	cr_assert_eq(ext2_walk_at(&fs, sub.ino, "/file-with-a-long-name-001",
+				  &in), 0);
 	while ((r = ext2_readdir(&fs, &sub, &pos, &d)) > 0)
 		n += strncmp(d.name, "file-with-a-long-name-", 22) == 0;
 	cr_assert_eq(r, 0);

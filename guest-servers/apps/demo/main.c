@@ -2,9 +2,10 @@
  * demo: the architecture's own example, a client of two services it
  * finds by name in the registry.
  *
- *  - fs (proto/fs.h): reads the blob "boots", a counter of the demo's
- *    boots on this disk, adds one and writes it back; writes "greeting"
- *    and reads it back.
+ *  - fs (proto/fs.h, through fsclient.h): in its own directory (/demo
+ *    on the disk), adds one to the counter of the demo's boots on this
+ *    disk in the file "boots"; writes the file "greeting" and reads it
+ *    back.
  *  - net (proto/net.h): binds UDP port 7 and answers the datagrams that
  *    arrive ("guest got: ..."), arg of them (0: 1), or gives up after
  *    WAIT_S seconds without one.
@@ -12,24 +13,23 @@
  * Without a service it says so and goes on. Exits 0 unless a service
  * that is there fails.
  */
-#include <proto/fs.h>
 #include <proto/net.h>
+#include "fsclient.h"
 #include "regclient.h"
 #include "rpc.h"
 #include "uk.h"
 #include "ulib.h"
 #include "umap.h"
 
+#define FS_BUF          UMAP_BUF        /* fs session buffer ... */
+#define FS_BUF_PAGES    8               /* ... 32 KiB, below net's */
 #define NET_BUF_OFF     0x100000ull     /* net socket buffer: 1 page */
-#define NAME_OFF        0
-#define DATA_OFF        64
 #define GREETING        "hello from the demo, kept by fs on the block device"
 #define REPLY           "guest got: "
 #define WAIT_S          15
 
-/* One call to a server whose protocol has nerr codes (FS_E_MAX,
- * NET_E_MAX): label and three words, no capability; the reply in *m.
- * rpc.h's result. */
+/* One call to a server whose protocol has nerr codes (NET_E_MAX): label
+ * and three words, no capability; the reply in *m. rpc.h's result. */
 static int call(uint64_t ep, uint64_t nerr, uint64_t label, uint64_t w0,
 		uint64_t w1, uint64_t w2, struct uk_msg *m)
 {
@@ -38,9 +38,8 @@ static int call(uint64_t ep, uint64_t nerr, uint64_t label, uint64_t w0,
 	return rpc_call(ep, m, UK_NO_CAP, nerr);
 }
 
-/* SETUP (fs) or BIND (net: w0 the port) with my buffer's capability
- * buf (UK_NO_CAP: none, so -UK_E_NOMEM): the session or socket arrives
- * in slot dst. rpc.h's result. */
+/* BIND (w0 the port) with my buffer's capability buf (UK_NO_CAP: none,
+ * so -UK_E_NOMEM): the socket arrives in slot dst. rpc.h's result. */
 static int open_on(uint64_t ep, uint64_t label, uint64_t w0, uint64_t buf,
 		   uint64_t dst, uint64_t nerr)
 {
@@ -75,61 +74,99 @@ static uint64_t find(const char *name)
 	return UK_NO_CAP;
 }
 
-static void fs_name(char *buf, const char *name)
+/* Says which fs step failed; -1. */
+static int fs_failed(const char *what, int r)
 {
-	memset(buf + NAME_OFF, 0, FS_NAME_MAX);
-	memcpy(buf + NAME_OFF, name, strlen(name));
+	eprintf("demo: fs: %s failed (%s)\n", what, fsc_strerror(r));
+	return -1;
+}
+
+/* Adds one to the decimal counter in the file boots (none yet: 0) and
+ * says how many boots it now counts. 0, or -1 (said why). */
+static int count_boot(struct fsc *c)
+{
+	char text[24] = "";
+	unsigned long boots = 0;
+	uint64_t h;
+	int64_t n, w;
+	int r, e;
+
+	r = fsc_open(c, "boots", FS_O_WRITE | FS_O_CREAT, 0644, &h, NULL,
+		     NULL);
+	if (r != FS_OK)
+		return fs_failed("open boots", r);
+	n = fsc_pread(c, h, text, sizeof text - 1, 0);
+	if (n < 0) {
+		fsc_close_file(c, h);
+		return fs_failed("read boots", (int)-n);
+	}
+	text[n] = '\0';
+	for (const char *p = text; *p >= '0' && *p <= '9'; p++)
+		boots = boots * 10 + (unsigned long)(*p - '0');
+	boots++;
+	n = snprintf(text, sizeof text, "%lu\n", boots);
+	/* What followed the counter in a longer file goes; closing a
+	 * handle written through puts the count on the disk. */
+	w = fsc_pwrite(c, h, text, (size_t)n, 0);
+	r = w == n ? fsc_truncate(c, h, (uint64_t)n) :
+	    w < 0 ? (int)-w : FS_E_IO;
+	e = fsc_close_file(c, h);
+	if (r == FS_OK)
+		r = e;
+	if (r != FS_OK)
+		return fs_failed("write boots", r);
+	printf("demo: fs: this disk has booted the demo %lu time%s\n", boots,
+	       boots == 1 ? "" : "s");
+	return 0;
+}
+
+/* Writes GREETING into the file greeting and reads it back through a
+ * handle of its own. 0, or -1 (said why). */
+static int greet(struct fsc *c)
+{
+	char back[sizeof GREETING] = "";
+	uint64_t h;
+	int64_t n;
+	int r;
+
+	r = fsc_open(c, "greeting", FS_O_WRITE | FS_O_CREAT | FS_O_TRUNC, 0644,
+		     &h, NULL, NULL);
+	if (r != FS_OK)
+		return fs_failed("open greeting", r);
+	n = fsc_pwrite(c, h, GREETING, sizeof GREETING - 1, 0);
+	r = fsc_close_file(c, h);
+	if (n != sizeof GREETING - 1 || r != FS_OK)
+		return fs_failed("write greeting", n < 0 ? (int)-n : r);
+	r = fsc_open(c, "greeting", 0, 0, &h, NULL, NULL);
+	if (r != FS_OK)
+		return fs_failed("open greeting again", r);
+	n = fsc_pread(c, h, back, sizeof back, 0);
+	fsc_close_file(c, h);
+	if (n != sizeof GREETING - 1 || memcmp(back, GREETING, (size_t)n)) {
+		eprintf("demo: fs: greeting did not come back (%ld bytes)\n",
+			(long)n);
+		return -1;
+	}
+	printf("demo: fs: wrote \"greeting\" and read it back: %s\n", back);
+	return 0;
 }
 
 static int fs_part(void)
 {
-	uint64_t fs = find("fs"), buf = page(UMAP_BUF), s = uk_slot_alloc();
-	char *b = (char *)(uintptr_t)UMAP_BUF;
-	unsigned long boots = 0;
-	struct uk_msg m;
-	int r;
+	struct fsc c;
+	int r = fsc_connect(&c, FS_BUF, FS_BUF_PAGES, 1);
 
-	if (fs == UK_NO_CAP)
+	if (r == -(int)UK_E_DEAD) {
+		printf("demo: no \"fs\" service: that part is skipped\n");
 		return 0;
-	r = open_on(fs, FS_OP_SETUP, 0, buf, s, FS_E_MAX);
-	if (r != FS_OK) {
-		eprintf("demo: fs: SETUP failed (%d)\n", r);
-		return -1;
 	}
-	fs_name(b, "boots");
-	r = call(s, FS_E_MAX, FS_OP_READ, NAME_OFF, DATA_OFF, 32, &m);
-	if (r == FS_OK && m.w[0] < 32) {
-		b[DATA_OFF + m.w[0]] = '\0';
-		for (const char *p = b + DATA_OFF; *p >= '0' && *p <= '9'; p++)
-			boots = boots * 10 + (unsigned long)(*p - '0');
-	} else if (r != FS_E_NOT_FOUND) {
-		eprintf("demo: fs: READ boots failed (%d)\n", r);
-		return -1;
-	}
-	boots++;
-	r = call(s, FS_E_MAX, FS_OP_WRITE, NAME_OFF, DATA_OFF,
-		    (uint64_t)snprintf(b + DATA_OFF, 32, "%lu", boots), &m);
-	if (r != FS_OK) {
-		eprintf("demo: fs: WRITE boots failed (%d)\n", r);
-		return -1;
-	}
-	printf("demo: fs: this disk has booted the demo %lu time%s\n", boots,
-	       boots == 1 ? "" : "s");
-	fs_name(b, "greeting");
-	memcpy(b + DATA_OFF, GREETING, sizeof GREETING - 1);
-	r = call(s, FS_E_MAX, FS_OP_WRITE, NAME_OFF, DATA_OFF, sizeof GREETING - 1,
-		    &m);
-	memset(b + DATA_OFF, 0, sizeof GREETING);
-	if (r == FS_OK)
-		r = call(s, FS_E_MAX, FS_OP_READ, NAME_OFF, DATA_OFF, 256, &m);
-	if (r != FS_OK || m.w[0] != sizeof GREETING - 1 ||
-	    memcmp(b + DATA_OFF, GREETING, sizeof GREETING - 1) != 0) {
-		eprintf("demo: fs: greeting did not come back (%d)\n", r);
-		return -1;
-	}
-	printf("demo: fs: wrote \"greeting\" and read it back: %s\n",
-	       b + DATA_OFF);
-	return 0;
+	if (r != FS_OK)
+		return fs_failed("SETUP", r);
+	r = count_boot(&c);
+	if (r == 0)
+		r = greet(&c);
+	fsc_close(&c);
+	return r;
 }
 
 static uint64_t now_ms(uint64_t khz)

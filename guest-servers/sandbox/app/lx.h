@@ -72,10 +72,39 @@ long lx_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags,
 	     uint64_t fd, uint64_t off);
 long lx_munmap(uint64_t addr, uint64_t len);
 
-/* ---- files and the console (io.c) -------------------------------- */
-void lx_io_init(void);
+/* ---- descriptors (fd.c) ------------------------------------------- */
+enum lx_kind { LX_NONE, LX_STDIN, LX_STDOUT, LX_STDERR, LX_FILE, LX_DIR };
+
+#define LX_FDS_MAX      256
+#define LX_O_ACCMODE    03
+#define LX_O_WRONLY     01
+#define LX_O_RDWR       02
+#define LX_O_CREAT      0100
+#define LX_O_EXCL       0200
+#define LX_O_TRUNC      01000
+#define LX_O_APPEND     02000
+#define LX_O_NONBLOCK   04000
+#define LX_O_DIRECTORY  0200000
+#define LX_O_CLOEXEC    02000000
+
+/* An open file description, shared by the descriptors dup made. */
+struct lx_file {
+	enum lx_kind kind;
+	uint32_t refs;
+	uint32_t flags;         /* O_* as opened; O_APPEND, O_NONBLOCK set */
+	uint64_t handle;        /* fs's, for LX_FILE and LX_DIR */
+	uint64_t off;           /* file offset; a directory's position */
+};
+
+void lx_fd_init(void);
+/* The description of fd, or NULL (EBADF). */
+struct lx_file *lx_fd(int fd);
+/* A new descriptor, the lowest free at or above min, for a new
+ * description of kind: its number, or -EMFILE/-ENFILE. */
+int lx_fd_new(int min, enum lx_kind kind, uint32_t flags, uint64_t handle);
 long lx_read(int fd, uint64_t buf, uint64_t n);
 long lx_write(int fd, uint64_t buf, uint64_t n);
+long lx_pread(int fd, uint64_t buf, uint64_t n, int64_t off, int write);
 long lx_iov(int fd, uint64_t iov, uint64_t cnt, int write);
 long lx_close(int fd);
 long lx_dup(int fd, int to, int min, int flags);
@@ -84,12 +113,45 @@ long lx_fcntl(int fd, uint64_t cmd, uint64_t arg);
 long lx_fstat(int fd, uint64_t st);
 long lx_poll(uint64_t fds, uint64_t n, int64_t timeout_ms);
 long lx_lseek(int fd, int64_t off, int whence);
+
+/* ---- the console (console.c) ---------------------------------------- */
+void lx_console_init(void);
+long lx_console_write(const uint8_t *b, size_t n);
+long lx_console_read(uint8_t *b, size_t n, int nonblock);
+int lx_console_tty(enum lx_kind kind);
+long lx_console_ioctl(enum lx_kind kind, uint64_t req, uint64_t arg);
 /* Writes out what the console holds for stdout (before exit). */
 void lx_io_flush(void);
 /* Writes s to the program's stderr (the monitor's), as-is. */
 void lx_stderr(const char *s, size_t n);
 /* -v: one line on stderr. */
 void lx_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- files through fs (file.c) -------------------------------------- */
+#define LX_AT_FDCWD     (-100)
+void lx_file_init(void);
+long lx_openat(int dirfd, uint64_t path, uint64_t flags, uint64_t mode);
+long lx_file_io(struct lx_file *f, uint8_t *buf, uint64_t n, uint64_t off,
+		int write);
+long lx_file_close(struct lx_file *f);
+long lx_file_size(struct lx_file *f, uint64_t *size);
+/* Fills Linux's struct stat (144 bytes at st, checked) for f. */
+long lx_file_fstat(struct lx_file *f, uint64_t st);
+long lx_fstatat(int dirfd, uint64_t path, uint64_t st, uint64_t flags);
+long lx_faccessat(int dirfd, uint64_t path, uint64_t mode);
+long lx_getdents64(int fd, uint64_t buf, uint64_t n);
+long lx_mkdirat(int dirfd, uint64_t path, uint64_t mode);
+long lx_unlinkat(int dirfd, uint64_t path, uint64_t flags);
+long lx_renameat(int olddir, uint64_t oldp, int newdir, uint64_t newp);
+long lx_ftruncate(int fd, uint64_t size);
+long lx_truncate(uint64_t path, uint64_t size);
+long lx_fsync(int fd);
+long lx_getcwd(uint64_t buf, uint64_t n);
+long lx_chdir(uint64_t path);
+long lx_fchdir(int fd);
+long lx_readlinkat(int dirfd, uint64_t path, uint64_t buf, uint64_t n);
+/* A private copy of n bytes of f from off at addr (mmap of a file). */
+long lx_file_map(struct lx_file *f, uint64_t addr, uint64_t n, uint64_t off);
 
 /* ---- time (clock.c) ---------------------------------------------- */
 void lx_clock_init(void);

@@ -185,7 +185,9 @@ int main(uint64_t arg)
 	lx_app = (const struct uk_app *)(uintptr_t)arg;
 	lx_clock_init();
 	check_module();
-	lx_io_init();
+	lx_fd_init();
+	lx_console_init();
+	lx_file_init();
 	img = (const uint8_t *)lx_app + lx_app->elf_off;
 	eh = check_elf(img, lx_app->elf_size);
 	if (eh->e_type == ET_DYN)

@@ -346,9 +346,31 @@ long lx_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags,
 {
 	uint64_t rights = UK_R_READ | UK_R_WRITE;
 
-	(void)off;
-	if (!(flags & LX_MAP_ANON))
-		return (int64_t)fd < 0 ? -LX_EBADF : -LX_ENODEV;
+	struct lx_file *f = NULL;
+	long va, r;
+
+	if (!(flags & LX_MAP_ANON)) {
+		/* A file: a private copy of its bytes (MAP_SHARED too:
+		 * nobody else maps it, but writes do not reach it). */
+		f = lx_fd((int)fd);
+		if (!f)
+			return -LX_EBADF;
+		if (f->kind != LX_FILE || (f->flags & LX_O_ACCMODE) ==
+		    LX_O_WRONLY)
+			return -LX_EACCES;
+		if (off & (PAGE - 1))
+			return -LX_EINVAL;
+		va = lx_mmap(addr, len, prot, flags | LX_MAP_ANON, (uint64_t)-1,
+			     0);
+		if (va < 0)
+			return va;
+		r = lx_file_map(f, (uint64_t)va, len, off);
+		if (r < 0) {
+			lx_munmap((uint64_t)va, len);
+			return r;
+		}
+		return va;
+	}
 	if (!len || len > (1ull << 40) || (addr & (PAGE - 1)))
 		return -LX_EINVAL;
 	len = (len + PAGE - 1) & ~(PAGE - 1);

@@ -26,12 +26,20 @@ enum {
 	NR_clock_getres = 229, NR_clock_nanosleep = 230, NR_exit_group = 231,
 	NR_tgkill = 234, NR_set_robust_list = 273, NR_dup3 = 292,
 	NR_prlimit64 = 302, NR_getrandom = 318, NR_rseq = 334,
+	NR_fsync = 74, NR_fdatasync = 75, NR_truncate = 76,
+	NR_ftruncate = 77, NR_getdents64 = 217, NR_chdir = 80,
+	NR_fchdir = 81, NR_rename = 82, NR_mkdir = 83, NR_rmdir = 84,
+	NR_creat = 85, NR_unlink = 87, NR_readlink = 89, NR_openat = 257,
+	NR_mkdirat = 258, NR_newfstatat = 262, NR_unlinkat = 263,
+	NR_renameat = 264, NR_readlinkat = 267, NR_faccessat = 269,
+	NR_faccessat2 = 439, NR_renameat2 = 316,
 	NR_MAX = 512,
 };
 
 #define ARCH_SET_FS     0x1002
 #define ARCH_GET_FS     0x1003
 #define PID             1       /* the program is the first and only */
+#define AT_CWD          LX_AT_FDCWD
 
 static uint64_t fs_base;
 static uint32_t umask_bits = 022;
@@ -112,16 +120,6 @@ static long kill_self(uint64_t sig)
 	uk_exit(128 + (int)sig);
 }
 
-static long getcwd(uint64_t buf, uint64_t n)
-{
-	if (n < 2)
-		return -LX_ERANGE;
-	if (!lx_user_ok(buf, 2, 1))
-		return -LX_EFAULT;
-	memcpy((void *)(uintptr_t)buf, "/", 2);
-	return 2;
-}
-
 /* -v names each unsupported call once: those above NR_MAX by a short
  * list of the first few. */
 static int first_use(uint64_t nr)
@@ -173,8 +171,38 @@ long lx_syscall(struct lx_call *c)
 		if ((int)a0 == (int)a1)
 			return -LX_EINVAL;
 		return lx_dup((int)a0, (int)a1, 0, (int)a2);
-	case NR_open: case NR_stat: case NR_lstat: case NR_access:
-		return -LX_ENOENT;      /* no file system yet */
+	case NR_pread64:        return lx_pread((int)a0, a1, a2, (int64_t)a3, 0);
+	case NR_pwrite64:       return lx_pread((int)a0, a1, a2, (int64_t)a3, 1);
+	case NR_open:           return lx_openat(AT_CWD, a0, a1, a2);
+	case NR_creat:
+		return lx_openat(AT_CWD, a0, 01 | 0100 | 01000, a1);
+	case NR_openat:         return lx_openat((int)a0, a1, a2, a3);
+	case NR_stat:           return lx_fstatat(AT_CWD, a0, a1, 0);
+	case NR_lstat:          return lx_fstatat(AT_CWD, a0, a1, 0x100);
+	case NR_newfstatat:     return lx_fstatat((int)a0, a1, a2, a3);
+	case NR_access:         return lx_faccessat(AT_CWD, a0, a1);
+	case NR_faccessat:
+	case NR_faccessat2:     return lx_faccessat((int)a0, a1, a2);
+	case NR_getdents64:     return lx_getdents64((int)a0, a1, a2);
+	case NR_mkdir:          return lx_mkdirat(AT_CWD, a0, a1);
+	case NR_mkdirat:        return lx_mkdirat((int)a0, a1, a2);
+	case NR_rmdir:          return lx_unlinkat(AT_CWD, a0, 0x200);
+	case NR_unlink:         return lx_unlinkat(AT_CWD, a0, 0);
+	case NR_unlinkat:       return lx_unlinkat((int)a0, a1, a2);
+	case NR_rename:         return lx_renameat(AT_CWD, a0, AT_CWD, a1);
+	case NR_renameat:       return lx_renameat((int)a0, a1, (int)a2, a3);
+	case NR_renameat2:
+		if (c->a4)
+			return -LX_EINVAL;      /* no RENAME_* flags */
+		return lx_renameat((int)a0, a1, (int)a2, a3);
+	case NR_truncate:       return lx_truncate(a0, a1);
+	case NR_ftruncate:      return lx_ftruncate((int)a0, a1);
+	case NR_fsync:
+	case NR_fdatasync:      return lx_fsync((int)a0);
+	case NR_chdir:          return lx_chdir(a0);
+	case NR_fchdir:         return lx_fchdir((int)a0);
+	case NR_readlink:       return lx_readlinkat(AT_CWD, a0, a1, a2);
+	case NR_readlinkat:     return lx_readlinkat((int)a0, a1, a2, a3);
 	case NR_mmap:   return lx_mmap(a0, a1, a2, a3, c->a4, c->a5);
 	case NR_munmap: return lx_munmap(a0, a1);
 	case NR_mprotect:
@@ -206,7 +234,7 @@ long lx_syscall(struct lx_call *c)
 		return old;
 	}
 	case NR_uname:          return uname(a0);
-	case NR_getcwd:         return getcwd(a0, a1);
+	case NR_getcwd:         return lx_getcwd(a0, a1);
 	case NR_getrlimit:      return rlimit(a0, 0, a1);
 	case NR_setrlimit:      return rlimit(a0, a1, 0);
 	case NR_prlimit64:

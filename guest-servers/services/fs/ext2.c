@@ -165,6 +165,12 @@ int ext2_inode(const struct ext2 *fs, uint32_t ino, struct ext2_inode *out)
 	out->mode = le16(raw + I_MODE);
 	out->links = le16(raw + I_LINKS);
 	out->mtime = le32(raw + I_MTIME);
+	out->atime = le32(raw + 0x08);
+	out->ctime = le32(raw + 0x0c);
+	out->blocks = le32(raw + 0x1c);
+	/* Linux's osd2 holds the ids' high halves. */
+	out->uid = le16(raw + 0x02) | (uint32_t)le16(raw + 0x78) << 16;
+	out->gid = le16(raw + 0x18) | (uint32_t)le16(raw + 0x7a) << 16;
 	out->size = le32(raw + I_SIZE);
 	if ((out->mode & EXT2_S_IFMT) == EXT2_S_IFREG)
 		out->size |= (uint64_t)le32(raw + I_SIZE_HIGH) << 32;
@@ -322,13 +328,21 @@ int ext2_lookup(const struct ext2 *fs, const struct ext2_inode *dir,
 int ext2_walk(const struct ext2 *fs, const char *path,
 	      struct ext2_inode *out)
 {
-	/* The directories walked through, for "..": never above the root. */
+	return ext2_walk_at(fs, EXT2_ROOT_INO, path, out);
+}
+
+int ext2_walk_at(const struct ext2 *fs, uint32_t root, const char *path,
+		 struct ext2_inode *out)
+{
+	/* The directories walked through, for "..": never above root. */
 	uint32_t stack[WALK_DEPTH_MAX + 1];
+	/* "name/" names a directory, as on Linux. */
+	int slash = *path && path[__builtin_strlen(path) - 1] == '/';
 	unsigned depth = 0;
 	int r;
 
-	stack[0] = EXT2_ROOT_INO;
-	r = ext2_inode(fs, EXT2_ROOT_INO, out);
+	stack[0] = root;
+	r = ext2_inode(fs, root, out);
 	while (r == 0 && *path) {
 		const char *s = path;
 		size_t len;
@@ -356,5 +370,7 @@ int ext2_walk(const struct ext2 *fs, const char *path,
 			r = ext2_inode(fs, ino, out);
 		}
 	}
+	if (r == 0 && slash && !is_dir(out))
+		r = -EXT2_ENOTDIR;
 	return r;
 }

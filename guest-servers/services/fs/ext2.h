@@ -5,8 +5,7 @@
  * new files and directories, unlink, rmdir, rename, truncate. Pure: every
  * byte goes through the device's callbacks, so the code is host-tested
  * on images that Debian's mke2fs makes, and e2fsck -fn checks what it
- * wrote. Not yet: hard links. The file service will serve it (the sandbox,
- * issue 10); it does not yet.
+ * wrote. Not yet: hard links. The file service (main.c) serves it.
  *
  * The image is not trusted: every block and inode number, length and
  * directory record is checked before it is used, and a bad one is an
@@ -70,7 +69,9 @@ struct ext2_inode {
 	uint16_t links;
 	uint64_t size;
 	uint32_t block[EXT2_N_BLOCKS];
-	uint32_t mtime;
+	uint32_t mtime, atime, ctime;
+	uint32_t uid, gid;
+	uint32_t blocks;        /* 512-byte units, as i_blocks counts */
 };
 
 struct ext2_dirent {
@@ -118,6 +119,9 @@ int ext2_lookup(const struct ext2 *fs, const struct ext2_inode *dir,
  * *out. 0, -EXT2_ENOENT, -EXT2_ENOTDIR, -EXT2_ENAMETOOLONG or -EXT2_EIO. */
 int ext2_walk(const struct ext2 *fs, const char *path,
 	      struct ext2_inode *out);
+/* The same from directory root, which ".." never leaves. */
+int ext2_walk_at(const struct ext2 *fs, uint32_t root, const char *path,
+		 struct ext2_inode *out);
 
 /* Which of an inode's 15 block pointers holds file block *b: 0..11 (the
  * block itself), 12..14 (the top of a single, double or triple indirect

@@ -225,6 +225,14 @@ static int put_inode(const struct ext2 *fs, const struct ext2_inode *in,
 	put32(raw + I_BLOCKS, sectors);
 	for (unsigned i = 0; i < EXT2_N_BLOCKS; i++)
 		put32(raw + I_BLOCK + 4 * i, in->block[i]);
+	/* A change is a modification and a status change; a new inode's
+	 * access time is its birth. Without a clock the times stay. */
+	if (fs->now) {
+		put32(raw + 0x10, fs->now);             /* i_mtime */
+		put32(raw + 0x0c, fs->now);             /* i_ctime */
+		if (!le32(raw + 0x08))
+			put32(raw + 0x08, fs->now);     /* i_atime */
+	}
 	return wr(fs, off, raw, sizeof raw);
 }
 

@@ -97,6 +97,15 @@ int devices_claim(struct child *c)
 	return -1;
 }
 
+unsigned devices_count(uint32_t id)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < UK_DEVICES_MAX; i++)
+		n += devs[i].type == id;
+	return n;
+}
+
 void devices_reset(int dev)
 {
 	uint64_t phys;

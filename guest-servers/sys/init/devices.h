@@ -25,4 +25,7 @@ int devices_claim(struct child *c);
  * stopped, before the driver's memory is freed. */
 void devices_reset(int dev);
 
+/* How many usable devices of virtio type id were found. */
+unsigned devices_count(uint32_t id);
+
 #endif

@@ -33,6 +33,7 @@
 #include <proto/console.h>
 #include <ukern/app.h>
 #include "archive.h"
+#include "virtio.h"
 #include "devices.h"
 #include "opts.h"
 #include "spawn.h"
@@ -44,7 +45,10 @@
 #define CMDLINE_MAX     4096
 #define CHILDREN_MAX    16
 #define RESTARTS_MAX    3
+/* The sandbox's servers: the console, and the file system when there
+ * is a disk. */
 #define APP_SERVICES    "console"
+#define APP_SERVICES_FS "console,blk,fs"
 
 static int registered(const char *name);
 
@@ -128,6 +132,22 @@ static void start(struct child *c)
 	allow_all();            /* a new registry knows nothing yet */
 }
 
+/* The host's time when the sandbox's machine started, in seconds (the
+ * program's module carries it): fs's clock for the times it writes. */
+static uint64_t app_clock(void)
+{
+	const struct uk_app *h = (const void *)(uintptr_t)UMAP_INIT_DEVICE;
+	uint64_t t = 0;
+
+	if (uk_mem_map(UK_SELF, UK_SLOT_INIT_APP, UMAP_INIT_DEVICE,
+		       UK_R_READ) != UK_OK)
+		return 0;
+	if (h->magic == UK_APP_MAGIC)
+		t = h->realtime_ns / 1000000000u;
+	uk_mem_unmap(UK_SELF, UMAP_INIT_DEVICE, 1);
+	return t;
+}
+
 /* Adds the archive entry called name to kids[]; NULL if there is none. */
 static struct child *add(const char *name, uint64_t arg)
 {
@@ -187,7 +207,9 @@ static void setup(const char *cmdline)
 
 		run = opt_value(cmdline, key, &len);
 		if (!run || (app_mode && list)) {
-			run = app_mode ? (list ? "app" : APP_SERVICES) :
+			run = app_mode ? (list ? "app" :
+			      devices_count(VIRTIO_ID_BLOCK) ? APP_SERVICES_FS :
+			      APP_SERVICES) :
 			      list ? INIT_DEFAULT_RUN : INIT_DEFAULT_SERVICES;
 			len = strlen(run);
 		}
@@ -200,6 +222,8 @@ static void setup(const char *cmdline)
 				c->is_service = 1;
 			if (c && app_mode && strcmp(name, "console") == 0)
 				c->arg |= CONS_ARG_APP;
+			if (c && app_mode && strcmp(name, "fs") == 0)
+				c->arg = app_clock();
 			if (c && app_mode && list) {
 				c->is_app = 1;
 				c->arg = UK_APP_BUNDLE_VA;
@@ -213,6 +237,7 @@ static void setup(const char *cmdline)
 }
 
 static void handle(const struct uk_msg *m);
+
 
 /*
  * The system is up when every boot server has registered; the run=
@@ -337,7 +362,7 @@ static void stopped(struct child *c, const struct uk_msg *m)
 		eprintf("init: %s faulted: vector %lu error 0x%lx rip 0x%lx "
 			"addr 0x%lx\n", c->name, m->w[0], m->w[1], m->w[2],
 			m->w[3]);
-	else
+	else if (!faulted)
 		printf("init: %s exited with status %ld\n", c->name,
 		       (int64_t)m->w[0]);
 	if (!c->is_registry) {
@@ -399,8 +424,8 @@ int main(uint64_t info)
 
 	printf_log_only();      /* never wait on a program I supervise */
 	read_cmdline(info, cmdline, sizeof cmdline);
-	setup(cmdline);
 	devices_probe();
+	setup(cmdline);
 	registry_ep = uk_slot_alloc();
 	registered_ntfn = uk_slot_alloc();
 	if (uk_obj_create(registry_ep, UK_CAP_ENDPOINT) != UK_OK ||

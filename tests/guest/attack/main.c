@@ -13,8 +13,8 @@
  */
 #include <proto/console.h>
 #include <proto/echo.h>
-#include <proto/fs.h>
 #include <proto/net.h>
+#include "fsclient.h"
 #include "regclient.h"
 #include "rpc.h"
 #include "uk.h"
@@ -291,60 +291,98 @@ static void nt_flag(void)
 	verdict("nt-flag", 1, "");
 }
 
-/* One fs request on session s: op with the name at offset 0 of my
- * buffer b (mapped at va), data at 64, n bytes. */
-static int fs_req(uint64_t s, uint64_t op, const char *name, uint64_t n)
+/* Whether a directory listing of path (mine) names another program's
+ * file or directory: fstest's, its root or anything outside mine. The
+ * listing is READDIR's records in my data area. */
+static int lists_others(struct fsc *c, const char *path)
 {
-	struct uk_msg m = { .label = op, .w = { 0, 64, n },
-			    .cap = UK_NO_CAP };
-	char *field = (char *)(uintptr_t)(UMAP_BUF + 0x800000);
+	uint64_t h, pos = 0, r[4];
+	int seen = 0;
 
-	memset(field, 0, FS_NAME_MAX);
-	memcpy(field, name, strlen(name));
-	return rpc_call(s, &m, UK_NO_CAP, FS_E_MAX);
+	if (fsc_open(c, path, FS_O_DIRECTORY, 0, &h, NULL, NULL) != FS_OK)
+		return 0;
+	for (unsigned i = 0; i < 100; i++) {
+		uint64_t off = 0;
+
+		if (fsc_call(c, FS_OP_READDIR, h, pos, FSC_DATA, 4096, r) !=
+		    FS_OK || r[1] == 0 || r[1] > 4096)
+			break;
+		while (off + sizeof(struct fs_dirent) < r[1]) {
+			const struct fs_dirent *d =
+				(const void *)(c->buf + FSC_DATA + off);
+
+			seen |= strcmp(d->name, "fstest") == 0 ||
+				strcmp(d->name, "hello.txt") == 0 ||
+				strcmp(d->name, "attack") == 0 ||
+				strcmp(d->name, "lost+found") == 0;
+			if (d->reclen == 0)
+				break;
+			off += d->reclen;
+		}
+		pos = r[0];
+	}
+	fsc_close_file(c, h);
+	return seen;
 }
 
-/* Another program's blob (attack.sh had fstest write hello.txt on this
- * disk first): I may not read it or delete it, and my writing one of
- * that name must not touch it. Then fill the directory: my share ends
- * before the disk's does. */
+/* Another program's files (attack.sh had fstest write /fstest/hello.txt
+ * and /fstest/keep/nested.txt on this disk first): every path that
+ * would leave my root (/attack) stays in it, so I can neither read,
+ * write, delete, rename nor list them; a name I make of the same path
+ * is mine. attack.sh then has fstest read its files back whole. */
 static void fs_others(void)
 {
-	uint64_t ep = find("fs"), s = uk_slot_alloc(), info;
-	uint64_t buf = buffer(UMAP_BUF + 0x800000, 1);
-	struct uk_msg m = { .label = FS_OP_SETUP, .cap = buf };
-	int rd, del, wr, e = FS_OK;
-	unsigned n = 0;
-	char what[96], name[16];
+	static const char *const theirs[] = {
+		"../fstest/hello.txt", "/../fstest/hello.txt",
+		"../../fstest/keep/nested.txt", "/fstest/hello.txt",
+		"./../../../fstest/hello.txt",
+	};
+	struct fsc c;
+	struct fs_stat st;
+	uint64_t h;
+	int bad = 0, e;
+	char what[96] = "";
 
-	if (ep == UK_NO_CAP || buf == UK_NO_CAP ||
-	    rpc_open(ep, &m, s, FS_E_MAX) != 0) {
-		verdict("fs-others", 1, "");
-		verdict("fs-fill", 1, "");
+	if (fsc_connect(&c, UMAP_BUF + 0x800000, 8, 1) != FS_OK) {
+		verdict("fs-others", 1, "");    /* no fs: nothing to reach */
 		return;
 	}
-	rd = fs_req(s, FS_OP_READ, "hello.txt", 4000);
-	del = fs_req(s, FS_OP_DELETE, "hello.txt", 0);
-	wr = fs_req(s, FS_OP_WRITE, "hello.txt", 5);
-	snprintf(what, sizeof what, "READ %d, DELETE %d of fstest's blob",
-		 rd, del);
-	verdict("fs-others", rd == FS_E_NOT_FOUND && del == FS_E_NOT_FOUND &&
-		wr == FS_OK, what);
-	while (n < FS_FILES_MAX && e == FS_OK) {
-		snprintf(name, sizeof name, "junk%u", n);
-		if ((e = fs_req(s, FS_OP_WRITE, name, 1)) == FS_OK)
-			n++;
+	for (unsigned i = 0; i < sizeof theirs / sizeof theirs[0]; i++) {
+		const char *p = theirs[i];
+
+		if (fsc_open(&c, p, 0, 0, &h, NULL, NULL) != FS_E_NOENT ||
+		    fsc_stat(&c, p, &st) != FS_E_NOENT ||
+		    fsc_unlink(&c, p) != FS_E_NOENT ||
+		    fsc_rename(&c, p, "mine") != FS_E_NOENT ||
+		    fsc_open(&c, p, FS_O_WRITE | FS_O_TRUNC, 0, &h, NULL,
+			     NULL) != FS_E_NOENT) {
+			snprintf(what, sizeof what, "reached %s", p);
+			bad = 1;
+		}
 	}
-	m = (struct uk_msg){ .label = FS_OP_INFO, .cap = UK_NO_CAP };
-	rpc_call(ep, &m, UK_NO_CAP, FS_E_MAX);
-	info = m.w[2];
-	snprintf(what, sizeof what, "wrote %u blobs; %lu entries left to "
-		 "others", n + 1, info);
-	verdict("fs-fill", n + 1 <= FS_FILES_PER_OWNER && info > 0, what);
-	for (unsigned i = 0; i < n; i++) {
-		snprintf(name, sizeof name, "junk%u", i);
-		fs_req(s, FS_OP_DELETE, name, 0);
+	if (lists_others(&c, "..") || lists_others(&c, "/") ||
+	    lists_others(&c, "/../..")) {
+		snprintf(what, sizeof what, "listed names outside my root");
+		bad = 1;
 	}
+	/* The same path made mine: it is written under my root. */
+	e = fsc_mkdir(&c, "../fstest", 0755);
+	if (e == FS_OK)
+		e = fsc_open(&c, "/../fstest/hello.txt", FS_O_WRITE |
+			     FS_O_CREAT | FS_O_TRUNC, 0644, &h, NULL, NULL);
+	if (e == FS_OK) {
+		fsc_pwrite(&c, h, "owned", 5, 0);
+		e = fsc_close_file(&c, h);
+	}
+	if (e != FS_OK) {
+		snprintf(what, sizeof what, "could not write a file of mine "
+			 "(%s)", fsc_strerror(e));
+		bad = 1;
+	}
+	fsc_unlink(&c, "fstest/hello.txt");
+	fsc_rmdir(&c, "fstest");
+	fsc_close(&c);
+	verdict("fs-others", !bad, what);
 }
 
 /* Every session of one service I can take: how many. */
@@ -375,7 +413,7 @@ static unsigned take_all(const char *service, uint64_t label, uint64_t nerr,
 static void shares(void)
 {
 	uint64_t buf = buffer(UMAP_BUF + 0x400000, 1);
-	unsigned fs = take_all("fs", FS_OP_SETUP, FS_E_MAX, buf);
+	unsigned fs = take_all("fs", FS_OP_SETUP, FSC_ERR_MAX, buf);
 	unsigned net = take_all("net", NET_OP_BIND, NET_E_MAX, buf);
 	unsigned cons = take_all("console", CONS_OP_OPEN, CONS_E_MAX,
 				 UK_NO_CAP);
@@ -396,7 +434,7 @@ static int hoard(void)
 		uint64_t label, nerr;
 		uint64_t pages;         /* the buffer I give it, or none */
 	} svc[] = {
-		{ "fs", FS_OP_SETUP, FS_E_MAX, 1024 },
+		{ "fs", FS_OP_SETUP, FSC_ERR_MAX, 1024 },
 		{ "net", NET_OP_BIND, NET_E_MAX, 1 },
 		{ "console", CONS_OP_OPEN, CONS_E_MAX, 0 },
 	};

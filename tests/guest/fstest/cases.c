@@ -2,164 +2,242 @@
 #include "uk.h"
 #include "ulib.h"
 
-/* Writes, reads back, overwrites, lists, deletes. */
-static void blobs(void)
-{
-	char got[FS_NAME_MAX + 1];
-	unsigned seen = 0;
+#define S_IFMT          0170000u
+#define S_IFDIR         0040000u
+#define S_IFREG         0100000u
+#define DT_DIR          4
+#define DT_REG          8
 
-	EXPECT(put("small", 100, 1), FS_OK);
-	EXPECT(put("big.bin", FS_BLOB_MAX, 2), FS_OK);
-	EXPECT(put("empty", 0, 3), FS_OK);
-	check_blob("small", 100, 1);
-	check_blob("big.bin", FS_BLOB_MAX, 2);
-	check_blob("empty", 0, 3);
-	EXPECT(put("small", 3000, 4), FS_OK);          /* overwrite */
-	check_blob("small", 3000, 4);
-	check_blob("big.bin", FS_BLOB_MAX, 2);
-	EXPECT(put("small", 10, 5), FS_OK);            /* and shrink */
-	check_blob("small", 10, 5);
-	name("big.bin");
-	EXPECT(call(session, FS_OP_READ, NAME_OFF, DATA_OFF, FS_BLOB_MAX - 1),
-	       FS_E_TOO_BIG);
-	CHECK(r[0] == FS_BLOB_MAX, "TOO_BIG: length %lu", r[0]);
-	for (uint64_t i = 0; call(session, FS_OP_LIST, i, 64, 0) == FS_OK;
-	     i++) {
-		memcpy(got, buf + 64, FS_NAME_MAX);
-		got[FS_NAME_MAX] = 0;
-		seen |= (strcmp(got, "small") == 0 && r[0] == 10) << 0 |
-			(strcmp(got, "big.bin") == 0 && r[0] == FS_BLOB_MAX) << 1 |
-			(strcmp(got, "empty") == 0 && r[0] == 0) << 2;
-		CHECK(i < 3, "LIST: a fourth blob %s", got);
+/* A fresh root holds "." and ".." only, and "..", "/" and "/.." are
+ * the root itself. */
+static int fresh_root(void)
+{
+	struct fs_stat root, st;
+	char names[512];
+	int n = list(".", 4096, names, sizeof names);
+
+	CHECK(n == 2 && listed(names, ".:4") && listed(names, "..:4"),
+	      "not a fresh root: %d entries:%s", n, names);
+	if (check_failures)
+		return -1;
+	EXPECT(fsc_stat(&fs, ".", &root), FS_OK);
+	CHECK((root.mode & S_IFMT) == S_IFDIR, "root: mode 0%o", root.mode);
+	for (unsigned i = 0; i < 3; i++) {
+		static const char *const same[] = { "..", "/", "/../.." };
+
+		EXPECT(fsc_stat(&fs, same[i], &st), FS_OK);
+		CHECK(st.ino == root.ino, "%s: inode %lu, root's %lu",
+		      same[i], st.ino, root.ino);
 	}
-	CHECK(seen == 7, "LIST: saw 0x%x of 0x7", seen);
-	name("big.bin");
-	EXPECT(call(session, FS_OP_DELETE, NAME_OFF, 0, 0), FS_OK);
-	EXPECT(call(session, FS_OP_READ, NAME_OFF, DATA_OFF, 100),
-	       FS_E_NOT_FOUND);
-	EXPECT(call(session, FS_OP_DELETE, NAME_OFF, 0, 0), FS_E_NOT_FOUND);
-	check_blob("small", 10, 5);
+	return 0;
 }
 
-/* Every malformed request. */
-static void errors(void)
+/* Pieces read at offsets: inside, across the end, at and past it. */
+static void offsets(uint64_t h, uint64_t len, uint64_t seed)
 {
-	static const char *const bad[] = { "", "a/b", "with space", "\x7f" };
-	uint64_t extra, tmp = uk_slot_alloc(), ro = uk_slot_alloc();
+	static const uint64_t at[][2] = {
+		{ 0, 1 }, { 50, 37 }, { 4095, 2 }, { 90, 20 }, { 99, 1 },
+	};
+	uint8_t got[64];
 
-	for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		name(bad[i]);
-		EXPECT(call(session, FS_OP_WRITE, NAME_OFF, DATA_OFF, 1),
-		       FS_E_BAD_NAME);
-		EXPECT(call(session, FS_OP_READ, NAME_OFF, DATA_OFF, 1),
-		       FS_E_BAD_NAME);
+	for (unsigned i = 0; i < sizeof at / sizeof at[0]; i++) {
+		uint64_t off = at[i][0], n = at[i][1];
+		uint64_t want = off >= len ? 0 : len - off < n ? len - off : n;
+		int64_t k = fsc_pread(&fs, h, got, n, off);
+
+		CHECK(k == (int64_t)want, "pread %lu at %lu: %ld, want %lu",
+		      n, off, k, want);
+		for (uint64_t j = 0; j < want && k == (int64_t)want; j++)
+			if (got[j] != pattern(seed, off + j)) {
+				CHECK(0, "pread at %lu: byte %lu", off, j);
+				break;
+			}
 	}
-	name("ab");
-	buf[NAME_OFF + 5] = 'x';                        /* not NUL-padded */
-	EXPECT(call(session, FS_OP_WRITE, NAME_OFF, DATA_OFF, 1),
-	       FS_E_BAD_NAME);
-	memset(buf + NAME_OFF, 'n', FS_NAME_MAX);       /* 32 bytes: fine */
-	EXPECT(call(session, FS_OP_WRITE, NAME_OFF, DATA_OFF, 1), FS_OK);
-	EXPECT(call(session, FS_OP_DELETE, NAME_OFF, 0, 0), FS_OK);
-	name("x");
-	EXPECT(call(session, FS_OP_WRITE, BUF_BYTES - 16, DATA_OFF, 1),
-	       FS_E_BAD_REQUEST);
-	EXPECT(call(session, FS_OP_WRITE, ~0ull, DATA_OFF, 1),
-	       FS_E_BAD_REQUEST);
-	EXPECT(call(session, FS_OP_WRITE, NAME_OFF, BUF_BYTES - 1, 2),
-	       FS_E_BAD_REQUEST);
-	EXPECT(call(session, FS_OP_WRITE, NAME_OFF, 8, ~0ull - 4),
-	       FS_E_BAD_REQUEST);
-	EXPECT(call(session, FS_OP_WRITE, NAME_OFF, DATA_OFF, FS_BLOB_MAX + 1),
-	       FS_E_TOO_BIG);
-	EXPECT(call(session, FS_OP_READ, NAME_OFF, BUF_BYTES, 1),
-	       FS_E_BAD_REQUEST);
-	EXPECT(call(session, FS_OP_LIST, 0, BUF_BYTES - 31, 0),
-	       FS_E_BAD_REQUEST);
-	EXPECT(call(session, FS_OP_LIST, ~0ull, 64, 0), FS_E_NOT_FOUND);
-	EXPECT(call(session, FS_OP_NONE, 0, 0, 0), FS_E_BAD_REQUEST);
-	EXPECT(call(session, FS_OP_MAX, 0, 0, 0), FS_E_BAD_REQUEST);
-	EXPECT(call(session, 12345, 0, 0, 0), FS_E_BAD_REQUEST);
-	EXPECT(call(ep, FS_OP_READ, NAME_OFF, DATA_OFF, 1), FS_E_NO_BUFFER);
-	EXPECT(call(ep, FS_OP_CLOSE, 0, 0, 0), FS_E_NO_BUFFER);
-	EXPECT(setup(UK_NO_CAP, &extra), FS_E_BAD_BUFFER);
-	uk_obj_create(tmp, UK_CAP_NTFN);
-	EXPECT(setup(tmp, &extra), FS_E_BAD_BUFFER);
-	uk_cap_delete(tmp);
-	uk_mem_alloc(tmp, 1);
-	uk_cap_copy(tmp, ro, UK_R_READ);
-	EXPECT(setup(ro, &extra), FS_E_BAD_BUFFER);
-	uk_cap_delete(ro);
-	uk_cap_delete(tmp);
-	/* No region can exceed FS_BUFFER_MAX: the kernel's limit is 16 MiB. */
+	CHECK(fsc_pread(&fs, h, got, 8, len) == 0, "a read at the end");
+	CHECK(fsc_pread(&fs, h, got, 8, len + 5000) == 0, "a read past it");
 }
 
-/* Fills the directory, then the disk; empties both. */
+/* Regular files: created, written, read back in pieces, overwritten in
+ * the middle, grown over a hole, emptied, truncated, synced. */
+static void regular(void)
+{
+	uint8_t some[16], zero[16] = { 0 };
+	struct fs_stat st, st2;
+	uint64_t h, size = ~0ull, free0 = free_blocks();
+	uint32_t mode = 0;
+
+	EXPECT(fsc_open(&fs, "small", FS_O_WRITE | FS_O_CREAT | FS_O_EXCL,
+			0640, &h, &size, &mode), FS_OK);
+	CHECK(size == 0 && mode == (S_IFREG | 0640), "new file: %lu bytes, "
+	      "mode 0%o", size, mode);
+	EXPECT(fsc_close_file(&fs, h), FS_OK);
+	EXPECT(make("small", 100, 1), FS_OK);
+	check_file("small", 100, 1);
+	h = open_ok("small", 0);
+	offsets(h, 100, 1);
+	EXPECT(fsc_fstat(&fs, h, &st), FS_OK);
+	EXPECT(fsc_stat(&fs, "small", &st2), FS_OK);
+	CHECK(st.ino == st2.ino && st.size == 100 && st.nlink == 1 &&
+	      st.mode == (S_IFREG | 0640), "stat: inode %lu/%lu, %lu bytes, "
+	      "%u links, mode 0%o", st.ino, st2.ino, st.size, st.nlink,
+	      st.mode);
+	EXPECT(fsc_close_file(&fs, h), FS_OK);
+
+	EXPECT(make("big", BIG, 2), FS_OK);             /* two WRITEs */
+	check_file("big", BIG, 2);
+	CHECK(free_blocks() < free0, "INFO: no fewer free blocks");
+	EXPECT(make("empty", 0, 3), FS_OK);
+	check_file("empty", 0, 3);
+
+	/* The middle of big overwritten, the rest unchanged. */
+	h = open_ok("big", FS_O_WRITE);
+	for (unsigned i = 0; i < sizeof some; i++)
+		some[i] = pattern(2, 300000 + i);
+	EXPECT(fsc_pwrite(&fs, h, some, sizeof some, 300000), sizeof some);
+	EXPECT(fsc_sync(&fs, h), FS_OK);
+	EXPECT(fsc_close_file(&fs, h), FS_OK);
+	check_file("big", BIG, 2);
+
+	/* Past the end: a hole of zeros, then the bytes. */
+	h = open_ok("small", FS_O_WRITE);
+	EXPECT(fsc_pwrite(&fs, h, zero, 4, 70000), 4);
+	EXPECT(fsc_fstat(&fs, h, &st), FS_OK);
+	CHECK(st.size == 70004, "after a write past the end: %lu", st.size);
+	memset(some, 0xee, sizeof some);
+	EXPECT(fsc_pread(&fs, h, some, sizeof some, 69996), 8);
+	CHECK(memcmp(some, zero, 8) == 0, "the hole reads as zeros");
+	EXPECT(fsc_truncate(&fs, h, 100), FS_OK);       /* shrink */
+	EXPECT(fsc_close_file(&fs, h), FS_OK);
+	check_file("small", 100, 1);
+	h = open_ok("small", FS_O_WRITE);
+	EXPECT(fsc_truncate(&fs, h, 5000), FS_OK);      /* grow: zeros */
+	EXPECT(fsc_pread(&fs, h, some, sizeof some, 4990), 10);
+	CHECK(memcmp(some, zero, 10) == 0, "truncate grows with zeros");
+	EXPECT(fsc_pread(&fs, h, some, 4, 96), 4);
+	CHECK(some[0] == pattern(1, 96) && some[3] == pattern(1, 99),
+	      "truncate kept the first bytes");
+	EXPECT(fsc_truncate(&fs, h, 0), FS_OK);
+	EXPECT(fsc_close_file(&fs, h), FS_OK);
+	check_file("small", 0, 1);
+	EXPECT(make("small", 100, 1), FS_OK);
+	h = open_ok("small", FS_O_WRITE | FS_O_TRUNC);
+	EXPECT(fsc_fstat(&fs, h, &st), FS_OK);
+	CHECK(st.size == 0, "O_TRUNC: %lu bytes left", st.size);
+	EXPECT(fsc_close_file(&fs, h), FS_OK);
+
+	EXPECT(fsc_unlink(&fs, "big"), FS_OK);
+	EXPECT(fsc_unlink(&fs, "empty"), FS_OK);
+	EXPECT(fsc_unlink(&fs, "small"), FS_OK);
+	CHECK(free_blocks() == free0, "INFO: %lu free blocks after unlink, "
+	      "%lu before", r[2], free0);
+}
+
+/* Directories: made, listed (whole, and one small piece at a time),
+ * names moved between them, removed. */
+static void directories(void)
+{
+	struct fs_stat st, st2;
+	char names[1024];
+	int n;
+
+	EXPECT(fsc_mkdir(&fs, "d", 0755), FS_OK);
+	EXPECT(fsc_mkdir(&fs, "d/e", 0700), FS_OK);
+	EXPECT(make("d/f", 10, 4), FS_OK);
+	EXPECT(make("top", 20, 5), FS_OK);
+	EXPECT(fsc_stat(&fs, "d", &st), FS_OK);
+	CHECK(st.mode == (S_IFDIR | 0755) && st.nlink == 3,
+	      "d: mode 0%o, %u links", st.mode, st.nlink);
+	n = list("d", 4096, names, sizeof names);
+	CHECK(n == 4 && listed(names, "e:4") && listed(names, "f:8"),
+	      "d holds %d:%s", n, names);
+	n = list(".", 32, names, sizeof names);         /* two records a call */
+	CHECK(n == 4 && listed(names, "d:4") && listed(names, "top:8"),
+	      "root holds %d:%s", n, names);
+	check_file("./d/../d/e/../f", 10, 4);
+
+	EXPECT(fsc_stat(&fs, "d/f", &st), FS_OK);
+	EXPECT(fsc_rename(&fs, "d/f", "g"), FS_OK);     /* across dirs */
+	EXPECT(fsc_stat(&fs, "d/f", &st2), FS_E_NOENT);
+	EXPECT(fsc_stat(&fs, "g", &st2), FS_OK);
+	CHECK(st.ino == st2.ino, "rename: inode %lu became %lu", st.ino,
+	      st2.ino);
+	check_file("g", 10, 4);
+	EXPECT(fsc_rename(&fs, "g", "top"), FS_OK);     /* replaces */
+	check_file("top", 10, 4);
+	EXPECT(fsc_stat(&fs, "g", &st2), FS_E_NOENT);
+	EXPECT(fsc_rename(&fs, "d/e", "e2"), FS_OK);    /* a directory */
+	EXPECT(fsc_stat(&fs, "d", &st), FS_OK);
+	CHECK(st.nlink == 2, "d: %u links after its subdirectory left",
+	      st.nlink);
+	n = list("d", 4096, names, sizeof names);
+	CHECK(n == 2, "d holds %d:%s", n, names);
+
+	EXPECT(fsc_rmdir(&fs, "d"), FS_OK);
+	EXPECT(fsc_rmdir(&fs, "e2"), FS_OK);
+	EXPECT(fsc_stat(&fs, "d", &st), FS_E_NOENT);
+	EXPECT(fsc_unlink(&fs, "top"), FS_OK);
+	n = list(".", 4096, names, sizeof names);
+	CHECK(n == 2, "root holds %d:%s", n, names);
+}
+
+/* ".." at my root stays there: "../../x" and "/../x" are my x, and no
+ * other program's files can be named (fs.sh ran the demo first). */
+static void dot_dot(void)
+{
+	struct fs_stat st, mine;
+	uint64_t h;
+
+	EXPECT(make("x", 30, 6), FS_OK);
+	EXPECT(fsc_stat(&fs, "x", &mine), FS_OK);
+	check_file("../../x", 30, 6);
+	check_file("/../x", 30, 6);
+	EXPECT(fsc_stat(&fs, "../../../x", &st), FS_OK);
+	CHECK(st.ino == mine.ino, "../../../x: inode %lu, x's %lu", st.ino,
+	      mine.ino);
+	EXPECT(fsc_stat(&fs, "../demo/boots", &st), FS_E_NOENT);
+	EXPECT(fsc_stat(&fs, "/demo", &st), FS_E_NOENT);
+	EXPECT(fsc_open(&fs, "../../demo/boots", 0, 0, &h, NULL, NULL),
+	       FS_E_NOENT);
+	EXPECT(fsc_unlink(&fs, "../x"), FS_OK);         /* my own x */
+	EXPECT(fsc_stat(&fs, "x", &st), FS_E_NOENT);
+}
+
+/* Fills the disk: NOSPC, and every block back after unlink. */
 static void full_disk(void)
 {
-	char n[16];
-	unsigned i, made;
+	uint64_t h, free0 = free_blocks(), off = 0;
+	struct fs_stat st;
+	uint8_t *data = malloc(FS_IO_MAX);
+	int64_t n = 1;
 
-	for (made = 0; made < FS_FILES_MAX + 1; made++) {
-		snprintf(n, sizeof n, "f%u", made);
-		if (put(n, 1, made) != FS_OK)
-			break;
+	if (!data) {
+		CHECK(0, "no memory");
+		return;
 	}
-	EXPECT(put("one-more", 1, 0), FS_E_NO_SPACE);
-	CHECK(made == FS_FILES_PER_OWNER - 2, "%u entries: my share (+ small, "
-	      "empty)", made);
-	for (i = 0; i < made; i++) {
-		snprintf(n, sizeof n, "f%u", i);
-		name(n);
-		EXPECT(call(session, FS_OP_DELETE, NAME_OFF, 0, 0), FS_OK);
+	memset(data, 0x5a, FS_IO_MAX);
+	h = open_ok("fill", FS_O_WRITE | FS_O_CREAT | FS_O_EXCL);
+	for (unsigned i = 0; i < 1024 && n > 0; i++) {
+		n = fsc_pwrite(&fs, h, data, FS_IO_MAX, off);
+		if (n > 0)
+			off += (uint64_t)n;
 	}
-	EXPECT(call(ep, FS_OP_INFO, 0, 0, 0), FS_OK);
-	for (made = 0; made < 64; made++) {
-		snprintf(n, sizeof n, "big%u", made);
-		if (put(n, FS_BLOB_MAX, made) != FS_OK)
-			break;
-	}
-	CHECK(made > 0 && made < 64, "%u big blobs", made);
-	snprintf(n, sizeof n, "big%u", made);
-	EXPECT(put(n, FS_BLOB_MAX, 0), FS_E_NO_SPACE);
-	check_blob("big0", FS_BLOB_MAX, 0);
-	for (i = 0; i < made; i++) {
-		snprintf(n, sizeof n, "big%u", i);
-		name(n);
-		EXPECT(call(session, FS_OP_DELETE, NAME_OFF, 0, 0), FS_OK);
-	}
+	CHECK(n == -(int64_t)FS_E_NOSPC, "filling: %s after %lu bytes",
+	      n < 0 ? fsc_strerror((int)-n) : "no error", off);
+	EXPECT(fsc_close_file(&fs, h), FS_OK);
+	EXPECT(fsc_stat(&fs, "fill", &st), FS_OK);
+	CHECK(st.size == off, "fill: %lu bytes, %lu written", st.size, off);
+	EXPECT(fsc_unlink(&fs, "fill"), FS_OK);
+	CHECK(free_blocks() == free0, "INFO: %lu free blocks after unlink, "
+	      "%lu before", r[2], free0);
+	free(data);
 }
 
-void full(void)
+void files(void)
 {
-	uint64_t total, extra[FS_SESSIONS_MAX];
-	unsigned n;
-
-	EXPECT(call(ep, FS_OP_INFO, 0, 0, 0), FS_OK);
-	total = r[0];
-	CHECK(r[1] == total && r[2] == FS_FILES_MAX,
-	      "not a fresh file system: %lu of %lu sectors free, %lu entries",
-	      r[1], total, r[2]);
-	if (check_failures)
+	if (fresh_root() < 0)
 		return;
-	blobs();
-	errors();
+	regular();
+	directories();
+	dot_dot();
 	full_disk();
-	EXPECT(call(ep, FS_OP_INFO, 0, 0, 0), FS_OK);
-	CHECK(r[1] == total - 1 && r[2] == FS_FILES_MAX - 2,
-	      "after: %lu sectors free, %lu entries", r[1], r[2]);
-	for (n = 0; n < FS_SESSIONS_MAX; n++)
-		if (setup(buf_slot, &extra[n]) != FS_OK)
-			break;
-	CHECK(n == FS_SESSIONS_PER_CLIENT - 1, "%u more sessions opened", n);
-	EXPECT(setup(buf_slot, &extra[0]), FS_E_FULL);
-	while (n--) {
-		EXPECT(call(extra[n], FS_OP_CLOSE, 0, 0, 0), FS_OK);
-		EXPECT(call(extra[n], FS_OP_CLOSE, 0, 0, 0), FS_E_NO_BUFFER);
-		uk_cap_delete(extra[n]);
-	}
-	EXPECT(call(session, FS_OP_CLOSE, 0, 0, 0), FS_OK);
-	name("small");
-	EXPECT(call(session, FS_OP_READ, NAME_OFF, DATA_OFF, 100),
-	       FS_E_NO_BUFFER);
 }

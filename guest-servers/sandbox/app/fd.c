@@ -1,0 +1,351 @@
+/*
+ * Descriptors: Linux's numbers, each naming an open file description
+ * (struct lx_file) that dup shares. 0, 1 and 2 start as the console
+ * (console.c); files and directories are fs's handles (file.c).
+ */
+#include "lx.h"
+#include "uk.h"
+#include "ulib.h"
+
+#define FILES_MAX       LX_FDS_MAX
+
+static struct {
+	struct lx_file *f;
+	int cloexec;
+} fds[LX_FDS_MAX];
+static struct lx_file files[FILES_MAX];
+
+static struct lx_file *new_file(enum lx_kind kind, uint32_t flags,
+				uint64_t handle)
+{
+	for (unsigned i = 0; i < FILES_MAX; i++)
+		if (!files[i].refs) {
+			files[i] = (struct lx_file){ .kind = kind, .refs = 1,
+						     .flags = flags,
+						     .handle = handle };
+			return &files[i];
+		}
+	return NULL;
+}
+
+void lx_fd_init(void)
+{
+	fds[0].f = new_file(LX_STDIN, 0, 0);
+	fds[1].f = new_file(LX_STDOUT, LX_O_WRONLY, 0);
+	fds[2].f = new_file(LX_STDERR, LX_O_WRONLY, 0);
+}
+
+struct lx_file *lx_fd(int fd)
+{
+	return fd >= 0 && fd < LX_FDS_MAX ? fds[fd].f : NULL;
+}
+
+static int lowest_free(int min)
+{
+	for (int fd = min; fd < LX_FDS_MAX; fd++)
+		if (!fds[fd].f)
+			return fd;
+	return -1;
+}
+
+int lx_fd_new(int min, enum lx_kind kind, uint32_t flags, uint64_t handle)
+{
+	int fd = lowest_free(min);
+	struct lx_file *f;
+
+	if (fd < 0)
+		return -LX_EMFILE;
+	if (!(f = new_file(kind, flags, handle)))
+		return -23;                     /* ENFILE */
+	fds[fd].f = f;
+	fds[fd].cloexec = (flags & LX_O_CLOEXEC) != 0;
+	return fd;
+}
+
+/* One reference less; the last closes the file. */
+static long put(struct lx_file *f)
+{
+	if (--f->refs)
+		return 0;
+	if (f->kind == LX_FILE || f->kind == LX_DIR)
+		return lx_file_close(f);
+	return 0;
+}
+
+long lx_close(int fd)
+{
+	struct lx_file *f = lx_fd(fd);
+
+	if (!f)
+		return -LX_EBADF;
+	fds[fd].f = NULL;
+	return put(f);
+}
+
+/* dup (to < 0: the lowest free at or above min), dup2, dup3. */
+long lx_dup(int fd, int to, int min, int flags)
+{
+	struct lx_file *f = lx_fd(fd);
+
+	if (!f)
+		return -LX_EBADF;
+	if (to < 0) {
+		if ((to = lowest_free(min)) < 0)
+			return -LX_EMFILE;
+	} else if (to >= LX_FDS_MAX) {
+		return -LX_EBADF;
+	}
+	if (to == fd)
+		return to;
+	if (fds[to].f)
+		put(fds[to].f);
+	f->refs++;
+	fds[to].f = f;
+	fds[to].cloexec = (flags & LX_O_CLOEXEC) != 0;
+	return to;
+}
+
+/* n bytes at buf, checked, to or from f at off (-1: its offset). */
+static long io(struct lx_file *f, uint64_t buf, uint64_t n, int64_t off,
+	       int write)
+{
+	long r;
+
+	if (!lx_user_ok(buf, n, !write))
+		return -LX_EFAULT;
+	if (n > 0x7ffff000)
+		n = 0x7ffff000;         /* Linux's cap on one call */
+	switch (f->kind) {
+	case LX_STDIN:
+		if (write)
+			return -LX_EBADF;
+		return lx_console_read((uint8_t *)(uintptr_t)buf, n,
+				       f->flags & LX_O_NONBLOCK);
+	case LX_STDOUT:
+	case LX_STDERR:
+		if (!write)
+			return -LX_EBADF;
+		if (f->kind == LX_STDOUT)
+			return lx_console_write((uint8_t *)(uintptr_t)buf, n);
+		lx_stderr((const char *)(uintptr_t)buf, n);
+		return (long)n;
+	case LX_DIR:
+		return -LX_EISDIR;
+	case LX_FILE:
+		if (write ? (f->flags & LX_O_ACCMODE) == 0 :
+			    (f->flags & LX_O_ACCMODE) == LX_O_WRONLY)
+			return -LX_EBADF;
+		if (off >= 0)
+			return lx_file_io(f, (uint8_t *)(uintptr_t)buf, n,
+					  (uint64_t)off, write);
+		if (write && (f->flags & LX_O_APPEND)) {
+			uint64_t size;
+
+			if ((r = lx_file_size(f, &size)) < 0)
+				return r;
+			f->off = size;
+		}
+		r = lx_file_io(f, (uint8_t *)(uintptr_t)buf, n, f->off, write);
+		if (r > 0)
+			f->off += (uint64_t)r;
+		return r;
+	default:
+		return -LX_EBADF;
+	}
+}
+
+long lx_read(int fd, uint64_t buf, uint64_t n)
+{
+	struct lx_file *f = lx_fd(fd);
+
+	return f ? io(f, buf, n, -1, 0) : -LX_EBADF;
+}
+
+long lx_write(int fd, uint64_t buf, uint64_t n)
+{
+	struct lx_file *f = lx_fd(fd);
+
+	return f ? io(f, buf, n, -1, 1) : -LX_EBADF;
+}
+
+long lx_pread(int fd, uint64_t buf, uint64_t n, int64_t off, int write)
+{
+	struct lx_file *f = lx_fd(fd);
+
+	if (!f)
+		return -LX_EBADF;
+	if (f->kind != LX_FILE)
+		return f->kind == LX_DIR ? -LX_EISDIR : -LX_ESPIPE;
+	if (off < 0)
+		return -LX_EINVAL;
+	return io(f, buf, n, off, write);
+}
+
+long lx_iov(int fd, uint64_t iov, uint64_t cnt, int write)
+{
+	const uint64_t *v = (const uint64_t *)(uintptr_t)iov;
+	long total = 0;
+
+	if (cnt > 1024)
+		return -LX_EINVAL;
+	if (!lx_user_ok(iov, cnt * 16, 0))
+		return -LX_EFAULT;
+	for (uint64_t i = 0; i < cnt; i++) {
+		uint64_t base = v[2 * i], len = v[2 * i + 1];
+		long r;
+
+		if (!len)
+			continue;
+		r = write ? lx_write(fd, base, len) : lx_read(fd, base, len);
+		if (r < 0)
+			return total ? total : r;
+		total += r;
+		if ((uint64_t)r < len)
+			break;
+	}
+	return total;
+}
+
+#define LX_FIONBIO      0x5421
+
+long lx_ioctl(int fd, uint64_t req, uint64_t arg)
+{
+	struct lx_file *f = lx_fd(fd);
+
+	if (!f)
+		return -LX_EBADF;
+	if (req == LX_FIONBIO) {
+		if (!lx_user_ok(arg, 4, 0))
+			return -LX_EFAULT;
+		if (*(const int *)(uintptr_t)arg)
+			f->flags |= LX_O_NONBLOCK;
+		else
+			f->flags &= ~(uint32_t)LX_O_NONBLOCK;
+		return 0;
+	}
+	return lx_console_ioctl(f->kind, req, arg);
+}
+
+#define LX_F_DUPFD      0
+#define LX_F_GETFD      1
+#define LX_F_SETFD      2
+#define LX_F_GETFL      3
+#define LX_F_SETFL      4
+#define LX_F_DUPFD_CLOEXEC 1030
+
+long lx_fcntl(int fd, uint64_t cmd, uint64_t arg)
+{
+	struct lx_file *f = lx_fd(fd);
+
+	if (!f)
+		return -LX_EBADF;
+	switch (cmd) {
+	case LX_F_DUPFD:
+	case LX_F_DUPFD_CLOEXEC:
+		if (arg >= LX_FDS_MAX)
+			return -LX_EINVAL;
+		return lx_dup(fd, -1, (int)arg,
+			      cmd == LX_F_DUPFD_CLOEXEC ? LX_O_CLOEXEC : 0);
+	case LX_F_GETFD:
+		return fds[fd].cloexec;
+	case LX_F_SETFD:
+		fds[fd].cloexec = arg & 1;
+		return 0;
+	case LX_F_GETFL:
+		return f->flags & ~(uint32_t)(LX_O_CLOEXEC | LX_O_CREAT |
+					      LX_O_EXCL | LX_O_TRUNC);
+	case LX_F_SETFL:
+		f->flags = (f->flags & ~(uint32_t)(LX_O_APPEND | LX_O_NONBLOCK)) |
+			   (uint32_t)(arg & (LX_O_APPEND | LX_O_NONBLOCK));
+		return 0;
+	}
+	return -LX_EINVAL;
+}
+
+long lx_fstat(int fd, uint64_t st)
+{
+	struct lx_file *f = lx_fd(fd);
+	uint8_t *s = (uint8_t *)(uintptr_t)st;
+	int tty;
+
+	if (!f)
+		return -LX_EBADF;
+	if (!lx_user_ok(st, 144, 1))
+		return -LX_EFAULT;
+	if (f->kind == LX_FILE || f->kind == LX_DIR)
+		return lx_file_fstat(f, st);
+	/* struct stat (x86-64): st_nlink at 16, st_mode at 24, st_rdev at
+	 * 40, st_blksize at 56. A terminal is a character device, anything
+	 * else the monitor has on that descriptor a pipe. */
+	tty = lx_console_tty(f->kind);
+	memset(s, 0, 144);
+	*(uint64_t *)(s + 16) = 1;
+	*(uint32_t *)(s + 24) = tty ? 020620 : 010600;
+	*(uint64_t *)(s + 40) = tty ? (136ull << 8) : 0;
+	*(uint64_t *)(s + 56) = 4096;
+	return 0;
+}
+
+long lx_lseek(int fd, int64_t off, int whence)
+{
+	struct lx_file *f = lx_fd(fd);
+	uint64_t size, base;
+	long r;
+
+	if (!f)
+		return -LX_EBADF;
+	if (f->kind != LX_FILE && f->kind != LX_DIR)
+		return -LX_ESPIPE;
+	if (f->kind == LX_DIR) {
+		if (whence != 0 || off != 0)
+			return -LX_EINVAL;
+		f->off = 0;                     /* rewinddir */
+		return 0;
+	}
+	switch (whence) {
+	case 0: base = 0; break;
+	case 1: base = f->off; break;
+	case 2:
+		if ((r = lx_file_size(f, &size)) < 0)
+			return r;
+		base = size;
+		break;
+	default:
+		return -LX_EINVAL;
+	}
+	if ((off < 0 && (uint64_t)-off > base) ||
+	    (off > 0 && (uint64_t)off > (1ull << 62) - base))
+		return -LX_EINVAL;
+	f->off = base + (uint64_t)off;
+	return (long)f->off;
+}
+
+long lx_poll(uint64_t pfds, uint64_t n, int64_t timeout_ms)
+{
+	struct pollfd_lx {
+		int32_t fd;
+		int16_t events, revents;
+	} *p = (struct pollfd_lx *)(uintptr_t)pfds;
+	long ready = 0;
+
+	(void)timeout_ms;
+	if (n > LX_FDS_MAX)
+		return -LX_EINVAL;
+	if (!lx_user_ok(pfds, n * sizeof *p, 1))
+		return -LX_EFAULT;
+	for (uint64_t i = 0; i < n; i++) {
+		struct lx_file *f = p[i].fd >= 0 ? lx_fd(p[i].fd) : NULL;
+
+		p[i].revents = 0;
+		if (p[i].fd < 0)
+			continue;
+		if (!f)
+			p[i].revents = 0x20;            /* POLLNVAL */
+		else if (f->kind == LX_STDIN)
+			p[i].revents = p[i].events & 0x1;       /* POLLIN */
+		else
+			p[i].revents = p[i].events & 0x5;       /* IN, OUT */
+		ready += p[i].revents != 0;
+	}
+	return ready;
+}

@@ -1,0 +1,459 @@
+/*
+ * Files: the calls that name paths or file descriptors of files, served
+ * by the file service (proto/fs.h) through one session whose buffer is
+ * in the personality's window. Paths are made absolute here (the
+ * working directory, or a directory descriptor's path) and the server
+ * resolves them in the program's root, which ".." never leaves. Without
+ * a disk there is no file system: every path is ENOENT.
+ */
+#include <proto/fs.h>
+#include "fsclient.h"
+#include "lx.h"
+#include "uk.h"
+#include "ulib.h"
+
+#define FS_BUF_VA       0x78000000ull   /* in UK_LINUX_ENTRY_VA's window */
+#define FS_BUF_PAGES    (FSC_DATA / UK_PAGE_SIZE + 64)  /* 256 KiB data */
+#define DIR_PATH_MAX    256u    /* a directory descriptor's path, kept */
+#define LOOKUP_TRIES    10
+
+static struct fsc fs;
+static int have_fs, read_only;
+static char cwd[FS_PATH_MAX] = "/";
+static char dir_path[FS_HANDLES_MAX][DIR_PATH_MAX];
+static char abs_path[FS_PATH_MAX], abs_path2[FS_PATH_MAX];
+
+void lx_file_init(void)
+{
+	uint64_t r[4];
+
+	have_fs = fsc_connect(&fs, FS_BUF_VA, FS_BUF_PAGES, LOOKUP_TRIES) ==
+		  FS_OK;
+	if (have_fs && fsc_call(&fs, FS_OP_INFO, 0, 0, 0, 0, r) == FS_OK)
+		read_only = r[3] != 0;
+}
+
+/* fs's result as Linux's: 0, or minus an errno. */
+static long err(int e)
+{
+	if (e == FS_OK)
+		return 0;
+	if (e > 0 && e < FS_E_BAD_REQUEST)
+		return -e;
+	return e == FS_E_NAMETOOLONG ? -LX_ENAMETOOLONG : -LX_EIO;
+}
+
+/* Drops ".", "..", and repeated slashes from the absolute path p. */
+static void normalize(char *p)
+{
+	char *out = p, *s = p;
+
+	while (*s) {
+		char *c;
+		size_t n;
+
+		while (*s == '/')
+			s++;
+		for (c = s; *c && *c != '/'; c++)
+			;
+		n = (size_t)(c - s);
+		if (n == 1 && s[0] == '.') {
+			;
+		} else if (n == 2 && s[0] == '.' && s[1] == '.') {
+			while (out > p && *--out != '/')
+				;
+		} else if (n) {
+			*out++ = '/';
+			memmove(out, s, n);
+			out += n;
+		}
+		s = c;
+	}
+	if (out == p)
+		*out++ = '/';
+	*out = 0;
+}
+
+/* The program's path at upath (relative to dirfd's directory, or the
+ * working directory) as an absolute one in out. */
+static long path_of(int dirfd, uint64_t upath, char *out)
+{
+	long n = lx_user_strlen(upath, FS_PATH_MAX);
+	const char *base = cwd;
+	size_t b;
+
+	if (n < 0)
+		return n;
+	if (n == 0)
+		return -LX_ENOENT;
+	if (*(const char *)(uintptr_t)upath != '/' && dirfd != LX_AT_FDCWD) {
+		struct lx_file *f = lx_fd(dirfd);
+
+		if (!f)
+			return -LX_EBADF;
+		if (f->kind != LX_DIR)
+			return -LX_ENOTDIR;
+		base = dir_path[f->handle];
+	}
+	if (*(const char *)(uintptr_t)upath == '/')
+		base = "";
+	b = strlen(base);
+	if (b + 1 + (size_t)n + 1 > FS_PATH_MAX)
+		return -LX_ENAMETOOLONG;
+	memcpy(out, base, b);
+	out[b] = '/';
+	memcpy(out + b + 1, (const char *)(uintptr_t)upath, (size_t)n + 1);
+	normalize(out);
+	return 0;
+}
+
+long lx_openat(int dirfd, uint64_t upath, uint64_t flags, uint64_t mode)
+{
+	uint32_t fsflags = 0, got;
+	uint64_t h, size;
+	long r;
+	int fd;
+
+	if ((r = path_of(dirfd, upath, abs_path)) < 0)
+		return r;
+	if (!have_fs)
+		return -LX_ENOENT;
+	if ((flags & LX_O_ACCMODE) != 0)
+		fsflags |= FS_O_WRITE;
+	if ((flags & LX_O_ACCMODE) == LX_O_ACCMODE)
+		return -LX_EINVAL;
+	if (flags & LX_O_CREAT)
+		fsflags |= FS_O_CREAT;
+	if ((flags & LX_O_EXCL) && (flags & LX_O_CREAT))
+		fsflags |= FS_O_EXCL;
+	if ((flags & LX_O_TRUNC) && (fsflags & FS_O_WRITE))
+		fsflags |= FS_O_TRUNC;
+	if (flags & LX_O_DIRECTORY)
+		fsflags |= FS_O_DIRECTORY;
+	if (read_only && (fsflags & (FS_O_WRITE | FS_O_CREAT)))
+		return -LX_EROFS;
+	r = err(fsc_open(&fs, abs_path, fsflags, (uint32_t)(mode & 07777),
+			 &h, &size, &got));
+	if (r < 0)
+		return r;
+	if ((got & 0170000) == 0040000) {
+		size_t n = strlen(abs_path);
+
+		if (n >= DIR_PATH_MAX) {
+			fsc_close_file(&fs, h);
+			return -LX_ENAMETOOLONG;
+		}
+		memcpy(dir_path[h], abs_path, n + 1);
+	}
+	fd = lx_fd_new(0, (got & 0170000) == 0040000 ? LX_DIR : LX_FILE,
+		       (uint32_t)flags, h);
+	if (fd < 0)
+		fsc_close_file(&fs, h);
+	return fd;
+}
+
+long lx_file_close(struct lx_file *f)
+{
+	return err(fsc_close_file(&fs, f->handle));
+}
+
+long lx_file_io(struct lx_file *f, uint8_t *buf, uint64_t n, uint64_t off,
+		int write)
+{
+	int64_t r = write ? fsc_pwrite(&fs, f->handle, buf, n, off) :
+			    fsc_pread(&fs, f->handle, buf, n, off);
+
+	return r < 0 ? err((int)-r) : (long)r;
+}
+
+long lx_file_size(struct lx_file *f, uint64_t *size)
+{
+	struct fs_stat st;
+	long r = err(fsc_fstat(&fs, f->handle, &st));
+
+	if (r == 0)
+		*size = st.size;
+	return r;
+}
+
+/* Linux's struct stat (x86-64, 144 bytes) at ust from st. */
+static void put_stat(uint64_t ust, const struct fs_stat *st)
+{
+	uint64_t *w = (uint64_t *)(uintptr_t)ust;
+
+	memset(w, 0, 144);
+	w[0] = 1;                       /* st_dev: the one file system */
+	w[1] = st->ino;
+	w[2] = st->nlink;
+	((uint32_t *)w)[6] = st->mode;
+	((uint32_t *)w)[7] = st->uid;
+	((uint32_t *)w)[8] = st->gid;
+	w[6] = st->size;
+	w[7] = 4096;                    /* st_blksize */
+	w[8] = st->blocks;
+	w[9] = st->atime;
+	w[11] = st->mtime;
+	w[13] = st->ctime;
+}
+
+long lx_file_fstat(struct lx_file *f, uint64_t ust)
+{
+	struct fs_stat st;
+	long r = err(fsc_fstat(&fs, f->handle, &st));
+
+	if (r == 0)
+		put_stat(ust, &st);
+	return r;
+}
+
+#define LX_AT_SYMLINK_NOFOLLOW  0x100
+#define LX_AT_REMOVEDIR         0x200
+#define LX_AT_EMPTY_PATH        0x1000
+
+long lx_fstatat(int dirfd, uint64_t upath, uint64_t ust, uint64_t flags)
+{
+	struct fs_stat st;
+	long r;
+
+	if (flags & ~(uint64_t)(LX_AT_SYMLINK_NOFOLLOW | LX_AT_EMPTY_PATH |
+				0x800 /* AT_NO_AUTOMOUNT */))
+		return -LX_EINVAL;
+	if (!lx_user_ok(ust, 144, 1))
+		return -LX_EFAULT;
+	if ((flags & LX_AT_EMPTY_PATH) && lx_user_strlen(upath, 2) == 0)
+		return lx_fstat(dirfd, ust);
+	if ((r = path_of(dirfd, upath, abs_path)) < 0)
+		return r;
+	if (!have_fs)
+		return -LX_ENOENT;
+	r = err(fsc_stat(&fs, abs_path, &st));
+	if (r == 0)
+		put_stat(ust, &st);
+	return r;
+}
+
+long lx_faccessat(int dirfd, uint64_t upath, uint64_t mode)
+{
+	struct fs_stat st;
+	long r;
+
+	if (mode & ~7ull)
+		return -LX_EINVAL;
+	if ((r = path_of(dirfd, upath, abs_path)) < 0)
+		return r;
+	if (!have_fs)
+		return -LX_ENOENT;
+	if ((r = err(fsc_stat(&fs, abs_path, &st))) < 0)
+		return r;
+	if ((mode & 2) && read_only)
+		return -LX_EROFS;
+	/* The program is root: X needs one execute bit, as for root. */
+	if ((mode & 1) && !(st.mode & 0111) && (st.mode & 0170000) != 0040000)
+		return -LX_EACCES;
+	return 0;
+}
+
+long lx_getdents64(int fd, uint64_t ubuf, uint64_t n)
+{
+	struct lx_file *f = lx_fd(fd);
+	uint64_t r[4], room, in = 0, out = 0;
+	uint8_t *dst = (uint8_t *)(uintptr_t)ubuf;
+	long e;
+
+	if (!f)
+		return -LX_EBADF;
+	if (f->kind != LX_DIR)
+		return -LX_ENOTDIR;
+	if (!lx_user_ok(ubuf, n, 1))
+		return -LX_EFAULT;
+	/* A Linux record is at most 8 bytes longer than fs's, and fs's is
+	 * at least 24: half the room always holds what comes back. */
+	room = n / 2 < fs.data_bytes ? n / 2 : fs.data_bytes;
+	if (room < 24)
+		return -LX_EINVAL;
+	e = err(fsc_call(&fs, FS_OP_READDIR, f->handle, f->off, FSC_DATA, room,
+			 r));
+	if (e < 0)
+		return e;
+	if (r[1] > room)
+		return -LX_EIO;
+	while (in + sizeof(struct fs_dirent) <= r[1]) {
+		const struct fs_dirent *d =
+			(const void *)(fs.buf + FSC_DATA + in);
+		uint16_t rec = (uint16_t)((19 + d->namelen + 1 + 7) & ~7u);
+
+		if (d->reclen < sizeof *d + d->namelen + 1 ||
+		    in + d->reclen > r[1] || out + rec > n)
+			return -LX_EIO;
+		memcpy(dst + out, &d->ino, 8);
+		memcpy(dst + out + 8, &r[0], 8);        /* d_off */
+		memcpy(dst + out + 16, &rec, 2);
+		dst[out + 18] = d->type;
+		memcpy(dst + out + 19, d->name, d->namelen);
+		memset(dst + out + 19 + d->namelen, 0, rec - 19 - d->namelen);
+		in += d->reclen;
+		out += rec;
+	}
+	f->off = r[0];
+	return (long)out;
+}
+
+long lx_mkdirat(int dirfd, uint64_t upath, uint64_t mode)
+{
+	long r = path_of(dirfd, upath, abs_path);
+
+	if (r < 0)
+		return r;
+	if (!have_fs)
+		return -LX_ENOENT;
+	if (read_only)
+		return -LX_EROFS;
+	return err(fsc_mkdir(&fs, abs_path, (uint32_t)(mode & 07777)));
+}
+
+long lx_unlinkat(int dirfd, uint64_t upath, uint64_t flags)
+{
+	long r;
+
+	if (flags & ~(uint64_t)LX_AT_REMOVEDIR)
+		return -LX_EINVAL;
+	if ((r = path_of(dirfd, upath, abs_path)) < 0)
+		return r;
+	if (!have_fs)
+		return -LX_ENOENT;
+	if (read_only)
+		return -LX_EROFS;
+	return err(flags ? fsc_rmdir(&fs, abs_path) :
+			   fsc_unlink(&fs, abs_path));
+}
+
+long lx_renameat(int olddir, uint64_t oldp, int newdir, uint64_t newp)
+{
+	long r;
+
+	if ((r = path_of(olddir, oldp, abs_path)) < 0 ||
+	    (r = path_of(newdir, newp, abs_path2)) < 0)
+		return r;
+	if (!have_fs)
+		return -LX_ENOENT;
+	if (read_only)
+		return -LX_EROFS;
+	return err(fsc_rename(&fs, abs_path, abs_path2));
+}
+
+long lx_ftruncate(int fd, uint64_t size)
+{
+	struct lx_file *f = lx_fd(fd);
+
+	if (!f)
+		return -LX_EBADF;
+	if (f->kind != LX_FILE || (f->flags & LX_O_ACCMODE) == 0)
+		return f->kind == LX_DIR ? -LX_EISDIR : -LX_EINVAL;
+	if ((int64_t)size < 0)
+		return -LX_EINVAL;
+	return err(fsc_truncate(&fs, f->handle, size));
+}
+
+long lx_truncate(uint64_t upath, uint64_t size)
+{
+	uint64_t h;
+	long r;
+
+	if ((int64_t)size < 0)
+		return -LX_EINVAL;
+	if ((r = path_of(LX_AT_FDCWD, upath, abs_path)) < 0)
+		return r;
+	if (!have_fs)
+		return -LX_ENOENT;
+	if (read_only)
+		return -LX_EROFS;
+	if ((r = err(fsc_open(&fs, abs_path, FS_O_WRITE, 0, &h, NULL,
+			      NULL))) < 0)
+		return r;
+	r = err(fsc_truncate(&fs, h, size));
+	fsc_close_file(&fs, h);
+	return r;
+}
+
+long lx_fsync(int fd)
+{
+	struct lx_file *f = lx_fd(fd);
+
+	if (!f)
+		return -LX_EBADF;
+	if (f->kind != LX_FILE && f->kind != LX_DIR)
+		return -LX_EINVAL;
+	return err(fsc_sync(&fs, f->handle));
+}
+
+long lx_getcwd(uint64_t buf, uint64_t n)
+{
+	size_t len = strlen(cwd) + 1;
+
+	if (n < len)
+		return -LX_ERANGE;
+	if (!lx_user_ok(buf, len, 1))
+		return -LX_EFAULT;
+	memcpy((void *)(uintptr_t)buf, cwd, len);
+	return (long)len;
+}
+
+static long set_cwd(const char *p)
+{
+	struct fs_stat st;
+	long r;
+
+	if (!have_fs)
+		return strcmp(p, "/") ? -LX_ENOENT : 0;
+	if ((r = err(fsc_stat(&fs, p, &st))) < 0)
+		return r;
+	if ((st.mode & 0170000) != 0040000)
+		return -LX_ENOTDIR;
+	memcpy(cwd, p, strlen(p) + 1);
+	return 0;
+}
+
+long lx_chdir(uint64_t upath)
+{
+	long r = path_of(LX_AT_FDCWD, upath, abs_path);
+
+	return r < 0 ? r : set_cwd(abs_path);
+}
+
+long lx_fchdir(int fd)
+{
+	struct lx_file *f = lx_fd(fd);
+
+	if (!f)
+		return -LX_EBADF;
+	if (f->kind != LX_DIR)
+		return -LX_ENOTDIR;
+	return set_cwd(dir_path[f->handle]);
+}
+
+long lx_readlinkat(int dirfd, uint64_t upath, uint64_t buf, uint64_t n)
+{
+	struct fs_stat st;
+	long r;
+
+	(void)buf;
+	if ((int64_t)n <= 0)
+		return -LX_EINVAL;
+	if ((r = path_of(dirfd, upath, abs_path)) < 0)
+		return r;
+	if (!have_fs)
+		return -LX_ENOENT;
+	if ((r = err(fsc_stat(&fs, abs_path, &st))) < 0)
+		return r;
+	return -LX_EINVAL;              /* no symbolic links are served */
+}
+
+long lx_file_map(struct lx_file *f, uint64_t addr, uint64_t n, uint64_t off)
+{
+	long r;
+
+	if (f->kind != LX_FILE)
+		return -LX_EACCES;
+	r = lx_file_io(f, (uint8_t *)(uintptr_t)addr, n, off, 0);
+	return r < 0 ? r : 0;           /* past the end: zeroes, as mapped */
+}
