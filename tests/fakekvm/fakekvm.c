@@ -401,12 +401,12 @@ int ioctl(int fd, unsigned long req, ...)
 		    !strcmp(sc, "amd"))
 			return bad("KVM_SET_TSS_ADDR");
 		return 0;
-	case KVM_IOEVENTFD: {   /* QueueNotify of window n, queue 0 or 1 */
+	case KVM_IOEVENTFD: {   /* QueueNotify of window n, queue 0..3 */
 		const struct kvm_ioeventfd *e = (const void *)arg;
 		uint64_t n = (e->addr - 0xfeb00050) / 0x1000;
 		if (fd != vm_fd || e->addr < 0xfeb00050 || n >= 8 ||
 		    e->addr != 0xfeb00050 + 0x1000 * n || e->len != 4 ||
-		    e->datamatch > 1 || e->fd < 0 ||
+		    e->datamatch > 3 || e->fd < 0 ||
 		    e->flags != KVM_IOEVENTFD_FLAG_DATAMATCH)
 			return bad("KVM_IOEVENTFD");
 		ioeventfds++;

@@ -86,13 +86,13 @@ CMDLINE=$W0 devid "--disk: virtio-blk at 0xfeb00000" 0 2 1 1 \
 CMDLINE="a=b $W0" \
 	fake "--disk: announced on the command line as QEMU does" exit0 0 "" "" \
 	--disk "$tmp/disk.img" "$K" -- a=b
-CONS=" " CMDLINE=$W0 devid "the console is device 0 by default" 0 3 2 1 "$K"
-CONS=" " CMDLINE="$W0 $W1" devid "--disk, then the console" 1 3 3 2 \
+CONS=" " CMDLINE=$W0 devid "the console is device 0 by default" 0 3 4 1 "$K"
+CONS=" " CMDLINE="$W0 $W1" devid "--disk, then the console" 1 3 5 2 \
 	--disk "$tmp/disk.img" "$K"
 # --net: a TAP device made in a network namespace of the run's own.
 if [[ $(id -u) = 0 && -c /dev/net/tun ]] && unshare -n true 2>/dev/null; then
 	NETNS=1 CONS=" " CMDLINE="$W0 $W1 $W2" devid \
-		"--disk, --net, console: the net device" 1 1 5 3 \
+		"--disk, --net, console: the net device" 1 1 7 3 \
 		--disk "$tmp/disk.img" --net tap=uk0 "$K"
 	NETNS=1 CMDLINE=$W0 devid "--net alone is device 0" 0 1 2 1 \
 		--net tap=uk0,mac=52:54:00:12:34:56 "$K"

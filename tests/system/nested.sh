@@ -22,6 +22,7 @@ fi
 tar czf "$TMP/tests.tgz" tests/system scripts build/sandbox build/tools/mkapp
 run_nested() {
 	scripts/nested-kvm.sh --timeout 400 --bin bash --bin cksum --bin script \
+		--bin mke2fs --bin e2fsck --bin debugfs \
 		--file build/tests/netprobe --file "$TMP/tests.tgz" \
 		--file tests/nested/checks.sh --file tests/nested/run.sh \
 		-- sh run.sh >"$TMP/nested" 2>&1

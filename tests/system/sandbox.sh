@@ -15,9 +15,7 @@ cd "$(dirname "$0")/../.." || exit 1
 
 PROBE=build/sandbox/probe
 MKAPP=build/tools/mkapp
-MKE2FS=$(command -v mke2fs || echo /usr/sbin/mke2fs)
-E2FSCK=$(command -v e2fsck || echo /usr/sbin/e2fsck)
-DEBUGFS=$(command -v debugfs || echo /usr/sbin/debugfs)
+MKE2FS=$E2/mke2fs E2FSCK=$E2/e2fsck DEBUGFS=$E2/debugfs
 
 # A tree to walk: directories, small files, one of 300 KB (indirect
 # blocks), an empty one.
@@ -277,8 +275,8 @@ for plat in $(platforms "sandbox" vmm qemu-kvm qemu-tcg); do
 	# Files: a tree walked through --dir (a read-only copy) against the
 	# same walk on the host; a writable --disk changed, then checked by
 	# e2fsck and debugfs and read back by a second run.
-	if [ ! -x "$MKE2FS" ]; then
-		skip "$plat: files (no mke2fs: apt-get install e2fsprogs)"
+	if [ -z "$HAVE_E2FSPROGS" ]; then
+		skip "$plat: files (no e2fsprogs: apt-get install e2fsprogs)"
 	else
 		want_tree=$(build/sandbox/tree "$TMP/site")
 		app $plat --dir "$TMP/site" -- build/sandbox/tree
