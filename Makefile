@@ -102,7 +102,7 @@ USER_PURE   := $(addprefix guest-servers/,lib/alloc.c sys/init/elf.c \
                  drivers/net/eth.c drivers/net/arp.c drivers/net/ip.c \
                  drivers/net/udp.c drivers/net/socket.c)
 
-.PHONY: all run test bench bench-boot bench-ipc bench-blk bench-net bench-nested fuzz deps clean help
+.PHONY: all run test bench bench-boot bench-ipc bench-blk bench-net bench-nested bench-sandbox fuzz deps clean help
 all: vmm kernel.elf
 
 help:
@@ -115,6 +115,7 @@ help:
 	@echo "make bench-blk  block throughput in the guest, vmm against QEMU"
 	@echo "make bench-net  ping and UDP echo round trips, host to guest"
 	@echo "make bench-nested  vmm and QEMU on a nested KVM (no /dev/kvm here)"
+	@echo "make bench-sandbox the sandbox against gVisor and the native run"
 	@echo "make fuzz       fuzz the devices, the ELF loader and ext2, FUZZ_SECONDS=60 each"
 
 vmm: $(VMM_OBJS)
@@ -303,7 +304,7 @@ test: deps all $(KERNEL_TEST) $(TEST_TOOLS) $(UNIT_VMM) $(UNIT_KERNEL) \
 run: deps all
 	@scripts/run-demo.sh
 
-bench: bench-boot bench-ipc bench-blk bench-net bench-nested
+bench: bench-boot bench-ipc bench-blk bench-net bench-nested bench-sandbox
 	@echo; echo "== all benchmarks"; bench/report.sh
 
 bench-boot: deps all $(BENCH_TOOLS) $(FAKEKVM)
@@ -320,6 +321,14 @@ bench-net: deps all $(KERNEL_TEST) $(BENCH_TOOLS)
 
 bench-nested: deps all $(KERNEL_TEST) $(BENCH_TOOLS)
 	@bench/nested.sh
+
+# The sandbox's program for bench-sandbox: static, as a user builds one.
+$(B)/bench/sandbox/sbcalls: bench/sandbox/sbcalls.c
+	@mkdir -p $(dir $@)
+	musl-gcc -static $(SANDBOX_CFLAGS) -o $@ $<
+
+bench-sandbox: deps all $(BENCH_TOOLS) $(MKAPP) $(B)/bench/sandbox/sbcalls
+	@bench/sandbox.sh
 
 # A hostile guest against the monitor's virtio devices, and a hostile
 # kernel file against its ELF loader, under libFuzzer, AddressSanitizer

@@ -196,6 +196,7 @@ int main(int argc, char **argv)
 	r = devices_open(&devs, &cli, &mem, &err);
 	if (dir_img[0])
 		unlink(dir_img);        /* the device holds it open */
+	dir_img[0] = 0;                 /* and nothing is left to remove */
 	if (r < 0)
 		goto report;
 	uart_init(&uart, serial_fd);

@@ -31,6 +31,8 @@ fi
 # tests/system/fuzz.sh builds its target with clang's libFuzzer, whose
 # runtime Debian's clang only recommends; optional too (it skips without).
 scripts/fuzz-ok.sh 2>/dev/null || optional+=(clang libclang-rt-dev)
+# make bench-sandbox compares with gVisor; optional (its rows say skipped).
+command -v runsc >/dev/null 2>&1 || optional+=(runsc)
 
 [ ${#need[@]} -eq 0 ] && [ ${#optional[@]} -eq 0 ] && exit 0
 

@@ -131,6 +131,17 @@ static long io(struct lx_file *f, uint64_t buf, uint64_t n, int64_t off,
 		return (long)n;
 	case LX_DIR:
 		return -LX_EISDIR;
+	case LX_NULL:
+		return write ? (long)n : 0;
+	case LX_ZERO:
+	case LX_RANDOM:
+		if (write)
+			return (long)n;
+		if (f->kind == LX_ZERO)
+			memset((void *)(uintptr_t)buf, 0, n);
+		else
+			lx_random((void *)(uintptr_t)buf, n);
+		return (long)n;
 	case LX_FILE:
 		if (write ? (f->flags & LX_O_ACCMODE) == 0 :
 			    (f->flags & LX_O_ACCMODE) == LX_O_WRONLY)
@@ -276,8 +287,19 @@ long lx_fstat(int fd, uint64_t st)
 		return lx_file_fstat(f, st);
 	/* struct stat (x86-64): st_nlink at 16, st_mode at 24, st_rdev at
 	 * 40, st_blksize at 56. A terminal is a character device, anything
-	 * else the monitor has on that descriptor a pipe. */
+	 * else the monitor has on that descriptor a pipe; /dev/null and the
+	 * others are character devices with Linux's numbers. */
 	tty = lx_console_tty(f->kind);
+	if (f->kind >= LX_NULL) {
+		static const uint8_t minor[] = { 3, 5, 9 };
+
+		memset(s, 0, 144);
+		*(uint64_t *)(s + 16) = 1;
+		*(uint32_t *)(s + 24) = 020666;
+		*(uint64_t *)(s + 40) = 1ull << 8 | minor[f->kind - LX_NULL];
+		*(uint64_t *)(s + 56) = 4096;
+		return 0;
+	}
 	memset(s, 0, 144);
 	*(uint64_t *)(s + 16) = 1;
 	*(uint32_t *)(s + 24) = tty ? 020620 : 010600;

@@ -107,6 +107,18 @@ static long path_of(int dirfd, uint64_t upath, char *out)
 	return 0;
 }
 
+/* The devices every program finds, whatever its /: their kind. */
+static int device(const char *p)
+{
+	if (!strcmp(p, "/dev/null"))
+		return LX_NULL;
+	if (!strcmp(p, "/dev/zero"))
+		return LX_ZERO;
+	if (!strcmp(p, "/dev/urandom") || !strcmp(p, "/dev/random"))
+		return LX_RANDOM;
+	return LX_NONE;
+}
+
 long lx_openat(int dirfd, uint64_t upath, uint64_t flags, uint64_t mode)
 {
 	uint32_t fsflags = 0, got;
@@ -116,6 +128,8 @@ long lx_openat(int dirfd, uint64_t upath, uint64_t flags, uint64_t mode)
 
 	if ((r = path_of(dirfd, upath, abs_path)) < 0)
 		return r;
+	if ((r = device(abs_path)) != LX_NONE)
+		return lx_fd_new(0, (enum lx_kind)r, (uint32_t)flags, 0);
 	if (!have_fs)
 		return -LX_ENOENT;
 	if ((flags & LX_O_ACCMODE) != 0)

@@ -73,7 +73,10 @@ long lx_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags,
 long lx_munmap(uint64_t addr, uint64_t len);
 
 /* ---- descriptors (fd.c) ------------------------------------------- */
-enum lx_kind { LX_NONE, LX_STDIN, LX_STDOUT, LX_STDERR, LX_FILE, LX_DIR };
+enum lx_kind {
+	LX_NONE, LX_STDIN, LX_STDOUT, LX_STDERR, LX_FILE, LX_DIR,
+	LX_NULL, LX_ZERO, LX_RANDOM,     /* /dev/null, /dev/zero, /dev/urandom */
+};
 
 #define LX_FDS_MAX      256
 #define LX_O_ACCMODE    03

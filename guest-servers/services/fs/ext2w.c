@@ -124,6 +124,10 @@ static int take_bit(const struct ext2 *fs, uint32_t g, unsigned field,
 		if (rd(fs, block_off(fs, map) + i / 8, buf, (n + 7) / 8))
 			return -EXT2_EIO;
 		for (uint32_t b = 0; b < n; b++) {
+			if (buf[b / 8] == 0xff && b % 8 == 0) {
+				b += 7;         /* a full byte: skip it */
+				continue;
+			}
 			if (buf[b / 8] & (1u << (b % 8)))
 				continue;
 			buf[b / 8] |= (uint8_t)(1u << (b % 8));
@@ -163,20 +167,33 @@ static int zero_block(const struct ext2 *fs, uint32_t b)
 	return 0;
 }
 
-/* A new block, zeroed, in *b. -EXT2_ENOSPC when none is free. */
+/* Where the last block was found: the next search starts in that
+ * group (any start is right; this one is fast for a file that grows). */
+static uint32_t group_hint;
+
+/* A new block, zeroed, in *b. -EXT2_ENOSPC when none is free. Groups
+ * whose descriptor counts no free block are passed over. */
 static int alloc_block(const struct ext2 *fs, uint32_t *b)
 {
-	for (uint32_t g = 0; g < fs->groups; g++) {
+	for (uint32_t k = 0; k < fs->groups; k++) {
+		uint32_t g = (group_hint + k) % fs->groups;
 		uint32_t first = fs->first_data_block + g * fs->blocks_per_group;
 		uint32_t n = fs->blocks - first < fs->blocks_per_group ?
 			     fs->blocks - first : fs->blocks_per_group;
+		uint8_t free[2];
 		uint32_t bit;
-		int r = take_bit(fs, g, GD_BLOCK_BITMAP, n, &bit);
+		int r;
 
+		if (rd(fs, gd_off(fs, g, GD_FREE_BLOCKS), free, 2))
+			return -EXT2_EIO;
+		if (free[0] == 0 && free[1] == 0)
+			continue;
+		r = take_bit(fs, g, GD_BLOCK_BITMAP, n, &bit);
 		if (r < 0)
 			return r;
 		if (r > 0)
 			continue;
+		group_hint = g;
 		*b = first + bit;
 		if (count(fs, g, GD_FREE_BLOCKS, SB_FREE_BLOCKS, -1))
 			return -EXT2_EIO;

@@ -20,9 +20,10 @@
  *
  * Handles: OPEN gives one (a small number, FS_HANDLES_MAX per session)
  * that READ, WRITE, FSTAT, READDIR, TRUNCATE, SYNC and CLOSE_FILE use.
- * Durability: SYNC, and CLOSE_FILE of a handle written through, return
- * once the data and the metadata are on the disk (blk FLUSH); every
- * other write is on its way (the block service has it) when it returns.
+ * Durability: SYNC, CLOSE_FILE of a handle written through, MKDIR,
+ * UNLINK, RMDIR and RENAME return once the data and the metadata are on
+ * the disk (blk FLUSH); other writes wait in the server's cache until
+ * one of those, or until the cache needs their room.
  *
  * The server copies a path or data out of the buffer before it checks or
  * uses it, and checks every offset and length against the buffer without
