@@ -3,6 +3,7 @@
  * with musl-gcc -static), one behaviour per first argument, each
  * printing what tests/system/sandbox.sh checks.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -116,6 +117,38 @@ static int hostile(void)
 	return 0;
 }
 
+/* /tmp when / is read-only or missing: in memory. */
+static int tmp(void)
+{
+	char buf[64];
+	struct stat st;
+	struct dirent *e;
+	DIR *d;
+	int fd, n = 0;
+
+	fd = open("/tmp/a", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || write(fd, "in memory", 9) != 9 ||
+	    pread(fd, buf, 9, 0) != 9 || memcmp(buf, "in memory", 9))
+		return printf("tmp: write and read back failed\n"), 1;
+	if (ftruncate(fd, 2) || fstat(fd, &st) || st.st_size != 2 || close(fd))
+		return printf("tmp: truncate failed\n"), 1;
+	if (mkdir("/tmp/d", 0755) || rename("/tmp/a", "/tmp/d/b") ||
+	    stat("/tmp/d/b", &st) || st.st_size != 2)
+		return printf("tmp: mkdir and rename failed\n"), 1;
+	if (rename("/tmp/d/b", "/x") == 0 || errno != EXDEV)
+		return printf("tmp: rename out of /tmp was not EXDEV\n"), 1;
+	if (!(d = opendir("/tmp/d")))
+		return printf("tmp: opendir failed\n"), 1;
+	while ((e = readdir(d)))
+		n += !strcmp(e->d_name, "b");
+	closedir(d);
+	if (n != 1 || rmdir("/tmp/d") == 0 || errno != ENOTEMPTY ||
+	    unlink("/tmp/d/b") || rmdir("/tmp/d") || access("/tmp/d", F_OK) == 0)
+		return printf("tmp: readdir, unlink, rmdir failed\n"), 1;
+	printf("tmp: ok\n");
+	return 0;
+}
+
 static void segv(void)  { *(volatile int *)0 = 1; }
 static void ill(void)   { __asm__ volatile("ud2"); }
 static void fpe(void)
@@ -166,6 +199,8 @@ int main(int argc, char **argv)
 		return pressure();
 	if (!strcmp(what, "hostile"))
 		return hostile();
+	if (!strcmp(what, "tmp"))
+		return tmp();
 	if (!strcmp(what, "rofs")) {
 		errno = 0;
 		mkdir("/x", 0755);

@@ -202,6 +202,9 @@ for plat in $(platforms "sandbox" vmm qemu-kvm qemu-tcg); do
 		fi
 	fi
 
+	app $plat -- $PROBE tmp
+	want "$plat: /tmp in memory without any disk" 0 out 'tmp: ok'
+
 	app $plat -- $PROBE uname
 	want "$plat: uname" 0 out 'Linux x86_64 .*'
 	app $plat -- $PROBE float
@@ -287,6 +290,9 @@ for plat in $(platforms "sandbox" vmm qemu-kvm qemu-tcg); do
 			diff <(echo "$want_tree") "$OUT" | head -10 | sed 's/^/#   /'
 			sed 's/^/#   /' "$ERR" | tail -5
 		fi
+		app $plat --dir "$TMP/site" -- $PROBE tmp
+		want "$plat: a writable /tmp in memory over a read-only /" 0 \
+			out 'tmp: ok'
 		app $plat --dir "$TMP/site" -- $PROBE rofs
 		want "$plat: --dir is read-only" 0 \
 			out 'mkdir: Read-only file system' \

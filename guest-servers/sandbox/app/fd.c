@@ -69,6 +69,8 @@ static long put(struct lx_file *f)
 		return 0;
 	if (f->kind == LX_FILE || f->kind == LX_DIR)
 		return lx_file_close(f);
+	if (f->kind == LX_TMPFILE || f->kind == LX_TMPDIR)
+		lx_tmpfs_close(f);
 	return 0;
 }
 
@@ -130,6 +132,7 @@ static long io(struct lx_file *f, uint64_t buf, uint64_t n, int64_t off,
 		lx_stderr((const char *)(uintptr_t)buf, n);
 		return (long)n;
 	case LX_DIR:
+	case LX_TMPDIR:
 		return -LX_EISDIR;
 	case LX_NULL:
 		return write ? (long)n : 0;
@@ -143,6 +146,7 @@ static long io(struct lx_file *f, uint64_t buf, uint64_t n, int64_t off,
 			lx_random((void *)(uintptr_t)buf, n);
 		return (long)n;
 	case LX_FILE:
+	case LX_TMPFILE:
 		if (write ? (f->flags & LX_O_ACCMODE) == 0 :
 			    (f->flags & LX_O_ACCMODE) == LX_O_WRONLY)
 			return -LX_EBADF;
@@ -185,8 +189,9 @@ long lx_pread(int fd, uint64_t buf, uint64_t n, int64_t off, int write)
 
 	if (!f)
 		return -LX_EBADF;
-	if (f->kind != LX_FILE)
-		return f->kind == LX_DIR ? -LX_EISDIR : -LX_ESPIPE;
+	if (f->kind != LX_FILE && f->kind != LX_TMPFILE)
+		return f->kind == LX_DIR || f->kind == LX_TMPDIR ? -LX_EISDIR :
+		       -LX_ESPIPE;
 	if (off < 0)
 		return -LX_EINVAL;
 	return io(f, buf, n, off, write);
@@ -285,12 +290,14 @@ long lx_fstat(int fd, uint64_t st)
 		return -LX_EFAULT;
 	if (f->kind == LX_FILE || f->kind == LX_DIR)
 		return lx_file_fstat(f, st);
+	if (f->kind == LX_TMPFILE || f->kind == LX_TMPDIR)
+		return lx_tmpfs_fstat(f, st);
 	/* struct stat (x86-64): st_nlink at 16, st_mode at 24, st_rdev at
 	 * 40, st_blksize at 56. A terminal is a character device, anything
 	 * else the monitor has on that descriptor a pipe; /dev/null and the
 	 * others are character devices with Linux's numbers. */
 	tty = lx_console_tty(f->kind);
-	if (f->kind >= LX_NULL) {
+	if (f->kind >= LX_NULL && f->kind <= LX_RANDOM) {
 		static const uint8_t minor[] = { 3, 5, 9 };
 
 		memset(s, 0, 144);
@@ -316,9 +323,10 @@ long lx_lseek(int fd, int64_t off, int whence)
 
 	if (!f)
 		return -LX_EBADF;
-	if (f->kind != LX_FILE && f->kind != LX_DIR)
+	if (f->kind != LX_FILE && f->kind != LX_DIR &&
+	    f->kind != LX_TMPFILE && f->kind != LX_TMPDIR)
 		return -LX_ESPIPE;
-	if (f->kind == LX_DIR) {
+	if (f->kind == LX_DIR || f->kind == LX_TMPDIR) {
 		if (whence != 0 || off != 0)
 			return -LX_EINVAL;
 		f->off = 0;                     /* rewinddir */

@@ -31,6 +31,7 @@ void lx_file_init(void)
 		  FS_OK;
 	if (have_fs && fsc_call(&fs, FS_OP_INFO, 0, 0, 0, 0, r) == FS_OK)
 		read_only = r[3] != 0;
+	lx_tmpfs_init(!have_fs || read_only);
 }
 
 /* fs's result as Linux's: 0, or minus an errno. */
@@ -91,6 +92,8 @@ static long path_of(int dirfd, uint64_t upath, char *out)
 
 		if (!f)
 			return -LX_EBADF;
+		if (f->kind == LX_TMPDIR)
+			return -LX_ENOSYS;      /* its path is not kept */
 		if (f->kind != LX_DIR)
 			return -LX_ENOTDIR;
 		base = dir_path[f->handle];
@@ -130,6 +133,8 @@ long lx_openat(int dirfd, uint64_t upath, uint64_t flags, uint64_t mode)
 		return r;
 	if ((r = device(abs_path)) != LX_NONE)
 		return lx_fd_new(0, (enum lx_kind)r, (uint32_t)flags, 0);
+	if (lx_tmpfs_path(abs_path))
+		return lx_tmpfs_open(abs_path, flags, mode);
 	if (!have_fs)
 		return -LX_ENOENT;
 	if ((flags & LX_O_ACCMODE) != 0)
@@ -174,8 +179,12 @@ long lx_file_close(struct lx_file *f)
 long lx_file_io(struct lx_file *f, uint8_t *buf, uint64_t n, uint64_t off,
 		int write)
 {
-	int64_t r = write ? fsc_pwrite(&fs, f->handle, buf, n, off) :
-			    fsc_pread(&fs, f->handle, buf, n, off);
+	int64_t r;
+
+	if (f->kind == LX_TMPFILE)
+		return lx_tmpfs_io(f, buf, n, off, write);
+	r = write ? fsc_pwrite(&fs, f->handle, buf, n, off) :
+		    fsc_pread(&fs, f->handle, buf, n, off);
 
 	return r < 0 ? err((int)-r) : (long)r;
 }
@@ -183,7 +192,11 @@ long lx_file_io(struct lx_file *f, uint8_t *buf, uint64_t n, uint64_t off,
 long lx_file_size(struct lx_file *f, uint64_t *size)
 {
 	struct fs_stat st;
-	long r = err(fsc_fstat(&fs, f->handle, &st));
+	long r;
+
+	if (f->kind == LX_TMPFILE)
+		return lx_tmpfs_size(f, size);
+	r = err(fsc_fstat(&fs, f->handle, &st));
 
 	if (r == 0)
 		*size = st.size;
@@ -238,6 +251,8 @@ long lx_fstatat(int dirfd, uint64_t upath, uint64_t ust, uint64_t flags)
 		return lx_fstat(dirfd, ust);
 	if ((r = path_of(dirfd, upath, abs_path)) < 0)
 		return r;
+	if (lx_tmpfs_path(abs_path))
+		return lx_tmpfs_stat(abs_path, ust);
 	if (!have_fs)
 		return -LX_ENOENT;
 	r = err(fsc_stat(&fs, abs_path, &st));
@@ -255,6 +270,12 @@ long lx_faccessat(int dirfd, uint64_t upath, uint64_t mode)
 		return -LX_EINVAL;
 	if ((r = path_of(dirfd, upath, abs_path)) < 0)
 		return r;
+	if (lx_tmpfs_path(abs_path)) {
+		static uint8_t scratch[144];
+
+		/* Root may do anything to what exists. */
+		return lx_tmpfs_stat(abs_path, (uint64_t)(uintptr_t)scratch);
+	}
 	if (!have_fs)
 		return -LX_ENOENT;
 	if ((r = err(fsc_stat(&fs, abs_path, &st))) < 0)
@@ -276,10 +297,12 @@ long lx_getdents64(int fd, uint64_t ubuf, uint64_t n)
 
 	if (!f)
 		return -LX_EBADF;
-	if (f->kind != LX_DIR)
+	if (f->kind != LX_DIR && f->kind != LX_TMPDIR)
 		return -LX_ENOTDIR;
 	if (!lx_user_ok(ubuf, n, 1))
 		return -LX_EFAULT;
+	if (f->kind == LX_TMPDIR)
+		return lx_tmpfs_getdents(f, ubuf, n);
 	/* A Linux record is at most 8 bytes longer than fs's, and fs's is
 	 * at least 24: half the room always holds what comes back. */
 	room = n / 2 < fs.data_bytes ? n / 2 : fs.data_bytes;
@@ -318,6 +341,8 @@ long lx_mkdirat(int dirfd, uint64_t upath, uint64_t mode)
 
 	if (r < 0)
 		return r;
+	if (lx_tmpfs_path(abs_path))
+		return lx_tmpfs_mkdir(abs_path, mode);
 	if (!have_fs)
 		return -LX_ENOENT;
 	if (read_only)
@@ -333,6 +358,8 @@ long lx_unlinkat(int dirfd, uint64_t upath, uint64_t flags)
 		return -LX_EINVAL;
 	if ((r = path_of(dirfd, upath, abs_path)) < 0)
 		return r;
+	if (lx_tmpfs_path(abs_path))
+		return lx_tmpfs_unlink(abs_path, flags != 0);
 	if (!have_fs)
 		return -LX_ENOENT;
 	if (read_only)
@@ -348,6 +375,10 @@ long lx_renameat(int olddir, uint64_t oldp, int newdir, uint64_t newp)
 	if ((r = path_of(olddir, oldp, abs_path)) < 0 ||
 	    (r = path_of(newdir, newp, abs_path2)) < 0)
 		return r;
+	if (lx_tmpfs_path(abs_path) != lx_tmpfs_path(abs_path2))
+		return -LX_EXDEV;
+	if (lx_tmpfs_path(abs_path))
+		return lx_tmpfs_rename(abs_path, abs_path2);
 	if (!have_fs)
 		return -LX_ENOENT;
 	if (read_only)
@@ -361,10 +392,13 @@ long lx_ftruncate(int fd, uint64_t size)
 
 	if (!f)
 		return -LX_EBADF;
-	if (f->kind != LX_FILE || (f->flags & LX_O_ACCMODE) == 0)
+	if ((f->kind != LX_FILE && f->kind != LX_TMPFILE) ||
+	    (f->flags & LX_O_ACCMODE) == 0)
 		return f->kind == LX_DIR ? -LX_EISDIR : -LX_EINVAL;
 	if ((int64_t)size < 0)
 		return -LX_EINVAL;
+	if (f->kind == LX_TMPFILE)
+		return lx_tmpfs_ftruncate(f, size);
 	return err(fsc_truncate(&fs, f->handle, size));
 }
 
@@ -377,6 +411,15 @@ long lx_truncate(uint64_t upath, uint64_t size)
 		return -LX_EINVAL;
 	if ((r = path_of(LX_AT_FDCWD, upath, abs_path)) < 0)
 		return r;
+	if (lx_tmpfs_path(abs_path)) {
+		int fd = (int)lx_tmpfs_open(abs_path, LX_O_WRONLY, 0);
+
+		if (fd < 0)
+			return fd;
+		r = lx_ftruncate(fd, size);
+		lx_close(fd);
+		return r;
+	}
 	if (!have_fs)
 		return -LX_ENOENT;
 	if (read_only)
@@ -395,6 +438,8 @@ long lx_fsync(int fd)
 
 	if (!f)
 		return -LX_EBADF;
+	if (f->kind == LX_TMPFILE || f->kind == LX_TMPDIR)
+		return 0;                       /* memory: nothing to make durable */
 	if (f->kind != LX_FILE && f->kind != LX_DIR)
 		return -LX_EINVAL;
 	return err(fsc_sync(&fs, f->handle));
@@ -417,6 +462,16 @@ static long set_cwd(const char *p)
 	struct fs_stat st;
 	long r;
 
+	if (lx_tmpfs_path(p)) {
+		static uint8_t s[144];
+
+		if ((r = lx_tmpfs_stat(p, (uint64_t)(uintptr_t)s)) < 0)
+			return r;
+		if ((*(uint32_t *)(s + 24) & 0170000) != 0040000)
+			return -LX_ENOTDIR;
+		memcpy(cwd, p, strlen(p) + 1);
+		return 0;
+	}
 	if (!have_fs)
 		return strcmp(p, "/") ? -LX_ENOENT : 0;
 	if ((r = err(fsc_stat(&fs, p, &st))) < 0)
@@ -440,6 +495,8 @@ long lx_fchdir(int fd)
 
 	if (!f)
 		return -LX_EBADF;
+	if (f->kind == LX_TMPDIR)
+		return -LX_ENOSYS;      /* its path is not kept */
 	if (f->kind != LX_DIR)
 		return -LX_ENOTDIR;
 	return set_cwd(dir_path[f->handle]);
@@ -466,7 +523,7 @@ long lx_file_map(struct lx_file *f, uint64_t addr, uint64_t n, uint64_t off)
 {
 	long r;
 
-	if (f->kind != LX_FILE)
+	if (f->kind != LX_FILE && f->kind != LX_TMPFILE)
 		return -LX_EACCES;
 	r = lx_file_io(f, (uint8_t *)(uintptr_t)addr, n, off, 0);
 	return r < 0 ? r : 0;           /* past the end: zeroes, as mapped */

@@ -27,9 +27,11 @@
 #define LX_ENOMEM       12
 #define LX_EACCES       13
 #define LX_EFAULT       14
+#define LX_EBUSY        16
 #define LX_EEXIST       17
 #define LX_ENOTDIR      20
 #define LX_EISDIR       21
+#define LX_EXDEV        18
 #define LX_EINVAL       22
 #define LX_EMFILE       24
 #define LX_ENOTTY       25
@@ -76,6 +78,7 @@ long lx_munmap(uint64_t addr, uint64_t len);
 enum lx_kind {
 	LX_NONE, LX_STDIN, LX_STDOUT, LX_STDERR, LX_FILE, LX_DIR,
 	LX_NULL, LX_ZERO, LX_RANDOM,     /* /dev/null, /dev/zero, /dev/urandom */
+	LX_TMPFILE, LX_TMPDIR,          /* /tmp in memory (tmpfs.c) */
 };
 
 #define LX_FDS_MAX      256
@@ -155,6 +158,23 @@ long lx_fchdir(int fd);
 long lx_readlinkat(int dirfd, uint64_t path, uint64_t buf, uint64_t n);
 /* A private copy of n bytes of f from off at addr (mmap of a file). */
 long lx_file_map(struct lx_file *f, uint64_t addr, uint64_t n, uint64_t off);
+
+/* ---- /tmp in memory (tmpfs.c) ---------------------------------------- */
+void lx_tmpfs_init(int on);
+/* Whether the normalized absolute path p is tmpfs's. */
+int lx_tmpfs_path(const char *p);
+long lx_tmpfs_open(const char *p, uint64_t flags, uint64_t mode);
+void lx_tmpfs_close(struct lx_file *f);
+long lx_tmpfs_io(struct lx_file *f, uint8_t *buf, uint64_t n, uint64_t off,
+		 int write);
+long lx_tmpfs_size(struct lx_file *f, uint64_t *size);
+long lx_tmpfs_ftruncate(struct lx_file *f, uint64_t size);
+long lx_tmpfs_fstat(struct lx_file *f, uint64_t st);
+long lx_tmpfs_stat(const char *p, uint64_t st);
+long lx_tmpfs_getdents(struct lx_file *f, uint64_t buf, uint64_t n);
+long lx_tmpfs_mkdir(const char *p, uint64_t mode);
+long lx_tmpfs_unlink(const char *p, int rmdir);
+long lx_tmpfs_rename(const char *from, const char *to);
 
 /* ---- time (clock.c) ---------------------------------------------- */
 void lx_clock_init(void);

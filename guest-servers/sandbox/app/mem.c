@@ -355,8 +355,8 @@ long lx_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags,
 		f = lx_fd((int)fd);
 		if (!f)
 			return -LX_EBADF;
-		if (f->kind != LX_FILE || (f->flags & LX_O_ACCMODE) ==
-		    LX_O_WRONLY)
+		if ((f->kind != LX_FILE && f->kind != LX_TMPFILE) ||
+		    (f->flags & LX_O_ACCMODE) == LX_O_WRONLY)
 			return -LX_EACCES;
 		if (off & (PAGE - 1))
 			return -LX_EINVAL;
