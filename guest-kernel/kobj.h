@@ -87,7 +87,7 @@ struct cap {
 
 #define PROC_NAME_MAX   8
 #define PROC_THREADS    4
-#define PROC_MAPPINGS   96
+#define PROC_MAPPINGS   208     /* 3 GiB of 16 MiB regions, and more */
 
 /* A region mapped into a process at va (the whole region). */
 struct mapping {
@@ -119,6 +119,6 @@ struct proc {
 #define NTHREADS        64
 #define NENDPOINTS      128
 #define NNTFNS          64
-#define NREGIONS        256
+#define NREGIONS        384
 
 #endif

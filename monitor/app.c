@@ -139,7 +139,9 @@ int app_check(const char *path, struct app_info *info, struct errmsg *err)
 
 	memset(info, 0, sizeof *info);
 	memset(&e, 0, sizeof e);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO must not hold the monitor (it is refused as
+	 * no regular file below). */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		r = -errno;
 		return refuse(err, path, r, "%s", strerror(-r));

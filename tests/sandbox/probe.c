@@ -111,10 +111,32 @@ static int hostile(void)
 	SHOW("open-longpath", open(longpath(), O_RDONLY));
 	SHOW("stat-badbuf", syscall(SYS_stat, "/", (void *)8));
 	SHOW("getdents-badfd", syscall(SYS_getdents64, 99, buf, 8));
+	SHOW("munmap-huge", munmap(buf, (size_t)-4096));
 	SHOW("enosys", syscall(1000));
 	SHOW("fork", syscall(SYS_fork));
 	printf("survived\n");
 	return 0;
+}
+
+/* Memory given back comes back: 1 MiB blocks until mmap fails, all
+ * unmapped, then one of 20 MiB. */
+static int cycle(void)
+{
+	static void *p[4096];
+	int n = 0, again = 0;
+	void *big;
+
+	while (n < 4096 && (p[n] = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE,
+					MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)) !=
+	       MAP_FAILED)
+		memset(p[n++], 1, 4096);
+	for (int i = 0; i < n; i++)
+		munmap(p[i], 1 << 20);
+	big = mmap(NULL, 20 << 20, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	again = big != MAP_FAILED;
+	printf("cycle: %d blocks, then 20 MiB: %s\n", n, again ? "ok" : "failed");
+	return !again;
 }
 
 /* /tmp when / is read-only or missing: in memory. */
@@ -201,6 +223,22 @@ int main(int argc, char **argv)
 		return hostile();
 	if (!strcmp(what, "tmp"))
 		return tmp();
+	if (!strcmp(what, "cycle"))
+		return cycle();
+	if (!strcmp(what, "links")) {
+		static char big[300000];
+		int fd;
+
+		errno = 0;
+		open("/s", O_RDONLY);
+		printf("open-link: %s\n", strerror(errno));
+		printf("unlink-link: %d\n", unlink("/s"));
+		fd = open("/after", O_WRONLY | O_CREAT, 0644);
+		printf("write-after: %d\n", fd >= 0 &&
+		       write(fd, big, sizeof big) == (ssize_t)sizeof big &&
+		       close(fd) == 0);
+		return 0;
+	}
 	if (!strcmp(what, "rofs")) {
 		errno = 0;
 		mkdir("/x", 0755);

@@ -14,7 +14,7 @@
 
 #define FS_BUF_VA       0x78000000ull   /* in UK_LINUX_ENTRY_VA's window */
 #define FS_BUF_PAGES    (FSC_DATA / UK_PAGE_SIZE + 64)  /* 256 KiB data */
-#define DIR_PATH_MAX    256u    /* a directory descriptor's path, kept */
+#define DIR_PATH_MAX    1024u   /* a directory descriptor's path, kept */
 #define LOOKUP_TRIES    10
 
 static struct fsc fs;
@@ -101,11 +101,13 @@ static long path_of(int dirfd, uint64_t upath, char *out)
 	if (*(const char *)(uintptr_t)upath == '/')
 		base = "";
 	b = strlen(base);
-	if (b + 1 + (size_t)n + 1 > FS_PATH_MAX)
+	/* An absolute path is taken as it is (no '/' added before it). */
+	if (b + (b != 0) + (size_t)n + 1 > FS_PATH_MAX)
 		return -LX_ENAMETOOLONG;
 	memcpy(out, base, b);
-	out[b] = '/';
-	memcpy(out + b + 1, (const char *)(uintptr_t)upath, (size_t)n + 1);
+	if (b)
+		out[b++] = '/';
+	memcpy(out + b, (const char *)(uintptr_t)upath, (size_t)n + 1);
 	normalize(out);
 	return 0;
 }
@@ -149,10 +151,19 @@ long lx_openat(int dirfd, uint64_t upath, uint64_t flags, uint64_t mode)
 		fsflags |= FS_O_TRUNC;
 	if (flags & LX_O_DIRECTORY)
 		fsflags |= FS_O_DIRECTORY;
-	if (read_only && (fsflags & (FS_O_WRITE | FS_O_CREAT)))
+	/* A read-only /: writing is EROFS, and so is making a file, but
+	 * O_CREAT of one that is there opens it, as on Linux. */
+	if (read_only && (fsflags & FS_O_WRITE))
 		return -LX_EROFS;
+	if (read_only && (fsflags & FS_O_CREAT)) {
+		if (fsflags & FS_O_EXCL)
+			return -LX_EROFS;
+		fsflags &= ~(uint32_t)FS_O_CREAT;
+	}
 	r = err(fsc_open(&fs, abs_path, fsflags, (uint32_t)(mode & 07777),
 			 &h, &size, &got));
+	if (r == -LX_ENOENT && read_only && (flags & LX_O_CREAT))
+		return -LX_EROFS;       /* it would have to be made */
 	if (r < 0)
 		return r;
 	if ((got & 0170000) == 0040000) {

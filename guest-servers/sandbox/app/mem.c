@@ -264,6 +264,18 @@ long lx_brk(uint64_t want)
 #define LX_MAP_ANON     0x20
 #define LX_ENODEV       19
 
+/* An arena with no page in use goes back to the kernel (its slot is
+ * used again; its addresses are not). */
+static void arena_maybe_free(struct arena *a)
+{
+	for (unsigned i = 0; i < sizeof a->used; i++)
+		if (a->used[i])
+			return;
+	unback(a->va, a->pages);
+	range_cut(a->va, a->va + a->pages * PAGE);
+	*a = (struct arena){ 0 };
+}
+
 static int page_used(const struct arena *a, uint64_t i)
 {
 	return a->used[i / 8] >> (i % 8) & 1;
@@ -295,9 +307,10 @@ static int64_t find_run(const struct arena *a, uint64_t n)
 /* Address space for memory of its own, or 0: below the stack. */
 static uint64_t take_va(uint64_t bytes)
 {
-	uint64_t va = mmap_next;
+	uint64_t va = mmap_next, limit = UK_APP_STACK_TOP - UK_APP_STACK_SIZE -
+					 (1ull << 32);
 
-	if (bytes > UK_APP_STACK_TOP - UK_APP_STACK_SIZE - (1ull << 32) - va)
+	if (va > limit || bytes > limit - va || limit - va - bytes < PAGE)
 		return 0;
 	mmap_next += bytes + PAGE;      /* a gap: overruns fault */
 	return va;
@@ -309,9 +322,10 @@ static uint64_t arena_alloc(uint64_t n)
 {
 	struct arena *a;
 	uint64_t size;
+	unsigned k;
 	int64_t i;
 
-	for (unsigned k = 0; k < narenas; k++) {
+	for (k = 0; k < narenas; k++) {
 		if ((i = find_run(&arenas[k], n)) >= 0) {
 			uint64_t va = arenas[k].va + (uint64_t)i * PAGE;
 
@@ -320,9 +334,11 @@ static uint64_t arena_alloc(uint64_t n)
 			return va;
 		}
 	}
-	if (narenas == ARENAS_MAX)
+	for (k = 0; k < narenas && arenas[k].pages; k++)
+		;                       /* a slot an arena gave back, or a new one */
+	if (k == ARENAS_MAX)
 		return 0;
-	a = &arenas[narenas];
+	a = &arenas[k];
 	/* A whole arena if memory allows, else just what is asked. */
 	for (size = ARENA_PAGES; ; size = n) {
 		uint64_t va = take_va(size * PAGE);
@@ -331,7 +347,8 @@ static uint64_t arena_alloc(uint64_t n)
 			return 0;
 		if (lx_mem_back(va, size, UK_R_READ | UK_R_WRITE) == 0) {
 			*a = (struct arena){ .va = va, .pages = size };
-			narenas++;
+			if (k == narenas)
+				narenas++;
 			mark(a, 0, n, 1);
 			return va;
 		}
@@ -406,17 +423,19 @@ long lx_mmap(uint64_t addr, uint64_t len, uint64_t prot, uint64_t flags,
 
 long lx_munmap(uint64_t addr, uint64_t len)
 {
-	if ((addr & (PAGE - 1)) || !len)
+	if ((addr & (PAGE - 1)) || !len || addr >= UK_USER_MAX ||
+	    len > UK_USER_MAX - addr)
 		return -LX_EINVAL;
 	len = (len + PAGE - 1) & ~(PAGE - 1);
 	for (unsigned k = 0; k < narenas; k++) {
 		struct arena *a = &arenas[k];
 		uint64_t end = a->va + a->pages * PAGE;
 
-		if (addr >= a->va && addr < end) {
+		if (a->pages && addr >= a->va && addr < end) {
 			uint64_t hi = addr + len < end ? addr + len : end;
 
 			mark(a, (addr - a->va) / PAGE, (hi - addr) / PAGE, 0);
+			arena_maybe_free(a);
 			return 0;
 		}
 	}

@@ -575,6 +575,28 @@ static int drop_entry(const struct ext2 *fs, struct ext2_inode *dir,
 	return ext2_pwrite(fs, dir, prev + 4, p + 4, 2) == 2 ? 0 : -EXT2_EIO;
 }
 
+/* Whether in's block pointers are block pointers at all: a fast
+ * symbolic link (no blocks counted) keeps its target's text there. */
+static int has_blocks(const struct ext2 *fs, const struct ext2_inode *in)
+{
+	return (in->mode & EXT2_S_IFMT) != EXT2_S_IFLNK ||
+	       sectors_of(fs, in) != 0;
+}
+
+/* Whether every top-level pointer of in is 0 or a block of the file
+ * system's data area: checked before an entry goes, so that a corrupt
+ * inode cannot leave a half-done unlink behind. */
+static int pointers_ok(const struct ext2 *fs, const struct ext2_inode *in)
+{
+	if (!has_blocks(fs, in))
+		return 1;
+	for (unsigned i = 0; i < EXT2_N_BLOCKS; i++)
+		if (in->block[i] && (in->block[i] < fs->first_data_block ||
+				     in->block[i] >= fs->blocks))
+			return 0;
+	return 1;
+}
+
 /* Frees in's blocks and in (its last link is gone; dir: a directory). */
 static int release(const struct ext2 *fs, struct ext2_inode *in, int dir)
 {
@@ -582,10 +604,10 @@ static int release(const struct ext2 *fs, struct ext2_inode *in, int dir)
 	uint32_t g = (in->ino - 1) / fs->inodes_per_group;
 	uint8_t t[4];
 
-	for (unsigned i = 0; i < 12; i++)
+	for (unsigned i = 0; i < 12 && has_blocks(fs, in); i++)
 		if (in->block[i] && free_block(fs, in->block[i]))
 			return -EXT2_EIO;
-	for (unsigned l = 1; l <= 3; l++)
+	for (unsigned l = 1; l <= 3 && has_blocks(fs, in); l++)
 		if (free_tree(fs, in->block[11 + l], l))
 			return -EXT2_EIO;
 	for (unsigned i = 0; i < EXT2_N_BLOCKS; i++)
@@ -623,6 +645,8 @@ int ext2_unlink(const struct ext2 *fs, struct ext2_inode *dir,
 		return -EXT2_EIO;
 	if ((in.mode & EXT2_S_IFMT) == EXT2_S_IFDIR)
 		return -EXT2_EISDIR;
+	if (!pointers_ok(fs, &in))
+		return -EXT2_EIO;
 	if (drop_entry(fs, dir, pos, prev, h))
 		return -EXT2_EIO;
 	if (--in.links > 0)

@@ -261,6 +261,10 @@ static int do_open(struct session *s, uint64_t *w)
 	}
 	if (r != FS_OK)
 		return r;
+	/* Links are not followed: opening one is ELOOP, as O_NOFOLLOW
+	 * would have it. */
+	if ((in.mode & EXT2_S_IFMT) == EXT2_S_IFLNK)
+		return FS_E_LOOP;
 	if ((flags & FS_O_DIRECTORY) &&
 	    (in.mode & EXT2_S_IFMT) != EXT2_S_IFDIR)
 		return FS_E_NOTDIR;

@@ -128,6 +128,7 @@ enum fs_err {
 	FS_E_ROFS = 30,
 	FS_E_NAMETOOLONG = 36,
 	FS_E_NOTEMPTY = 39,
+	FS_E_LOOP = 40,         /* OPEN of a symbolic link (never followed) */
 	FS_E_NOTSUP = 95,
 	FS_E_BAD_REQUEST = 1000,        /* unknown label, a range outside
 	                                   the buffer, a path not ended */
