@@ -225,6 +225,28 @@ int main(int argc, char **argv)
 		return tmp();
 	if (!strcmp(what, "cycle"))
 		return cycle();
+	if (!strcmp(what, "pipe")) {
+		int p[2];
+		char b[8] = "";
+
+		if (pipe2(p, O_CLOEXEC) || write(p[1], "abc", 3) != 3 ||
+		    read(p[0], b, sizeof b) != 3 || memcmp(b, "abc", 3))
+			return printf("pipe: write and read failed\n"), 1;
+		{
+			ssize_t n;
+
+			errno = 0;
+			n = read(p[0], b, 1);
+			printf("pipe: empty: %zd %s\n", n, strerror(errno));
+		}
+		close(p[1]);
+		printf("pipe: end: %zd\n", read(p[0], b, 1));
+		if (pipe(p) || close(p[0]))
+			return 1;
+		fflush(stdout);
+		write(p[1], "x", 1);            /* SIGPIPE: 141 */
+		return 0;
+	}
 	if (!strcmp(what, "links")) {
 		static char big[300000];
 		int fd;

@@ -204,6 +204,10 @@ for plat in $(platforms "sandbox" vmm qemu-kvm qemu-tcg); do
 
 	app $plat -- $PROBE tmp
 	want "$plat: /tmp in memory without any disk" 0 out 'tmp: ok'
+	app $plat -- $PROBE pipe
+	want "$plat: a pipe; SIGPIPE's status when nobody reads" \
+		"$(status $plat 141)" out 'pipe: empty: -1 Resource temporarily unavailable' \
+		out 'pipe: end: 0'
 	app $plat --mem 64M -- $PROBE cycle
 	want "$plat: memory unmapped comes back" 0 \
 		out 'cycle: [0-9]+ blocks, then 20 MiB: ok'

@@ -15,6 +15,105 @@ static struct {
 } fds[LX_FDS_MAX];
 static struct lx_file files[FILES_MAX];
 
+/*
+ * Pipes. The program is one thread, so nothing can empty a full pipe
+ * or fill an empty one while it waits: where Linux would block for
+ * ever, these answer EAGAIN at once (a read of an empty pipe whose
+ * write end is closed is the end, 0).
+ */
+#define PIPES_MAX       16
+#define PIPE_BYTES      65536
+
+static struct pipe {
+	uint8_t *buf;           /* PIPE_BYTES, lx_mmap'd; NULL: free */
+	uint32_t head, len;
+	uint32_t readers, writers;
+} pipes[PIPES_MAX];
+
+long lx_pipe2(uint64_t ufds, uint64_t flags)
+{
+	int32_t *out = (int32_t *)(uintptr_t)ufds;
+	struct pipe *p = NULL;
+	long va;
+	int r, w;
+
+	if (flags & ~(uint64_t)(LX_O_CLOEXEC | LX_O_NONBLOCK))
+		return -LX_EINVAL;
+	if (!lx_user_ok(ufds, 8, 1))
+		return -LX_EFAULT;
+	for (unsigned i = 0; i < PIPES_MAX && !p; i++)
+		if (!pipes[i].buf)
+			p = &pipes[i];
+	if (!p)
+		return -23;                     /* ENFILE */
+	va = lx_mmap(0, PIPE_BYTES, 3, 0x22, (uint64_t)-1, 0);
+	if (va < 0)
+		return va;
+	r = lx_fd_new(0, LX_PIPE_R, (uint32_t)flags, (uint64_t)(p - pipes));
+	w = r < 0 ? r : lx_fd_new(0, LX_PIPE_W, LX_O_WRONLY | (uint32_t)flags,
+				  (uint64_t)(p - pipes));
+	if (w < 0) {
+		if (r >= 0) {
+			fds[r].f->refs = 0;
+			fds[r].f = NULL;
+		}
+		lx_munmap((uint64_t)va, PIPE_BYTES);
+		return w;
+	}
+	*p = (struct pipe){ .buf = (uint8_t *)(uintptr_t)va, .readers = 1,
+			    .writers = 1 };
+	out[0] = r;
+	out[1] = w;
+	return 0;
+}
+
+static void pipe_put(struct lx_file *f)
+{
+	struct pipe *p = &pipes[f->handle];
+
+	if (f->kind == LX_PIPE_R)
+		p->readers--;
+	else
+		p->writers--;
+	if (!p->readers && !p->writers) {
+		lx_munmap((uint64_t)(uintptr_t)p->buf, PIPE_BYTES);
+		*p = (struct pipe){ 0 };
+	}
+}
+
+static long pipe_io(struct lx_file *f, uint8_t *b, uint64_t n, int write)
+{
+	struct pipe *p = &pipes[f->handle];
+	uint64_t done = 0;
+
+	if (write != (f->kind == LX_PIPE_W))
+		return -LX_EBADF;
+	if (write && !p->readers) {
+		lx_exit_signal(13);             /* SIGPIPE's default */
+		return -LX_EPIPE;
+	}
+	if (!n)
+		return 0;
+	if (!write && !p->len)
+		return p->writers ? -LX_EAGAIN : 0;
+	if (write && p->len == PIPE_BYTES)
+		return -LX_EAGAIN;
+	while (done < n && (write ? p->len < PIPE_BYTES : p->len > 0)) {
+		uint32_t at = write ? (p->head + p->len) % PIPE_BYTES : p->head;
+
+		if (write) {
+			p->buf[at] = b[done];
+			p->len++;
+		} else {
+			b[done] = p->buf[at];
+			p->head = (p->head + 1) % PIPE_BYTES;
+			p->len--;
+		}
+		done++;
+	}
+	return (long)done;
+}
+
 static struct lx_file *new_file(enum lx_kind kind, uint32_t flags,
 				uint64_t handle)
 {
@@ -71,6 +170,8 @@ static long put(struct lx_file *f)
 		return lx_file_close(f);
 	if (f->kind == LX_TMPFILE || f->kind == LX_TMPDIR)
 		lx_tmpfs_close(f);
+	if (f->kind == LX_PIPE_R || f->kind == LX_PIPE_W)
+		pipe_put(f);
 	return 0;
 }
 
@@ -134,6 +235,9 @@ static long io(struct lx_file *f, uint64_t buf, uint64_t n, int64_t off,
 	case LX_DIR:
 	case LX_TMPDIR:
 		return -LX_EISDIR;
+	case LX_PIPE_R:
+	case LX_PIPE_W:
+		return pipe_io(f, (uint8_t *)(uintptr_t)buf, n, write);
 	case LX_NULL:
 		return write ? (long)n : 0;
 	case LX_ZERO:
@@ -371,6 +475,15 @@ long lx_poll(uint64_t pfds, uint64_t n, int64_t timeout_ms)
 			continue;
 		if (!f)
 			p[i].revents = 0x20;            /* POLLNVAL */
+		else if (f->kind == LX_PIPE_R)
+			p[i].revents = (int16_t)((pipes[f->handle].len ||
+						  !pipes[f->handle].writers ?
+						  p[i].events & 0x1 : 0) |
+						 (!pipes[f->handle].writers ?
+						  0x10 : 0));   /* POLLHUP */
+		else if (f->kind == LX_PIPE_W)
+			p[i].revents = (int16_t)(pipes[f->handle].len < PIPE_BYTES ?
+						 p[i].events & 0x4 : 0);
 		else if (f->kind == LX_STDIN)
 			p[i].revents = p[i].events & 0x1;       /* POLLIN */
 		else

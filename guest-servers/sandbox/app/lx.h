@@ -79,6 +79,7 @@ enum lx_kind {
 	LX_NONE, LX_STDIN, LX_STDOUT, LX_STDERR, LX_FILE, LX_DIR,
 	LX_NULL, LX_ZERO, LX_RANDOM,     /* /dev/null, /dev/zero, /dev/urandom */
 	LX_TMPFILE, LX_TMPDIR,          /* /tmp in memory (tmpfs.c) */
+	LX_PIPE_R, LX_PIPE_W,           /* a pipe's two ends (fd.c) */
 };
 
 #define LX_FDS_MAX      256
@@ -119,6 +120,7 @@ long lx_fcntl(int fd, uint64_t cmd, uint64_t arg);
 long lx_fstat(int fd, uint64_t st);
 long lx_poll(uint64_t fds, uint64_t n, int64_t timeout_ms);
 long lx_lseek(int fd, int64_t off, int whence);
+long lx_pipe2(uint64_t fds, uint64_t flags);
 
 /* ---- the console (console.c) ---------------------------------------- */
 void lx_console_init(void);
@@ -192,5 +194,8 @@ void lx_random(void *buf, size_t n);
 long lx_getrandom(uint64_t buf, uint64_t n, uint64_t flags);
 
 _Noreturn void lx_exit(int status);
+/* Ends the program as signal sig's default action would: status
+ * 128 + sig (no handler is ever run). */
+_Noreturn void lx_exit_signal(int sig);
 
 #endif

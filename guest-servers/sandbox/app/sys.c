@@ -32,7 +32,7 @@ enum {
 	NR_creat = 85, NR_unlink = 87, NR_readlink = 89, NR_openat = 257,
 	NR_mkdirat = 258, NR_newfstatat = 262, NR_unlinkat = 263,
 	NR_renameat = 264, NR_readlinkat = 267, NR_faccessat = 269,
-	NR_faccessat2 = 439, NR_renameat2 = 316,
+	NR_faccessat2 = 439, NR_renameat2 = 316, NR_pipe = 22, NR_pipe2 = 293,
 	NR_MAX = 512,
 };
 
@@ -77,7 +77,7 @@ static long rlimit(uint64_t res, uint64_t newp, uint64_t oldp)
 	if (res == 3)
 		v = UK_APP_STACK_SIZE;
 	else if (res == 7)
-		v = 64;
+		v = LX_FDS_MAX;
 	if (oldp) {
 		if (!lx_user_ok(oldp, 16, 1))
 			return -LX_EFAULT;
@@ -116,8 +116,13 @@ static long kill_self(uint64_t sig)
 		return -LX_EINVAL;
 	if (!sig || sig == 17 || sig == 23 || sig == 28)
 		return 0;               /* none, or ignored by default */
+	lx_exit_signal((int)sig);
+}
+
+_Noreturn void lx_exit_signal(int sig)
+{
 	lx_io_flush();
-	uk_exit(128 + (int)sig);
+	uk_exit(128 + sig);
 }
 
 /* -v names each unsupported call once: those above NR_MAX by a short
@@ -184,6 +189,8 @@ long lx_syscall(struct lx_call *c)
 	case NR_faccessat:
 	case NR_faccessat2:     return lx_faccessat((int)a0, a1, a2);
 	case NR_getdents64:     return lx_getdents64((int)a0, a1, a2);
+	case NR_pipe:           return lx_pipe2(a0, 0);
+	case NR_pipe2:          return lx_pipe2(a0, a1);
 	case NR_mkdir:          return lx_mkdirat(AT_CWD, a0, a1);
 	case NR_mkdirat:        return lx_mkdirat((int)a0, a1, a2);
 	case NR_rmdir:          return lx_unlinkat(AT_CWD, a0, 0x200);
