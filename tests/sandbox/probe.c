@@ -3,6 +3,7 @@
  * with musl-gcc -static), one behaviour per first argument, each
  * printing what tests/system/sandbox.sh checks.
  */
+#define _GNU_SOURCE             /* pipe2 in glibc */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -75,6 +75,21 @@ static void normalize(char *p)
 	*out = 0;
 }
 
+/* The path of directory descriptor fd in *path, or -errno. */
+static long dir_of(int fd, const char **path)
+{
+	struct lx_file *f = lx_fd(fd);
+
+	if (!f)
+		return -LX_EBADF;
+	if (f->kind == LX_TMPDIR)
+		return -LX_ENOSYS;      /* its path is not kept */
+	if (f->kind != LX_DIR)
+		return -LX_ENOTDIR;
+	*path = dir_path[f->handle];
+	return 0;
+}
+
 /* The program's path at upath (relative to dirfd's directory, or the
  * working directory) as an absolute one in out. */
 static long path_of(int dirfd, uint64_t upath, char *out)
@@ -88,15 +103,10 @@ static long path_of(int dirfd, uint64_t upath, char *out)
 	if (n == 0)
 		return -LX_ENOENT;
 	if (*(const char *)(uintptr_t)upath != '/' && dirfd != LX_AT_FDCWD) {
-		struct lx_file *f = lx_fd(dirfd);
+		long r = dir_of(dirfd, &base);
 
-		if (!f)
-			return -LX_EBADF;
-		if (f->kind == LX_TMPDIR)
-			return -LX_ENOSYS;      /* its path is not kept */
-		if (f->kind != LX_DIR)
-			return -LX_ENOTDIR;
-		base = dir_path[f->handle];
+		if (r < 0)
+			return r;
 	}
 	if (*(const char *)(uintptr_t)upath == '/')
 		base = "";
@@ -502,15 +512,10 @@ long lx_chdir(uint64_t upath)
 
 long lx_fchdir(int fd)
 {
-	struct lx_file *f = lx_fd(fd);
+	const char *path;
+	long r = dir_of(fd, &path);
 
-	if (!f)
-		return -LX_EBADF;
-	if (f->kind == LX_TMPDIR)
-		return -LX_ENOSYS;      /* its path is not kept */
-	if (f->kind != LX_DIR)
-		return -LX_ENOTDIR;
-	return set_cwd(dir_path[f->handle]);
+	return r < 0 ? r : set_cwd(path);
 }
 
 long lx_readlinkat(int dirfd, uint64_t upath, uint64_t buf, uint64_t n)
