@@ -101,6 +101,7 @@ int fsc_open(struct fsc *c, const char *path, uint32_t flags,
 		e = fsc_call(c, FS_OP_OPEN, FSC_PATH0, flags, mode, 0, r);
 	if (e == FS_OK) {
 		*handle = r[0];
+		c->last_ino = r[3];
 		if (size)
 			*size = r[1];
 		if (mode_out)

@@ -27,6 +27,7 @@ struct fsc {
 	uint8_t *buf;
 	uint64_t buf_bytes;
 	uint64_t data_bytes;    /* of the data area */
+	uint64_t last_ino;      /* what the last fsc_open opened */
 };
 
 /* Looks "fs" up (tries times, yielding), maps a new buffer of pages

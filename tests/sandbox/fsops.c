@@ -95,6 +95,18 @@ int main(int argc, char **argv)
 	CHECK("mmap of the file", p != MAP_FAILED &&
 	      !memcmp(p, big, 5000) && !memcmp((char *)p + 5000, "END", 3));
 	CHECK("close", close(fd) == 0);
+	{
+		/* Two descriptions of one file: what one writes, the other
+		 * reads at once (the personality's read cache is dropped). */
+		int r = open("/data/big", O_RDONLY), w = open("/data/big", O_WRONLY);
+
+		CHECK("read through one", pread(r, buf, 4, 100) == 4);
+		CHECK("write through another", pwrite(w, "NEW!", 4, 100) == 4);
+		CHECK("the first sees it", pread(r, buf, 4, 100) == 4 &&
+		      !memcmp(buf, "NEW!", 4));
+		close(r);
+		close(w);
+	}
 	CHECK("write kept.txt", write_file("/data/kept.txt", "kept\n", 5) == 0);
 	CHECK("write doomed", write_file("/data/doomed", "x", 1) == 0);
 	CHECK("unlink doomed", unlink("/data/doomed") == 0);

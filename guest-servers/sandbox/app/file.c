@@ -23,6 +23,65 @@ static char cwd[FS_PATH_MAX] = "/";
 static char dir_path[FS_HANDLES_MAX][DIR_PATH_MAX];
 static char abs_path[FS_PATH_MAX], abs_path2[FS_PATH_MAX];
 
+/*
+ * A read cache, so that a file read often costs no IPC per call: small
+ * reads are served from windows of RC_WINDOW bytes, by inode. The
+ * program is fs's only client in its root and every change to a file
+ * goes through here, which drops what it changes (all of it when the
+ * change is by path: a freed inode's number comes back).
+ */
+#define RC_WINDOW       16384u
+#define RC_SLOTS        16u
+
+static struct {
+	uint64_t ino, off;      /* ino 0: empty */
+	uint32_t len, age;
+	uint8_t data[RC_WINDOW];
+} rc[RC_SLOTS];
+static uint32_t rc_clock;
+
+static void rc_drop(uint64_t ino)
+{
+	for (unsigned i = 0; i < RC_SLOTS; i++)
+		if (!ino || rc[i].ino == ino)
+			rc[i].ino = 0;
+}
+
+/* n bytes at off of f from the cache (filled if need be), when they lie
+ * in one window: the count, or -1 (not cacheable; go to fs). */
+static long rc_read(struct lx_file *f, uint8_t *buf, uint64_t n,
+		    uint64_t off)
+{
+	uint64_t w = off & ~(uint64_t)(RC_WINDOW - 1), in = off - w;
+	unsigned v = 0;
+	int64_t got;
+
+	if (!f->ino || n > RC_WINDOW - in)
+		return -1;
+	for (unsigned i = 0; i < RC_SLOTS; i++) {
+		if (rc[i].ino == f->ino && rc[i].off == w) {
+			v = i;
+			goto hit;
+		}
+		if (rc[i].age < rc[v].age)
+			v = i;
+	}
+	got = fsc_pread(&fs, f->handle, rc[v].data, RC_WINDOW, w);
+	if (got < 0)
+		return -1;
+	rc[v].ino = f->ino;
+	rc[v].off = w;
+	rc[v].len = (uint32_t)got;
+hit:
+	rc[v].age = ++rc_clock;
+	if (in >= rc[v].len)
+		return 0;
+	if (n > rc[v].len - in)
+		n = rc[v].len - in;
+	memcpy(buf, rc[v].data + in, n);
+	return (long)n;
+}
+
 void lx_file_init(void)
 {
 	uint64_t r[4];
@@ -187,8 +246,13 @@ long lx_openat(int dirfd, uint64_t upath, uint64_t flags, uint64_t mode)
 	}
 	fd = lx_fd_new(0, (got & 0170000) == 0040000 ? LX_DIR : LX_FILE,
 		       (uint32_t)flags, h);
-	if (fd < 0)
+	if (fd < 0) {
 		fsc_close_file(&fs, h);
+		return fd;
+	}
+	lx_fd(fd)->ino = fs.last_ino;
+	if (fsflags & FS_O_TRUNC)
+		rc_drop(fs.last_ino);
 	return fd;
 }
 
@@ -204,6 +268,10 @@ long lx_file_io(struct lx_file *f, uint8_t *buf, uint64_t n, uint64_t off,
 
 	if (f->kind == LX_TMPFILE)
 		return lx_tmpfs_io(f, buf, n, off, write);
+	if (!write && (r = rc_read(f, buf, n, off)) >= 0)
+		return (long)r;
+	if (write)
+		rc_drop(f->ino);
 	r = write ? fsc_pwrite(&fs, f->handle, buf, n, off) :
 		    fsc_pread(&fs, f->handle, buf, n, off);
 
@@ -385,6 +453,7 @@ long lx_unlinkat(int dirfd, uint64_t upath, uint64_t flags)
 		return -LX_ENOENT;
 	if (read_only)
 		return -LX_EROFS;
+	rc_drop(0);
 	return err(flags ? fsc_rmdir(&fs, abs_path) :
 			   fsc_unlink(&fs, abs_path));
 }
@@ -404,6 +473,7 @@ long lx_renameat(int olddir, uint64_t oldp, int newdir, uint64_t newp)
 		return -LX_ENOENT;
 	if (read_only)
 		return -LX_EROFS;
+	rc_drop(0);
 	return err(fsc_rename(&fs, abs_path, abs_path2));
 }
 
@@ -420,6 +490,7 @@ long lx_ftruncate(int fd, uint64_t size)
 		return -LX_EINVAL;
 	if (f->kind == LX_TMPFILE)
 		return lx_tmpfs_ftruncate(f, size);
+	rc_drop(f->ino);
 	return err(fsc_truncate(&fs, f->handle, size));
 }
 
@@ -445,6 +516,7 @@ long lx_truncate(uint64_t upath, uint64_t size)
 		return -LX_ENOENT;
 	if (read_only)
 		return -LX_EROFS;
+	rc_drop(0);
 	if ((r = err(fsc_open(&fs, abs_path, FS_O_WRITE, 0, &h, NULL,
 			      NULL))) < 0)
 		return r;

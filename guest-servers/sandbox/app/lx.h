@@ -100,6 +100,7 @@ struct lx_file {
 	uint32_t refs;
 	uint32_t flags;         /* O_* as opened; O_APPEND, O_NONBLOCK set */
 	uint64_t handle;        /* fs's, for LX_FILE and LX_DIR */
+	uint64_t ino;           /* LX_FILE's inode (the read cache's key) */
 	uint64_t off;           /* file offset; a directory's position */
 };
 

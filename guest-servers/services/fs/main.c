@@ -286,6 +286,7 @@ static int do_open(struct session *s, uint64_t *w)
 	w[0] = k;
 	w[1] = in.size;
 	w[2] = in.mode;
+	w[3] = in.ino;
 	return FS_OK;
 }
 

@@ -58,7 +58,8 @@ enum fs_op {
 	                           session's endpoint, w0 = buffer bytes */
 	FS_OP_OPEN,             /* w0 path offset, w1 FS_O_*, w2 mode (the
 	                           permission bits of a new file) -> w0
-	                           handle, w1 size, w2 mode (S_IF* | bits) */
+	                           handle, w1 size, w2 mode (S_IF* | bits),
+	                           w3 inode number */
 	FS_OP_CLOSE_FILE,       /* w0 handle (a handle written through:
 	                           synced first) */
 	FS_OP_READ,             /* w0 handle, w1 file offset, w2 buffer
