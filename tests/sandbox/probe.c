@@ -226,6 +226,16 @@ int main(int argc, char **argv)
 		return tmp();
 	if (!strcmp(what, "cycle"))
 		return cycle();
+	if (!strcmp(what, "smash")) {
+		/* Over its own stack: the personality has one of its own, so
+		 * a call still works; returning then faults. */
+		volatile char *sp = __builtin_frame_address(0);
+
+		for (int i = -8192; i < 256; i++)
+			sp[i] = 0x41;
+		syscall(SYS_write, 1, "calls still work\n", 17);
+		return 0;
+	}
 	if (!strcmp(what, "pipe")) {
 		int p[2];
 		char b[8] = "";

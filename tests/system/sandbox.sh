@@ -183,6 +183,10 @@ for plat in $(platforms "sandbox" vmm qemu-kvm qemu-tcg); do
 		[ "$(wc -l <"$ERR")" = 1 ] ||
 			bad "$plat: $1: more than one line on stderr"
 	done
+	app $plat -- $PROBE smash
+	want "$plat: a program that writes over its own stack" \
+		"$(status $plat 139)" out 'calls still work' \
+		err 'vmm: app: killed by SIGSEGV: .*'
 	app $plat -- $PROBE abort
 	want "$plat: abort() is SIGABRT's status" "$(status $plat 134)"
 
