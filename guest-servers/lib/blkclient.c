@@ -17,25 +17,15 @@ int blkc_call(uint64_t ep, uint64_t op, uint64_t w0, uint64_t w1, uint64_t w2,
 	return e;
 }
 
-/* Lets go of the capability in slot (and the slot), if any. */
-static void drop(uint64_t *slot)
-{
-	if (*slot == UK_NO_CAP)
-		return;
-	uk_cap_delete(*slot);
-	uk_slot_free(*slot);
-	*slot = UK_NO_CAP;
-}
-
 void blkc_close(struct blkc *c)
 {
 	if (c->session != UK_NO_CAP)
 		blkc_call(c->session, BLK_OP_CLOSE, 0, 0, 0, NULL);
 	if (c->buf)
 		uk_mem_unmap(UK_SELF, UMAP_BUF, c->buf_bytes / UK_PAGE_SIZE);
-	drop(&c->session);
-	drop(&c->buf_slot);
-	drop(&c->ep);
+	uk_slot_drop(&c->session);
+	uk_slot_drop(&c->buf_slot);
+	uk_slot_drop(&c->ep);
 	c->buf = NULL;
 }
 

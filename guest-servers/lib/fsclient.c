@@ -4,15 +4,6 @@
 #include "uk.h"
 #include "ulib.h"
 
-static void drop(uint64_t *slot)
-{
-	if (*slot == UK_NO_CAP)
-		return;
-	uk_cap_delete(*slot);
-	uk_slot_free(*slot);
-	*slot = UK_NO_CAP;
-}
-
 void fsc_close(struct fsc *c)
 {
 	if (c->session != UK_NO_CAP)
@@ -20,8 +11,8 @@ void fsc_close(struct fsc *c)
 	if (c->buf)
 		uk_mem_unmap(UK_SELF, (uintptr_t)c->buf,
 			     c->buf_bytes / UK_PAGE_SIZE);
-	drop(&c->session);
-	drop(&c->buf_slot);
+	uk_slot_drop(&c->session);
+	uk_slot_drop(&c->buf_slot);
 	c->buf = NULL;
 }
 
@@ -57,12 +48,12 @@ int fsc_connect(struct fsc *c, uint64_t va, uint64_t pages, unsigned tries)
 	if (e == FS_OK && m.w[0] < c->buf_bytes)
 		e = -(int)UK_E_ARG;
 out:
-	drop(&ep);
+	uk_slot_drop(&ep);
 	if (e != FS_OK) {
 		uint64_t s = c->session;
 
 		c->session = UK_NO_CAP;         /* no CLOSE: none was set up */
-		drop(&s);
+		uk_slot_drop(&s);
 		fsc_close(c);
 	}
 	return e;

@@ -24,6 +24,15 @@ void uk_slot_free(uint64_t slot)
 		used &= ~(1ull << slot);
 }
 
+void uk_slot_drop(uint64_t *slot)
+{
+	if (*slot == UK_NO_CAP)
+		return;
+	uk_cap_delete(*slot);
+	uk_slot_free(*slot);
+	*slot = UK_NO_CAP;
+}
+
 int uk_slot_reserve(uint64_t slot)
 {
 	if (slot >= UK_CAP_SLOTS || (used & (1ull << slot)))

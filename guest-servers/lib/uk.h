@@ -380,6 +380,9 @@ static inline enum uk_err uk_machine_exit(uint64_t control, uint64_t status)
 uint64_t uk_slot_alloc(void);
 /* Returns slot to the free pool (it must be empty: delete the cap first). */
 void uk_slot_free(uint64_t slot);
+/* Deletes the capability in *slot and frees the slot, if *slot is one
+ * (not UK_NO_CAP); *slot is UK_NO_CAP after. */
+void uk_slot_drop(uint64_t *slot);
 /* Marks slot as in use (a capability someone put there for me). Returns 0,
  * or -1 when it is out of range or taken already. */
 int uk_slot_reserve(uint64_t slot);
