@@ -15,7 +15,8 @@
 #define FS_BUF_VA       0x78000000ull   /* in UK_LINUX_ENTRY_VA's window */
 #define FS_BUF_PAGES    (FSC_DATA / UK_PAGE_SIZE + 64)  /* 256 KiB data */
 #define DIR_PATH_MAX    1024u   /* a directory descriptor's path, kept */
-#define LOOKUP_TRIES    10
+#define LOOKUP_TRIES    1       /* init starts me after every boot server
+				   registered: fs is there or absent */
 
 static struct fsc fs;
 static int have_fs, read_only;
