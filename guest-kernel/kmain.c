@@ -127,6 +127,8 @@ void kmain(uint32_t si_phys)
 	const struct pvh_start_info *si = phys_to_virt(si_phys);
 	struct mem_range excl[EXCL_MAX];
 	struct selftest_env env = { &cl, ram, 0, 0 };
+	static const struct pvh_module none;
+	const struct pvh_module *m;
 	const char *why, *test;
 	bool truncated;
 	size_t cmdlen;
@@ -168,11 +170,8 @@ void kmain(uint32_t si_phys)
 	test = cmdline_get(&cl, "test");
 	if (test)
 		kexit(selftest_run(test, &env));
-	/* User space: init decides when the system is up (bootonly). */
-	if (si->nr_modules) {
-		const struct pvh_module *m = phys_to_virt(si->modlist_paddr);
-
-		boot_init(raw_cmdline, &cl, m[0].paddr, m[0].size);
-	}
-	boot_init(raw_cmdline, &cl, 0, 0);
+	/* User space: init decides when the system is up (bootonly); the
+	 * first module, if any, is the sandbox's program. */
+	m = si->nr_modules ? phys_to_virt(si->modlist_paddr) : &none;
+	boot_init(raw_cmdline, &cl, m->paddr, m->size);
 }

@@ -194,6 +194,14 @@ static int device(const char *p)
 	return LX_NONE;
 }
 
+/* Whether there is a file system to change here: 0, or -errno. */
+static long can_change(void)
+{
+	if (!have_fs)
+		return -LX_ENOENT;
+	return read_only ? -LX_EROFS : 0;
+}
+
 long lx_openat(int dirfd, uint64_t upath, uint64_t flags, uint64_t mode)
 {
 	uint32_t fsflags = 0, got;
@@ -433,10 +441,8 @@ long lx_mkdirat(int dirfd, uint64_t upath, uint64_t mode)
 		return r;
 	if (lx_tmpfs_path(abs_path))
 		return lx_tmpfs_mkdir(abs_path, mode);
-	if (!have_fs)
-		return -LX_ENOENT;
-	if (read_only)
-		return -LX_EROFS;
+	if ((r = can_change()) < 0)
+		return r;
 	return err(fsc_mkdir(&fs, abs_path, (uint32_t)(mode & 07777)));
 }
 
@@ -450,10 +456,8 @@ long lx_unlinkat(int dirfd, uint64_t upath, uint64_t flags)
 		return r;
 	if (lx_tmpfs_path(abs_path))
 		return lx_tmpfs_unlink(abs_path, flags != 0);
-	if (!have_fs)
-		return -LX_ENOENT;
-	if (read_only)
-		return -LX_EROFS;
+	if ((r = can_change()) < 0)
+		return r;
 	rc_drop(0);
 	return err(flags ? fsc_rmdir(&fs, abs_path) :
 			   fsc_unlink(&fs, abs_path));
@@ -470,10 +474,8 @@ long lx_renameat(int olddir, uint64_t oldp, int newdir, uint64_t newp)
 		return -LX_EXDEV;
 	if (lx_tmpfs_path(abs_path))
 		return lx_tmpfs_rename(abs_path, abs_path2);
-	if (!have_fs)
-		return -LX_ENOENT;
-	if (read_only)
-		return -LX_EROFS;
+	if ((r = can_change()) < 0)
+		return r;
 	rc_drop(0);
 	return err(fsc_rename(&fs, abs_path, abs_path2));
 }
@@ -513,10 +515,8 @@ long lx_truncate(uint64_t upath, uint64_t size)
 		lx_close(fd);
 		return r;
 	}
-	if (!have_fs)
-		return -LX_ENOENT;
-	if (read_only)
-		return -LX_EROFS;
+	if ((r = can_change()) < 0)
+		return r;
 	rc_drop(0);
 	if ((r = err(fsc_open(&fs, abs_path, FS_O_WRITE, 0, &h, NULL,
 			      NULL))) < 0)
